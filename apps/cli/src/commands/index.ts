@@ -1,0 +1,9 @@
+import type { CliCommand } from '../command.js';
+import { batchImport } from './batch-import.command.js';
+import { batchRejections } from './batch-rejections.command.js';
+import { checksRun } from './checks-run.command.js';
+import { dbMigrate } from './db-migrate.command.js';
+import { leadsClose } from './leads-close.command.js';
+import { leadsExport } from './leads-export.command.js';
+
+export const COMMANDS: CliCommand[] = [batchImport, batchRejections, checksRun, leadsExport, leadsClose, dbMigrate];

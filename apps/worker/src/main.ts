@@ -1,0 +1,22 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { SunlightLogger, closeOnSignals, exitOnStartupError, openInfrastructure } from '@sunlight/runtime';
+import { WorkerModule } from './worker.module.js';
+
+/** `npm run start:worker`: processes queued jobs until SIGTERM, then drains. */
+async function main() {
+  const say = (line: string) => process.stderr.write(`sunlight-worker: ${line}\n`);
+  const infra = await openInfrastructure('worker', say).catch((err) => exitOnStartupError(err, 'sunlight-worker'));
+  try {
+    const app = await NestFactory.createApplicationContext(WorkerModule.register(infra), { bufferLogs: true, abortOnError: false });
+    app.useLogger(app.get(SunlightLogger));
+    await app.init();
+    closeOnSignals(app, infra, say);
+    say(`processing jobs (database: ${infra.database.description}; queue: ${infra.queue.kind})`);
+  } catch (err) {
+    await infra.database.close();
+    exitOnStartupError(err, 'sunlight-worker');
+  }
+}
+
+void main();

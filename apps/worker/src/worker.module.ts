@@ -1,0 +1,19 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { IngestionModule } from '@sunlight/ingestion';
+import { LeadsModule } from '@sunlight/leads';
+import { ProgramsModule } from '@sunlight/programs';
+import { RegionsModule } from '@sunlight/regions';
+import { RulesModule } from '@sunlight/rules';
+import { CoreModule, WorkerRunner, type Infrastructure } from '@sunlight/runtime';
+
+/** The job processors alone (production: beside the API, on Redis). */
+@Module({})
+export class WorkerModule {
+  static register(infra: Infrastructure): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [CoreModule.register(infra), RegionsModule, ProgramsModule, IngestionModule, RulesModule, LeadsModule],
+      providers: [WorkerRunner],
+    };
+  }
+}

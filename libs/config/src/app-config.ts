@@ -1,0 +1,122 @@
+import path from 'node:path';
+import { repoRoot } from '@sunlight/common';
+
+/**
+ * Every setting Sunlight reads from the environment, validated once at start-up.
+ * README.md lists the same variables; keep the two in step.
+ */
+export interface AppConfig {
+  /** HTTP port of the API and web console. */
+  port: number;
+  host: string;
+  /** Native PostgreSQL; absent means the embedded PGlite database under dataDir. */
+  databaseUrl?: string;
+  /** Redis for BullMQ; absent means BullMQ's PostgreSQL backend in the application database. */
+  redisUrl?: string;
+  /** Embedded database, uploads and other files. */
+  dataDir: string;
+  /** Default programs, rules and deadlines. */
+  configDir: string;
+  /** Run queue processors inside the API process (the embedded default does). */
+  inlineWorker: boolean;
+  /** Load the demo data on the first start of an empty database. */
+  demo: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Connections per process. The embedded database serves one session, so keep it small. */
+  dbPoolSize: number;
+  /** Largest accepted upload, in bytes. */
+  uploadLimitBytes: number;
+  /** Port of the embedded database's socket (127.0.0.1); 0 picks a free one. */
+  embeddedDbPort: number;
+  /** Namespace of the queues in Redis, so that installations can share one Redis. */
+  queuePrefix: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('; '));
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+  const str = (name: string) => {
+    const v = env[name]?.trim();
+    return v === '' ? undefined : v;
+  };
+  const int = (name: string, fallback: number, min: number, max: number) => {
+    const raw = str(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return n;
+  };
+  const bool = (name: string, fallback: boolean) => {
+    const raw = str(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  };
+  const url = (name: string, protocols: string[], example: string) => {
+    const raw = str(name);
+    if (raw === undefined) return undefined;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(raw);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !protocols.includes(parsed.protocol) || !parsed.hostname) {
+      const kind = name === 'DATABASE_URL' ? 'postgres' : 'redis';
+      problems.push(`${name} is not a ${kind} URL (expected ${example})`);
+      return undefined;
+    }
+    return raw;
+  };
+
+  const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/database');
+  const redisUrl = url('REDIS_URL', ['redis:', 'rediss:'], 'redis://host:6379');
+  const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+  const logLevel = (str('LOG_LEVEL') ?? 'info') as AppConfig['logLevel'];
+  if (!logLevels.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${logLevels.join(', ')} (got "${logLevel}")`);
+  const embedded = databaseUrl === undefined;
+
+  const config: AppConfig = {
+    port: int('PORT', 3000, 0, 65535),
+    host: str('HOST') ?? '127.0.0.1',
+    databaseUrl,
+    redisUrl,
+    dataDir: path.resolve(str('SUNLIGHT_DATA_DIR') ?? 'data'),
+    configDir: path.resolve(str('SUNLIGHT_CONFIG_DIR') ?? path.join(repoRoot(), 'config')),
+    inlineWorker: bool('SUNLIGHT_INLINE_WORKER', true),
+    demo: bool('SUNLIGHT_DEMO', embedded),
+    logLevel,
+    dbPoolSize: int('SUNLIGHT_DB_POOL', embedded ? 4 : 10, 1, 200),
+    uploadLimitBytes: int('SUNLIGHT_UPLOAD_LIMIT_MB', 512, 1, 100_000) * 1024 * 1024,
+    embeddedDbPort: int('SUNLIGHT_EMBEDDED_DB_PORT', 0, 0, 65535),
+    queuePrefix: str('SUNLIGHT_QUEUE_PREFIX') ?? 'sunlight',
+  };
+  if (!/^[\w.-]{1,64}$/.test(config.queuePrefix)) problems.push(`SUNLIGHT_QUEUE_PREFIX may hold letters, digits, "_", "-" and "." (got "${config.queuePrefix}")`);
+  if (problems.length) throw new ConfigError(problems);
+  return Object.freeze(config);
+}
+
+/** For logs and start-up banners: the URL without its password. */
+export function redactUrl(raw: string): string {
+  try {
+    const u = new URL(raw);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(invalid URL)';
+  }
+}

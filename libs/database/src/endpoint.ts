@@ -1,0 +1,172 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { StartupError } from '@sunlight/common';
+import { redactUrl, type AppConfig } from '@sunlight/config';
+import { DataDirLock, type LockInfo } from './embedded/data-dir-lock.js';
+import { SessionMultiplexer } from './embedded/session-multiplexer.js';
+
+// DATE columns stay 'YYYY-MM-DD' strings: a JS Date would shift them by the process time zone.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+
+/** Where the application database is, and how this process reaches it. */
+export interface DatabaseEndpoint {
+  kind: 'postgres' | 'embedded';
+  /** node-postgres settings for TypeORM, BullMQ's PostgreSQL backend and plain clients. */
+  connection: pg.PoolConfig;
+  /** For logs and banners; no password. */
+  description: string;
+  /**
+   * Embedded only: the database server reads COPY files from its own data directory, so a
+   * file written to hostDir is read as serverDir/<name>. Native PostgreSQL uses COPY FROM STDIN.
+   */
+  bulkFiles?: { hostDir: string; serverDir: string };
+  /** True when this process hosts the embedded database (and must close it last). */
+  owner: boolean;
+  /** The owner writes its web console URL here so that other processes can print it. */
+  announce(info: Partial<LockInfo>): void;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  role: LockInfo['role'];
+  /** How long to wait for another process holding the embedded database (ms). */
+  waitForOwnerMs?: number;
+  log?: (line: string) => void;
+}
+
+const EMBEDDED_SERVER_DIR = '/pglite/data';
+
+export async function openDatabase(config: AppConfig, options: OpenOptions): Promise<DatabaseEndpoint> {
+  return config.databaseUrl ? openNative(config.databaseUrl, config.dbPoolSize) : openEmbedded(config, options);
+}
+
+async function openNative(url: string, poolSize: number): Promise<DatabaseEndpoint> {
+  const connection: pg.PoolConfig = { connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000 };
+  await probe(connection, `PostgreSQL at ${redactUrl(url)} (DATABASE_URL)`);
+  return {
+    kind: 'postgres',
+    connection,
+    description: `PostgreSQL ${redactUrl(url)}`,
+    owner: false,
+    announce: () => undefined,
+    close: async () => undefined,
+  };
+}
+
+async function openEmbedded(config: AppConfig, options: OpenOptions): Promise<DatabaseEndpoint> {
+  const dataDir = config.dataDir;
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (err) {
+    throw new StartupError(`cannot create the data directory ${dataDir} (SUNLIGHT_DATA_DIR): ${(err as Error).message}`);
+  }
+  const deadline = Date.now() + (options.waitForOwnerMs ?? 120_000);
+  let waitingSaid = false;
+  for (;;) {
+    const result = DataDirLock.acquire(dataDir, options.role);
+    if (result.owner) return hostEmbedded(config, result.lock, options);
+    const owner = result.info;
+    // A server or worker shares its database through its socket; a CLI run is waited for
+    // instead, since it closes the database when it ends.
+    if ((owner.role === 'server' || owner.role === 'worker') && owner.port) {
+      if (options.role === owner.role) {
+        throw new StartupError(`Sunlight (${owner.role}) is already running on ${dataDir} (pid ${owner.pid}${owner.httpUrl ? `, ${owner.httpUrl}` : ''}); stop it first or set SUNLIGHT_DATA_DIR`);
+      }
+      return joinEmbedded(dataDir, owner, config.dbPoolSize);
+    }
+    if (Date.now() > deadline) {
+      throw new StartupError(`the embedded database in ${dataDir} is held by pid ${owner.pid} (${owner.role}); try again when it has finished`);
+    }
+    if (!waitingSaid) {
+      options.log?.(`waiting for pid ${owner.pid} (${owner.role}) to finish with ${dataDir} …`);
+      waitingSaid = true;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function hostEmbedded(config: AppConfig, lock: DataDirLock, options: OpenOptions): Promise<DatabaseEndpoint> {
+  const pgdata = path.join(config.dataDir, 'pgdata');
+  let db: PGlite;
+  let server: SessionMultiplexer;
+  let port: number;
+  try {
+    db = await PGlite.create(pgdata);
+  } catch (err) {
+    lock.release();
+    throw new StartupError(`cannot open the embedded database in ${pgdata}: ${(err as Error).message}`);
+  }
+  try {
+    // One session behind a multiplexer: every pool connection queues on it.
+    server = new SessionMultiplexer(db);
+    port = await server.listen(config.embeddedDbPort);
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    lock.release();
+    const reason = (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `port ${config.embeddedDbPort} is in use (SUNLIGHT_EMBEDDED_DB_PORT)` : (err as Error).message;
+    throw new StartupError(`cannot serve the embedded database: ${reason}`);
+  }
+  lock.update({ port });
+  const hostDir = path.join(pgdata, 'import');
+  mkdirSync(hostDir, { recursive: true });
+  if (options.role !== 'cli') options.log?.(`embedded database ${pgdata} served on 127.0.0.1:${port}`);
+  let closed = false;
+  return {
+    kind: 'embedded',
+    connection: embeddedConnection(port, config.dbPoolSize),
+    description: `embedded PGlite ${pgdata}`,
+    bulkFiles: { hostDir, serverDir: `${EMBEDDED_SERVER_DIR}/import` },
+    owner: true,
+    announce: (info) => lock.update(info),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await server.close().catch(() => undefined);
+      await db.close().catch(() => undefined);
+      lock.release();
+    },
+  };
+}
+
+async function joinEmbedded(dataDir: string, owner: LockInfo, poolSize: number): Promise<DatabaseEndpoint> {
+  const connection = embeddedConnection(owner.port!, poolSize);
+  await probe(connection, `the embedded database served by pid ${owner.pid} on 127.0.0.1:${owner.port}`);
+  return {
+    kind: 'embedded',
+    connection,
+    description: `embedded PGlite ${path.join(dataDir, 'pgdata')} via pid ${owner.pid}`,
+    bulkFiles: { hostDir: path.join(dataDir, 'pgdata', 'import'), serverDir: `${EMBEDDED_SERVER_DIR}/import` },
+    owner: false,
+    announce: () => undefined,
+    close: async () => undefined,
+  };
+}
+
+function embeddedConnection(port: number, poolSize: number): pg.PoolConfig {
+  return { host: '127.0.0.1', port, user: 'postgres', database: 'postgres', max: poolSize, connectionTimeoutMillis: 30_000 };
+}
+
+/** Connects once so that an unreachable database is one clear line at start-up. */
+async function probe(connection: pg.PoolConfig, what: string): Promise<void> {
+  const client = new pg.Client({ ...connection, connectionTimeoutMillis: Math.min(connection.connectionTimeoutMillis ?? 10_000, 10_000) });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+  } catch (err) {
+    throw new StartupError(`cannot reach ${what}: ${describePgError(err)}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export function describePgError(err: unknown): string {
+  const e = err as NodeJS.ErrnoException & { errors?: Error[] };
+  if (e?.code === 'ECONNREFUSED') return 'connection refused';
+  if (e?.code === 'ENOTFOUND') return 'unknown host';
+  if (e?.code === 'ETIMEDOUT' || /timeout/i.test(e?.message ?? '')) return 'timed out';
+  if (e?.errors?.length) return describePgError(e.errors[0]);
+  return e?.message || String(err);
+}

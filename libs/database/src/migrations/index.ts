@@ -1,0 +1,3 @@
+// Every migration, oldest first. New ones come from `npm run migration:generate`.
+import { Initial1795387942569 } from './1795387942569-Initial.js';
+export const MIGRATIONS: Function[] = [Initial1795387942569];

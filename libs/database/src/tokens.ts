@@ -1,0 +1,1 @@
+export const DATABASE_ENDPOINT = Symbol('DATABASE_ENDPOINT');

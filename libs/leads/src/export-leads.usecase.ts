@@ -1,0 +1,143 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { fenToYuan } from '@sunlight/common';
+
+/** A lead as `leads export --format jsonl` writes it (CONTRACT §5). */
+export interface ExportedLead {
+  id: number;
+  rule: string;
+  rule_version: number;
+  severity: string;
+  status: string;
+  outcome: string | null;
+  id_number: string | null;
+  name: string | null;
+  program_code: string | null;
+  period: string | null;
+  bank_account: string | null;
+  region_code: string;
+  amount_at_risk: string;
+  evidence_count: number;
+  late_evidence_count: number;
+  evidence: { payments: ExportedPayment[]; facts: unknown[] };
+  repeat_of: number | null;
+  repeat_rule: string | null;
+  card: string | null;
+  due_on: string | null;
+  explanation: string;
+  registry_snapshot: Record<string, string>;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+}
+
+export interface ExportedPayment {
+  batch_id: number;
+  row: number;
+  region_code: string;
+  program_code: string;
+  period: string;
+  id_number: string;
+  name: string;
+  household_id: string | null;
+  amount: string;
+  bank_account: string | null;
+  account_holder: string | null;
+  paid_on: string;
+}
+
+export class ExportLeadsCommand {
+  constructor(
+    /** Only leads in this region subtree ('' = all). */
+    readonly regionScope = '',
+    readonly pageSize = 1000,
+  ) {}
+}
+
+/**
+ * Every lead with its evidence, page by page in id order, so that memory stays flat at a
+ * million leads. Full ID numbers and accounts: this is the operator's export on the server.
+ */
+@Injectable()
+export class ExportLeads {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async *execute(command: ExportLeadsCommand = new ExportLeadsCommand()): AsyncGenerator<ExportedLead> {
+    if (!/^\d*$/.test(command.regionScope)) throw new Error('bad region scope');
+    let after = '0';
+    for (;;) {
+      const leads = await this.dataSource.query(
+        `SELECT id::text, rule_code, rule_version, severity, status, outcome, id_number, name, program_code, period, bank_account, region_code,
+                amount_at_risk_fen::text, evidence_count, late_evidence_count, repeat_of::text, repeat_rule, card, due_on, explanation,
+                registry_snapshot, created_at, updated_at, closed_at
+         FROM leads WHERE id > $1 AND region_code LIKE $2 ORDER BY id LIMIT $3`,
+        [after, `${command.regionScope}%`, command.pageSize],
+      );
+      if (!leads.length) return;
+      const evidence = await this.dataSource.query(
+        `SELECT e.lead_id::text, e.facts, d.batch_id::text, d.row_no, d.region_code, d.program_code, to_char(d.period, 'YYYY-MM') AS period,
+                d.id_number, d.name, d.household_id, d.amount_fen::text, d.bank_account, d.account_holder, d.paid_on
+         FROM lead_evidence e JOIN disbursements d ON d.id = e.disbursement_id
+         WHERE e.lead_id = ANY($1::bigint[]) ORDER BY e.lead_id, d.id`,
+        [leads.map((l: { id: string }) => l.id)],
+      );
+      const byLead = new Map<string, { payments: ExportedPayment[]; facts: unknown[]; seen: Set<string> }>();
+      for (const e of evidence) {
+        let entry = byLead.get(e.lead_id);
+        if (!entry) byLead.set(e.lead_id, (entry = { payments: [], facts: [], seen: new Set() }));
+        entry.payments.push({
+          batch_id: Number(e.batch_id),
+          row: e.row_no,
+          region_code: e.region_code,
+          program_code: e.program_code,
+          period: e.period,
+          id_number: e.id_number,
+          name: e.name,
+          household_id: e.household_id,
+          amount: fenToYuan(e.amount_fen),
+          bank_account: e.bank_account,
+          account_holder: e.account_holder,
+          paid_on: e.paid_on,
+        });
+        for (const fact of (e.facts as unknown[] | null) ?? []) {
+          const key = JSON.stringify(fact);
+          if (!entry.seen.has(key)) {
+            entry.seen.add(key);
+            entry.facts.push(fact);
+          }
+        }
+      }
+      for (const l of leads) {
+        const entry = byLead.get(l.id);
+        yield {
+          id: Number(l.id),
+          rule: l.rule_code,
+          rule_version: l.rule_version,
+          severity: l.severity,
+          status: l.status,
+          outcome: l.outcome,
+          id_number: l.id_number,
+          name: l.name,
+          program_code: l.program_code,
+          period: l.period,
+          bank_account: l.bank_account,
+          region_code: l.region_code,
+          amount_at_risk: fenToYuan(l.amount_at_risk_fen),
+          evidence_count: l.evidence_count,
+          late_evidence_count: l.late_evidence_count,
+          evidence: { payments: entry?.payments ?? [], facts: entry?.facts ?? [] },
+          repeat_of: l.repeat_of === null ? null : Number(l.repeat_of),
+          repeat_rule: l.repeat_rule,
+          card: l.card,
+          due_on: l.due_on,
+          explanation: l.explanation,
+          registry_snapshot: l.registry_snapshot,
+          created_at: new Date(l.created_at).toISOString(),
+          updated_at: new Date(l.updated_at).toISOString(),
+          closed_at: l.closed_at ? new Date(l.closed_at).toISOString() : null,
+        };
+      }
+      after = leads[leads.length - 1].id;
+    }
+  }
+}

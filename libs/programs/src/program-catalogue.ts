@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { yuanToFen } from '@sunlight/common';
+import type { ProgramFrequency } from './program.entity.js';
+
+export interface ProgramDefinition {
+  code: string;
+  name: string;
+  frequency: ProgramFrequency;
+  capFen: bigint;
+  meansTested: boolean;
+  minAge: number | null;
+  maxAge: number | null;
+}
+
+const FREQUENCIES: ProgramFrequency[] = ['monthly', 'yearly', 'one-off'];
+
+/** Reads and checks config/programs.json; a mistake there names the program and the field. */
+export function readProgramCatalogue(configDir: string): ProgramDefinition[] {
+  const file = path.join(configDir, 'programs.json');
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as { programs: Record<string, unknown>[] };
+  return raw.programs.map((p, i) => {
+    const where = `${file}: programs[${i}]${typeof p.code === 'string' ? ` (${p.code})` : ''}`;
+    if (typeof p.code !== 'string' || !/^[A-Z][A-Z0-9_]{0,15}$/.test(p.code)) throw new Error(`${where}: code must be 1–16 capital letters, digits or _`);
+    if (typeof p.name !== 'string' || !p.name) throw new Error(`${where}: name is required`);
+    if (!FREQUENCIES.includes(p.frequency as ProgramFrequency)) throw new Error(`${where}: frequency must be one of ${FREQUENCIES.join(', ')}`);
+    const capFen = yuanToFen(String(p.cap ?? ''));
+    if (capFen === null || capFen <= 0n) throw new Error(`${where}: cap must be a positive amount in yuan`);
+    const age = (v: unknown, field: string) => {
+      if (v === undefined || v === null) return null;
+      if (!Number.isInteger(v) || (v as number) < 0 || (v as number) > 150) throw new Error(`${where}: ${field} must be a whole number of years`);
+      return v as number;
+    };
+    return {
+      code: p.code,
+      name: p.name,
+      frequency: p.frequency as ProgramFrequency,
+      capFen,
+      meansTested: p.meansTested === true,
+      minAge: age(p.minAge, 'minAge'),
+      maxAge: age(p.maxAge, 'maxAge'),
+    };
+  });
+}
+
+/**
+ * The period unit of a payment (CONTRACT §2): its month for monthly programs, its calendar year
+ * for yearly ones, the whole life of the person for one-off ones (null).
+ */
+export function periodUnit(frequency: ProgramFrequency, period: string): string | null {
+  if (frequency === 'monthly') return period.slice(0, 7);
+  if (frequency === 'yearly') return period.slice(0, 4);
+  return null;
+}
+
+/** The same in SQL, for a `period` date column and a `frequency` column. */
+export const PERIOD_UNIT_SQL = (frequency: string, period: string) =>
+  `CASE ${frequency} WHEN 'monthly' THEN to_char(${period}, 'YYYY-MM') WHEN 'yearly' THEN to_char(${period}, 'YYYY') END`;

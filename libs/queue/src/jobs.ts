@@ -1,0 +1,40 @@
+import type { Job } from 'bullmq';
+
+/**
+ * Every queue and job of Sunlight, and what each job carries. Payloads are ids only: the row in
+ * PostgreSQL is the truth, and a processor reads it, so running a job twice is harmless.
+ */
+export enum QueueName {
+  Ingestion = 'ingestion',
+  Checks = 'checks',
+}
+
+export enum JobName {
+  /** Load an uploaded disbursement batch file (the batch row names the file). */
+  ImportBatch = 'import-batch',
+  /** Run the cross-checks of a check_runs row. */
+  RunChecks = 'run-checks',
+}
+
+export interface JobPayloads {
+  [JobName.ImportBatch]: { batchId: string };
+  [JobName.RunChecks]: { runId: string };
+}
+
+/** Which queue carries each job. */
+export const JOB_QUEUE = {
+  [JobName.ImportBatch]: QueueName.Ingestion,
+  [JobName.RunChecks]: QueueName.Checks,
+} as const satisfies Record<JobName, QueueName>;
+
+/** The jobs a queue carries. */
+export type JobsOf<Q extends QueueName> = { [J in JobName]: (typeof JOB_QUEUE)[J] extends Q ? J : never }[JobName];
+
+/** A BullMQ job whose payload type follows from its name. */
+export type JobOf<J extends JobName> = Job<JobPayloads[J], unknown, J>;
+
+/** How many jobs of a queue one process runs at once. */
+export const QUEUE_CONCURRENCY: Record<QueueName, number> = {
+  [QueueName.Ingestion]: 1,
+  [QueueName.Checks]: 1,
+};

@@ -1,0 +1,48 @@
+import { Queue, QueueEvents, Worker, createPostgresBackend, withBackend } from 'bullmq';
+import type pg from 'pg';
+
+/** BullMQ on Redis (production) or on its PostgreSQL backend in the application database. */
+export type QueueBackendConfig =
+  | { kind: 'redis'; url: string; prefix: string }
+  | { kind: 'postgres'; connection: pg.PoolConfig; schema: string };
+
+type Classes = { Queue: typeof Queue; Worker: typeof Worker; QueueEvents: typeof QueueEvents };
+
+export interface QueueBackend {
+  config: QueueBackendConfig;
+  classes: Classes;
+  /** Connection options for the queue classes of this backend. */
+  connection: unknown;
+  /** Redis key prefix (the PostgreSQL backend namespaces by schema instead). */
+  prefix?: string;
+  description: string;
+}
+
+export function queueBackend(config: QueueBackendConfig): QueueBackend {
+  if (config.kind === 'redis') {
+    const u = new URL(config.url);
+    return {
+      config,
+      classes: { Queue, Worker, QueueEvents },
+      connection: {
+        host: u.hostname,
+        port: Number(u.port || 6379),
+        username: u.username ? decodeURIComponent(u.username) : undefined,
+        password: u.password ? decodeURIComponent(u.password) : undefined,
+        db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
+        tls: u.protocol === 'rediss:' ? {} : undefined,
+        maxRetriesPerRequest: null, // required by BullMQ workers
+        connectTimeout: 10_000,
+      },
+      prefix: config.prefix,
+      description: `Redis ${u.hostname}:${u.port || 6379} (prefix ${config.prefix})`,
+    };
+  }
+  return {
+    config,
+    classes: withBackend(createPostgresBackend) as unknown as Classes,
+    // Small pools: every queue and worker opens its own.
+    connection: { ...config.connection, max: 2, schema: config.schema, migrate: true },
+    description: `PostgreSQL (schema ${config.schema})`,
+  };
+}

@@ -1,0 +1,28 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { QueueName } from './jobs.js';
+import type { QueueBackend } from './queue-backend.js';
+import { QUEUE_BACKEND } from './tokens.js';
+import { TypedQueue } from './typed-queue.js';
+
+/** Owns the BullMQ queue clients of this process and closes them last. */
+@Injectable()
+export class QueueRegistry implements OnApplicationShutdown {
+  readonly queues = new Map<QueueName, TypedQueue<QueueName>>();
+
+  constructor(@Inject(QUEUE_BACKEND) readonly backend: QueueBackend) {
+    for (const name of Object.values(QueueName)) {
+      const queue = new backend.classes.Queue(name, { connection: backend.connection, prefix: backend.prefix } as never) as Queue;
+      queue.on('error', () => undefined); // connection errors surface through /health and job failures
+      this.queues.set(name, new TypedQueue(name, queue));
+    }
+  }
+
+  get<Q extends QueueName>(name: Q): TypedQueue<Q> {
+    return this.queues.get(name) as unknown as TypedQueue<Q>;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.queue.close().catch(() => undefined)));
+  }
+}

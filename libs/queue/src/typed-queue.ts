@@ -1,0 +1,17 @@
+import type { JobsOptions, Queue } from 'bullmq';
+import { JOB_QUEUE, type JobName, type JobPayloads, type JobsOf, type QueueName } from './jobs.js';
+
+/** A BullMQ queue that only accepts its own jobs, with their payload types. */
+export class TypedQueue<Q extends QueueName> {
+  constructor(readonly name: Q, readonly queue: Queue) {}
+
+  add<J extends JobsOf<Q>>(job: J, payload: JobPayloads[J], options?: JobsOptions) {
+    if (JOB_QUEUE[job as JobName] !== this.name) throw new Error(`job ${job} does not belong to queue ${this.name}`);
+    return this.queue.add(job, payload, { removeOnComplete: { age: 7 * 24 * 3600, count: 1000 }, removeOnFail: { age: 30 * 24 * 3600 }, ...options });
+  }
+
+  /** Processes registered on this queue right now. */
+  workerCount(): Promise<number> {
+    return this.queue.getWorkersCount();
+  }
+}

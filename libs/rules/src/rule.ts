@@ -1,0 +1,46 @@
+import type { Severity } from '@sunlight/leads';
+
+/**
+ * How a lead's amount at risk (涉及金额) follows from its evidence payments `d` and their
+ * programs `p` (CONTRACT §4). The engine knows these strategies, never the rules using them.
+ */
+export type AmountStrategy = 'sum' | 'sum-less-max' | 'over-cap';
+
+export const AMOUNT_SQL: Record<AmountStrategy, string> = {
+  sum: 'sum(d.amount_fen)',
+  'sum-less-max': 'sum(d.amount_fen) - max(d.amount_fen)',
+  'over-cap': 'sum(GREATEST(d.amount_fen - p.cap_fen, 0))',
+};
+
+/**
+ * A cross-check rule: data plus one set-based SQL statement.
+ *
+ * The statement selects from `:scope` (the payments under check: all of them, or those of some
+ * batches) and returns one row per payment that meets the rule, with the columns
+ *   disbursement_id, id_number, program_code, period, bank_account, facts
+ * where id_number … bank_account are the rule's key fields (NULL when not part of its key) and
+ * facts is a jsonb array of the registry records behind the hit (or NULL). Rule parameters are
+ * written :name and replaced by their (numeric) values.
+ */
+export interface RuleDefinition {
+  code: string;
+  version: number;
+  name: { zh: string; en: string };
+  severity: Severity;
+  /** Amount at risk of a lead of this rule. */
+  amount: AmountStrategy;
+  /** Amount at risk of an R12 repeat of this rule, over its new evidence alone. */
+  repeatAmount: AmountStrategy;
+  /** Numeric parameters and their defaults; config/rules.json may override them. */
+  params?: Record<string, number>;
+  /** One sentence in Chinese; see explanations.ts for the placeholders. */
+  explanation: string;
+  /** The statement; absent only for R12, which the engine raises on other rules' keys. */
+  sql?: string;
+}
+
+/** A rule as configured for this installation. */
+export interface ActiveRule extends RuleDefinition {
+  enabled: boolean;
+  params: Record<string, number>;
+}

@@ -1,0 +1,33 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { IngestionEvents, IngestionModule } from '@sunlight/ingestion';
+import { LeadsModule } from '@sunlight/leads';
+import { CheckEngine } from './check-engine.js';
+import { CheckRun } from './check-run.entity.js';
+import { ChecksProcessor } from './checks.processor.js';
+import { Explanations } from './explanations.js';
+import { RequestChecks, RequestChecksCommand } from './request-checks.usecase.js';
+import { RuleCatalogue } from './rule-catalogue.js';
+import { RunChecks } from './run-checks.usecase.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([CheckRun]), IngestionModule, LeadsModule],
+  providers: [RuleCatalogue, CheckEngine, Explanations, RunChecks, RequestChecks, ChecksProcessor],
+  exports: [RuleCatalogue, RunChecks, RequestChecks],
+})
+export class RulesModule implements OnModuleInit {
+  constructor(
+    private readonly events: IngestionEvents,
+    private readonly requestChecks: RequestChecks,
+  ) {}
+
+  /** A stored batch queues the checks of its payments; a registry import, a full run. */
+  onModuleInit(): void {
+    this.events.onBatchStored(async ({ batchId, uploadedBy }) => {
+      await this.requestChecks.execute(new RequestChecksCommand('batches', 'batch', uploadedBy, [batchId]));
+    });
+    this.events.onRegistryImported(async ({ importedBy }) => {
+      await this.requestChecks.execute(new RequestChecksCommand('all', 'registry', importedBy));
+    });
+  }
+}

@@ -1,0 +1,103 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Clock } from '@sunlight/common';
+import { InjectConfig, type AppConfig } from '@sunlight/config';
+import { WorkingDays, readDeadlines } from '@sunlight/leads';
+import { CheckEngine } from './check-engine.js';
+import type { CheckRunSummary } from './check-run.entity.js';
+import { Explanations } from './explanations.js';
+import { RuleCatalogue } from './rule-catalogue.js';
+
+export type RunProgress = (progress: { done: number; total: number; rule?: string }) => void | Promise<void>;
+
+/**
+ * Runs the enabled rules for one check_runs row. Safe to run twice: a completed run returns its
+ * summary, and a repeated rule raises nothing (its hits are attached already). A rule that
+ * fails is reported in the summary while the others complete.
+ */
+@Injectable()
+export class RunChecks {
+  private readonly logger = new Logger(RunChecks.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly engine: CheckEngine,
+    private readonly explanations: Explanations,
+    private readonly rules: RuleCatalogue,
+    private readonly clock: Clock,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  async execute(runId: string, progress?: RunProgress): Promise<CheckRunSummary> {
+    const [run] = await this.dataSource.query(`SELECT id, scope, batch_ids, trigger, status, summary, created_at FROM check_runs WHERE id = $1`, [runId]);
+    if (!run) throw new Error(`check run ${runId} does not exist`);
+    if (run.status === 'completed') return run.summary;
+
+    const summary: CheckRunSummary = { leadsRaised: 0, leadsUpdated: 0, byRule: {}, updatedByRule: {}, failedRules: {} };
+    if (run.trigger !== 'manual' && (await this.supersededByFullRun(run.created_at))) {
+      await this.finish(runId, summary); // a full run started since has covered this one
+      return summary;
+    }
+    await this.dataSource.query(`UPDATE check_runs SET status = 'running', started_at = now(), error = NULL WHERE id = $1`, [runId]);
+
+    const rules = this.rules.runnable();
+    const context = {
+      runId,
+      batchIds: run.scope === 'batches' ? (run.batch_ids as string[]).map(String) : null,
+      dueOn: WorkingDays.add(this.clock.today(), readDeadlines(this.config.configDir).deadlines.verify),
+      registrySnapshot: await this.registrySnapshot(),
+      repeatRule: this.rules.repeatRule(),
+    };
+    const touched = new Set<string>();
+    for (const [index, rule] of rules.entries()) {
+      await this.setProgress(runId, { done: index, total: rules.length, rule: rule.code }, progress);
+      const started = Date.now();
+      try {
+        const outcome = await this.engine.apply(rule, context);
+        for (const [code, n] of Object.entries(outcome.raised)) {
+          summary.byRule[code] = (summary.byRule[code] ?? 0) + n;
+          summary.leadsRaised += n;
+        }
+        if (outcome.updated) summary.updatedByRule[rule.code] = outcome.updated;
+        summary.leadsUpdated += outcome.updated;
+        outcome.leadIds.forEach((id) => touched.add(id));
+        this.logger.debug({ rule: rule.code, ms: Date.now() - started, ...outcome.raised, updated: outcome.updated }, 'rule applied');
+      } catch (err) {
+        summary.failedRules[rule.code] = (err as Error).message;
+        this.logger.error({ rule: rule.code, run: runId, err: (err as Error).message }, 'rule failed');
+      }
+    }
+    await this.explanations.rewrite([...touched], this.rules.all());
+    await this.finish(runId, summary);
+    await progress?.({ done: rules.length, total: rules.length });
+    return summary;
+  }
+
+  private async supersededByFullRun(createdAt: Date): Promise<boolean> {
+    const rows = await this.dataSource.query(
+      `SELECT 1 FROM check_runs WHERE scope = 'all' AND status = 'completed' AND started_at > $1 LIMIT 1`,
+      [createdAt],
+    );
+    return rows.length > 0;
+  }
+
+  /** The newest stored import of each registry: the snapshot a lead was raised on. */
+  private async registrySnapshot(): Promise<Record<string, string>> {
+    const rows: { kind: string; id: string }[] = await this.dataSource.query(
+      `SELECT kind, max(id)::text AS id FROM registry_imports WHERE status = 'stored' GROUP BY kind`,
+    );
+    return Object.fromEntries(rows.map((r) => [r.kind, r.id]));
+  }
+
+  private async setProgress(runId: string, value: { done: number; total: number; rule?: string }, progress?: RunProgress) {
+    await this.dataSource.query(`UPDATE check_runs SET progress = $2 WHERE id = $1`, [runId, JSON.stringify(value)]);
+    await progress?.(value);
+  }
+
+  private async finish(runId: string, summary: CheckRunSummary): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE check_runs SET status = 'completed', summary = $2, finished_at = now(), progress = NULL WHERE id = $1`,
+      [runId, JSON.stringify(summary)],
+    );
+  }
+}

@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import pino from 'pino';
+import { Logger, type Params } from 'nestjs-pino';
+import type { AppConfig } from '@sunlight/config';
+
+// Personal data never reaches a log line: anything shaped like an ID number or a bank account
+// is masked wherever it appears (messages, objects, request URLs).
+const ID_NUMBER = /(?<!\d)(\d{4})\d{10}(\d{3}[\dXx])(?!\d)/g;
+const LONG_DIGITS = /(?<!\d)(\d{4})\d{4,22}(\d{4})(?!\d)/g;
+
+export function maskPersonalData(text: string): string {
+  return text.replace(ID_NUMBER, '$1**********$2').replace(LONG_DIGITS, '$1****$2');
+}
+
+function maskDeep(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return maskPersonalData(value);
+  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => maskDeep(v, depth + 1));
+  if (value instanceof Error) return { type: value.name, message: maskPersonalData(value.message), stack: value.stack && maskPersonalData(value.stack) };
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v, depth + 1)]));
+}
+
+/** nestjs-pino settings: JSON lines (stdout for services, stderr for the CLI), masked. */
+export function loggerParams(config: AppConfig, destination: 1 | 2): Params {
+  return {
+    pinoHttp: {
+      level: config.logLevel,
+      stream: pino.destination({ dest: destination, sync: destination === 2 }),
+      formatters: { log: (object) => maskDeep(object) as Record<string, unknown> },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, args.map((a) => (typeof a === 'string' ? maskPersonalData(a) : a)) as Parameters<typeof method>);
+        },
+      },
+      customProps: () => ({ context: 'HTTP' }),
+      autoLogging: { ignore: (req) => req.url === '/health' },
+      serializers: {
+        req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, url: maskPersonalData(req.url) }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    },
+  };
+}
+
+/** Nest's start-up chatter (modules, routes) is debug detail, not news. */
+const FRAMEWORK_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
+
+@Injectable()
+export class SunlightLogger extends Logger {
+  override log(message: unknown, ...params: unknown[]): void {
+    if (FRAMEWORK_CONTEXTS.has(params[params.length - 1] as string)) return super.debug(message, ...params);
+    return super.log(message, ...params);
+  }
+}

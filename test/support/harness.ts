@@ -1,0 +1,229 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+/**
+ * End-to-end helpers. Every test gets databases of its own on the real services the run found
+ * (test/setup/global-setup.mjs): an embedded PGlite directory copied from a migrated template,
+ * or a PostgreSQL database created from a template, with BullMQ on PostgreSQL or on Redis.
+ */
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CLI = path.join(ROOT, 'dist/apps/cli/src/main.js');
+const API = path.join(ROOT, 'dist/apps/api/src/main.js');
+export const SAMPLES = path.join(ROOT, 'config/demo');
+
+interface SetupInfo {
+  runId: string;
+  workDir: string;
+  embeddedTemplate: string;
+  postgresTemplate: string | null;
+  postgres: string | null;
+  postgresReason: string | null;
+  redis: string | null;
+  redisReason: string | null;
+}
+
+let setupCache: SetupInfo | undefined;
+async function setup(): Promise<SetupInfo> {
+  if (!setupCache) {
+    const file = process.env.SUNLIGHT_TEST_SETUP;
+    if (!file) throw new Error('SUNLIGHT_TEST_SETUP is not set: run the e2e tests through jest (npm test)');
+    setupCache = JSON.parse(await readFile(file, 'utf8')) as SetupInfo;
+  }
+  return setupCache;
+}
+
+/** The database and queue combinations a run covers. */
+export type BackendName = 'embedded' | 'postgres' | 'postgres+redis';
+
+export interface Backend {
+  name: BackendName;
+  /** Why it is skipped on this machine, if it is. */
+  skip?: string;
+}
+
+/** Every backend, with the reason when this machine lacks its services (synchronous: describe blocks need it). */
+export function backends(): Backend[] {
+  const file = process.env.SUNLIGHT_TEST_SETUP;
+  const info: SetupInfo | undefined = file ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+  return [
+    { name: 'embedded' },
+    { name: 'postgres', skip: info?.postgres ? undefined : `PostgreSQL unavailable: ${info?.postgresReason}` },
+    {
+      name: 'postgres+redis',
+      skip: !info?.postgres ? `PostgreSQL unavailable: ${info?.postgresReason}` : !info?.redis ? `Redis unavailable: ${info?.redisReason}` : undefined,
+    },
+  ];
+}
+
+/** The best backend for tests that need one: native PostgreSQL when there is one (faster). */
+export function primaryBackend(): Backend {
+  const all = backends();
+  return all.find((b) => b.name === 'postgres' && !b.skip) ?? all[0];
+}
+
+/** Environment of one isolated Sunlight installation. */
+export interface TestEnv {
+  backend: BackendName;
+  env: Record<string, string>;
+  dataDir: string;
+  /** Direct SQL on this installation's database (native PostgreSQL only). */
+  databaseUrl?: string;
+  cleanup(): Promise<void>;
+}
+
+export async function freshEnv(backend: BackendName, extra: Record<string, string> = {}): Promise<TestEnv> {
+  const info = await setup();
+  const tag = `${info.runId}_${randomBytes(4).toString('hex')}`;
+  const dataDir = await mkdtemp(path.join(info.workDir, 'data-'));
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    LOG_LEVEL: 'warn',
+    SUNLIGHT_DATA_DIR: dataDir,
+    SUNLIGHT_DEMO: 'false',
+    ...extra,
+  };
+  let databaseUrl: string | undefined;
+  if (backend === 'embedded') {
+    await rm(dataDir, { recursive: true, force: true });
+    await cp(info.embeddedTemplate, dataDir, { recursive: true });
+  } else {
+    if (!info.postgres || !info.postgresTemplate) throw new Error('no PostgreSQL for this test');
+    const admin = new pg.Client({ connectionString: info.postgres });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${tag} TEMPLATE ${info.postgresTemplate}`);
+    await admin.end();
+    databaseUrl = withDatabase(info.postgres, tag);
+    env.DATABASE_URL = databaseUrl;
+    if (backend === 'postgres+redis') {
+      env.REDIS_URL = info.redis!;
+      env.SUNLIGHT_QUEUE_PREFIX = tag;
+    }
+  }
+  return {
+    backend,
+    env,
+    dataDir,
+    databaseUrl,
+    cleanup: async () => {
+      if (databaseUrl) {
+        const admin = new pg.Client({ connectionString: info.postgres! });
+        await admin.connect();
+        await admin.query(`DROP DATABASE IF EXISTS ${tag} WITH (FORCE)`).catch(() => undefined);
+        await admin.end();
+      }
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** The last stdout line, parsed (the command's result). */
+  json: any;
+}
+
+/** Runs `npm run cli -- …` the way an operator does (the built CLI, a process of its own). */
+export function cli(env: TestEnv, ...args: string[]): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: env.env, cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const last = stdout.trim().split('\n').pop() ?? '';
+      let json: unknown;
+      try {
+        json = last ? JSON.parse(last) : undefined;
+      } catch {
+        json = undefined;
+      }
+      resolve({ code: code ?? -1, stdout, stderr, json });
+    });
+  });
+}
+
+export interface RunningServer {
+  url: string;
+  process: ChildProcess;
+  output(): string;
+  /** SIGTERM, and the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Starts `npm start`'s process and waits until it serves. */
+export function startServer(env: TestEnv, extra: Record<string, string> = {}): Promise<RunningServer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [API], { env: { ...env.env, PORT: '0', ...extra }, cwd: ROOT });
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 90_000);
+    const onData = (d: Buffer) => {
+      output += d;
+      const match = /ready at (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({
+          url: match[1],
+          process: child,
+          output: () => output,
+          stop: () =>
+            new Promise((done) => {
+              if (child.exitCode !== null) return done(child.exitCode);
+              child.once('exit', (code) => done(code));
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+/** Runs a process to its end (for start-up failures). */
+export function runToExit(script: 'api' | 'cli', env: Record<string, string>, args: string[] = [], timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script === 'api' ? API : CLI, ...args], { env, cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`did not exit within ${timeoutMs} ms:\n${stderr}`));
+    }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Parses JSON lines. */
+export function jsonLines(text: string): any[] {
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
+}
