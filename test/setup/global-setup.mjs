@@ -15,6 +15,9 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../.
 
 export default async function globalSetup() {
   const services = await findServices();
+  if (process.env.SUNLIGHT_REQUIRE_SERVICES === '1' && (!services.postgres || !services.redis)) {
+    throw new Error(`SUNLIGHT_REQUIRE_SERVICES: ${services.postgresReason ?? ''} ${services.redisReason ?? ''}`.trim());
+  }
   const runId = `sltest_${Date.now().toString(36)}_${process.pid}`;
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'sunlight-test-'));
   const cli = path.join(root, 'dist/apps/cli/src/main.js');

@@ -18,7 +18,8 @@ async function main() {
     );
     SwaggerModule.setup('api/docs', app, document);
     await app.listen(infra.config.port, infra.config.host);
-    const url = `http://${infra.config.host === '0.0.0.0' ? '127.0.0.1' : infra.config.host}:${infra.config.port}`;
+    const { port } = app.getHttpServer().address() as { port: number };
+    const url = `http://${infra.config.host === '0.0.0.0' ? '127.0.0.1' : infra.config.host}:${port}`;
     infra.database.announce({ httpUrl: url });
     closeOnSignals(app, infra, say);
     say(`ready at ${url}  (API docs ${url}/api/docs, health ${url}/health)`);

@@ -111,12 +111,11 @@ async function hostEmbedded(config: AppConfig, lock: DataDirLock, options: OpenO
   lock.update({ port });
   const hostDir = path.join(pgdata, 'import');
   mkdirSync(hostDir, { recursive: true });
-  if (options.role !== 'cli') options.log?.(`embedded database ${pgdata} served on 127.0.0.1:${port}`);
   let closed = false;
   return {
     kind: 'embedded',
     connection: embeddedConnection(port, config.dbPoolSize),
-    description: `embedded PGlite ${pgdata}`,
+    description: `embedded PGlite ${pgdata} (served on 127.0.0.1:${port})`,
     bulkFiles: { hostDir, serverDir: `${EMBEDDED_SERVER_DIR}/import` },
     owner: true,
     announce: (info) => lock.update(info),

@@ -24,6 +24,7 @@ export async function openInfrastructure(role: LockInfo['role'], log?: (line: st
     if (err instanceof ConfigError) throw new StartupError(`bad configuration: ${err.problems.join('; ')}`);
     throw err;
   }
+  if (config.redisUrl) await probeRedis(config.redisUrl);
   const database = await openDatabase(config, { role, log });
   try {
     const queue: QueueBackendConfig = config.redisUrl
@@ -31,7 +32,6 @@ export async function openInfrastructure(role: LockInfo['role'], log?: (line: st
       : // Through pglite-socket every connection shares one session, so BullMQ cannot pin its
         // own search_path there: its tables live in public beside ours.
         { kind: 'postgres', connection: database.connection, schema: database.kind === 'embedded' ? 'public' : 'bullmq' };
-    if (config.redisUrl) await probeRedis(config.redisUrl);
     return { config, database, queue, role };
   } catch (err) {
     await database.close();
@@ -41,12 +41,15 @@ export async function openInfrastructure(role: LockInfo['role'], log?: (line: st
 
 async function probeRedis(url: string): Promise<void> {
   const redis = new Redis(url, { lazyConnect: true, connectTimeout: 5000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  redis.on('error', () => undefined);
+  let cause: NodeJS.ErrnoException | undefined;
+  redis.on('error', (err) => (cause ??= err));
   try {
     await redis.connect();
     await redis.ping();
   } catch (err) {
-    throw new StartupError(`cannot reach Redis at ${redactUrl(url)} (REDIS_URL): ${(err as Error).message || 'connection refused'}`);
+    const reason = (cause ?? err) as NodeJS.ErrnoException;
+    const text = reason.code === 'ECONNREFUSED' ? 'connection refused' : reason.code === 'ENOTFOUND' ? 'unknown host' : reason.message;
+    throw new StartupError(`cannot reach Redis at ${redactUrl(url)} (REDIS_URL): ${text}`);
   } finally {
     redis.disconnect();
   }

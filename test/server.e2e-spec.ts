@@ -1,0 +1,153 @@
+import net from 'node:net';
+import path from 'node:path';
+import { SAMPLES, backends, cli, freshEnv, runToExit, startServer, type TestEnv } from './support/harness.js';
+
+async function get(url: string) {
+  const res = await fetch(url);
+  return { status: res.status, body: (res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text()) as any };
+}
+
+async function until<T>(fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+describe('npm start on the embedded default', () => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await freshEnv('embedded', { SUNLIGHT_DEMO: 'true' });
+  });
+  afterAll(async () => env.cleanup());
+
+  it('serves health, API docs and the console, loads the demo, shares its database with the CLI and keeps it across a restart', async () => {
+    const server = await startServer(env);
+    try {
+      const health = await get(`${server.url}/health`);
+      expect(health.status).toBe(200);
+      expect(health.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, queue: { status: 'up' } } });
+      expect((await get(`${server.url}/api/docs`)).status).toBe(200);
+      expect((await get(server.url)).body).toContain('阳光监管');
+
+      // Demo data: imported and checked on the first start, so a lead shows at once.
+      const leads = await until(async () => {
+        const page = (await get(`${server.url}/api/leads`)).body;
+        return page.items.length ? page.items : undefined;
+      });
+      expect(leads.some((l: { rule: string }) => l.rule === 'R06')).toBe(true);
+      expect(leads[0].id_number).toMatch(/^\d{4}\*+\d{3}[\dX]$/); // masked in the API
+
+      // The CLI reaches the running server's database through its socket.
+      const imported = await cli(env, 'batch', 'import', path.join(SAMPLES, '..', '..', 'test', 'fixtures', 'batch-extra-2024-05.csv'));
+      expect(imported.code).toBe(0);
+      expect(imported.json).toMatchObject({ status: 'stored', accepted: 2 });
+      const run = await cli(env, 'checks', 'run');
+      expect(run.code).toBe(0);
+      expect(run.stderr).toContain('由运行中的服务执行'); // processed by the server's worker
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+
+    const again = await startServer(env);
+    try {
+      const batches = (await get(`${again.url}/api/batches`)).body.items;
+      expect(batches.map((b: { file_name: string }) => b.file_name)).toEqual(
+        expect.arrayContaining(['batch-extra-2024-05.csv', 'batch-421087-2024Q2.csv']),
+      );
+      // The demo loads only once.
+      expect(batches.filter((b: { file_name: string }) => b.file_name === 'batch-421087-2024Q2.csv')).toHaveLength(1);
+    } finally {
+      await again.stop();
+    }
+  });
+
+  it('refuses a second server on the same data directory in one line', async () => {
+    const server = await startServer(env);
+    try {
+      const second = await runToExit('api', { ...env.env, PORT: '0' });
+      expect(second.code).toBe(1);
+      expect(second.stderr.trim().split('\n')).toHaveLength(1);
+      expect(second.stderr).toContain('already running');
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe.each(backends().filter((b) => b.name !== 'embedded'))('npm start on $name', ({ name, skip }) => {
+  if (skip) {
+    it.skip(`skipped: ${skip}`, () => undefined);
+    return;
+  }
+  it('serves health green and stops cleanly on SIGTERM', async () => {
+    const env = await freshEnv(name);
+    try {
+      const server = await startServer(env);
+      const health = await get(`${server.url}/health`);
+      expect(health.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, queue: { status: 'up', backend: expect.stringContaining(name === 'postgres' ? 'PostgreSQL' : 'Redis') } } });
+      expect(await server.stop()).toBe(0);
+    } finally {
+      await env.cleanup();
+    }
+  });
+});
+
+describe('bad configuration ends with one clear line', () => {
+  const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', SUNLIGHT_DEMO: 'false' };
+  const oneLine = (stderr: string) => {
+    const lines = stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
+    return lines[0];
+  };
+
+  it('names a malformed DATABASE_URL', async () => {
+    const result = await runToExit('api', { ...base, DATABASE_URL: 'mysql://db/x' });
+    expect(result.code).toBe(1);
+    expect(oneLine(result.stderr)).toContain('DATABASE_URL is not a postgres URL');
+  });
+
+  it('names every bad variable at once', async () => {
+    const result = await runToExit('api', { ...base, PORT: 'eighty', REDIS_URL: 'http://x' });
+    expect(result.code).toBe(1);
+    const line = oneLine(result.stderr);
+    expect(line).toContain('PORT must be a whole number');
+    expect(line).toContain('REDIS_URL is not a redis URL');
+  });
+
+  it('names an unreachable database', async () => {
+    const result = await runToExit('api', { ...base, DATABASE_URL: 'postgres://postgres@127.0.0.1:1/sunlight' });
+    expect(result.code).toBe(1);
+    expect(oneLine(result.stderr)).toMatch(/cannot reach PostgreSQL at postgres:\/\/postgres@127\.0\.0\.1:1\/sunlight \(DATABASE_URL\): connection refused/);
+  });
+
+  it('names an unreachable Redis', async () => {
+    const env = await freshEnv('embedded');
+    try {
+      const result = await runToExit('api', { ...env.env, REDIS_URL: 'redis://127.0.0.1:1' });
+      expect(result.code).toBe(1);
+      expect(oneLine(result.stderr)).toContain('cannot reach Redis at redis://127.0.0.1:1');
+    } finally {
+      await env.cleanup();
+    }
+  });
+
+  it('names a port in use', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const port = (blocker.address() as net.AddressInfo).port;
+    const env = await freshEnv('embedded');
+    try {
+      const result = await runToExit('api', { ...env.env, PORT: String(port) });
+      expect(result.code).toBe(1);
+      expect(oneLine(result.stderr)).toContain(`port ${port} is in use`);
+    } finally {
+      blocker.close();
+      await env.cleanup();
+    }
+  });
+});
