@@ -1,0 +1,76 @@
+import { Injectable, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { JobHandler, JobName, QueueModule, QueueName, QueueRegistry, WorkerHost, type JobOf, type QueueBackendConfig } from '@sunlight/queue';
+import { backends, freshEnv, type TestEnv } from './support/harness.js';
+
+const events: string[] = [];
+
+@Injectable()
+class SlowChecks {
+  @JobHandler(JobName.RunChecks)
+  async run(job: JobOf<JobName.RunChecks>) {
+    events.push(`start ${job.data.runId}`);
+    await new Promise((r) => setTimeout(r, 1500));
+    events.push(`end ${job.data.runId}`);
+    return { ok: true };
+  }
+}
+
+@Injectable()
+class Imports {
+  @JobHandler(JobName.ImportBatch)
+  async run() {
+    return undefined;
+  }
+}
+
+function moduleFor(backend: QueueBackendConfig, handlers: unknown[]) {
+  @Module({ imports: [QueueModule.forRoot(backend)], providers: handlers as never[] })
+  class TestModule {}
+  return TestModule;
+}
+
+describe.each(backends().filter((b) => b.name !== 'embedded'))('typed queues on $name', ({ name, skip }) => {
+  if (skip) {
+    it.skip(`skipped: ${skip}`, () => undefined);
+    return;
+  }
+  let env: TestEnv;
+  let backend: QueueBackendConfig;
+  beforeAll(async () => {
+    env = await freshEnv(name);
+    backend = name === 'postgres+redis'
+      ? { kind: 'redis', url: env.env.REDIS_URL, prefix: env.env.SUNLIGHT_QUEUE_PREFIX }
+      : { kind: 'postgres', connection: { connectionString: env.databaseUrl }, schema: 'bullmq' };
+  });
+  afterAll(async () => env?.cleanup());
+
+  it('refuses to start workers when a job name has no handler', async () => {
+    const app = await NestFactory.createApplicationContext(moduleFor(backend, [SlowChecks]), { logger: false });
+    try {
+      expect(() => app.get(WorkerHost).start()).toThrow(/no handler for job import-batch/);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('drains on shutdown: the job in hand finishes before the process lets go', async () => {
+    events.length = 0;
+    const app = await NestFactory.createApplicationContext(moduleFor(backend, [SlowChecks, Imports]), { logger: false });
+    app.get(WorkerHost).start();
+    const queue = app.get(QueueRegistry).get(QueueName.Checks);
+    const job = await queue.add(JobName.RunChecks, { runId: '42' });
+    for (let i = 0; i < 100 && !events.includes('start 42'); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(events).toEqual(['start 42']);
+    await app.close(); // SIGTERM does this
+    expect(events).toEqual(['start 42', 'end 42']);
+
+    const reopened = await NestFactory.createApplicationContext(moduleFor(backend, [SlowChecks, Imports]), { logger: false });
+    try {
+      const state = await reopened.get(QueueRegistry).get(QueueName.Checks).queue.getJobState(job.id!);
+      expect(state).toBe('completed');
+    } finally {
+      await reopened.close();
+    }
+  });
+});
