@@ -72,3 +72,14 @@ export class BulkLoader {
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
+
+/** Runs a data-changing statement and answers how many rows it touched. */
+export async function affectedRows(dataSource: import('typeorm').DataSource, sql: string, params: unknown[] = []): Promise<number> {
+  const runner = dataSource.createQueryRunner();
+  try {
+    const result = await runner.query(sql, params, true);
+    return result.affected ?? 0;
+  } finally {
+    await runner.release();
+  }
+}

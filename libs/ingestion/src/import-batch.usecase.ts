@@ -1,14 +1,20 @@
 import { Injectable } from '@nestjs/common';
+import { stat } from 'node:fs/promises';
 import { DataSource } from 'typeorm';
 import { InputError } from '@sunlight/common';
+import { InjectConfig, type AppConfig } from '@sunlight/config';
+import { affectedRows } from '@sunlight/database';
 import { ProgramsService } from '@sunlight/programs';
+import { BatchStorage, PAYMENT_COLUMNS, landingDoubtsSql, paymentValues } from './batch-storage.js';
 import { BATCH_COLUMNS } from './columns.js';
 import type { BatchStatus } from './entities/index.js';
-import { sha256File } from './file-info.js';
-import { FileImport, notRejected, type StagedFile } from './file-import.js';
+import { detectFormat, sha256File } from './file-info.js';
+import { FileImport, notRejected } from './file-import.js';
+import { mapHeader, readCsvHeader } from './header.js';
 import { IngestionEvents } from './ingestion-events.js';
+import { IngestionJanitor } from './ingestion-janitor.js';
 import type { ProgressFn } from './staging.js';
-import { normalizedRowsSql } from './validation-sql.js';
+import { normalizedRowsSql, validatedRowsSql } from './validation-sql.js';
 
 export class ImportBatchCommand {
   constructor(
@@ -37,88 +43,144 @@ export interface ImportBatchResult {
   error?: string;
 }
 
+/** Bytes per row of a typical batch file, to guess from its size whether it is large. */
+const BYTES_PER_ROW = 110;
+
 /**
- * Imports a disbursement batch (CONTRACT §3.1): COPY into a staging table, validate every row
- * in SQL, then in one transaction either store the valid rows or reject the batch. The same
- * bytes are stored once. Nothing is half-stored: a crash leaves at most an 'importing' row and
- * a staging table, and the import can simply be run again.
+ * Imports a disbursement batch (CONTRACT §3.1), whole or (by default) not at all.
+ *
+ * Fast path, for a large clean CSV: COPY straight into a landing table of the final shape, check
+ * it with cheap set-based tests, index it, attach it. Detailed path, for everything else (small
+ * files, XLSX, files that need cleaning or have errors): COPY into an all-text staging table,
+ * validate every cell in SQL naming row, column, value and reason, then store the valid rows.
+ * The payments become visible only in the transaction that marks the batch stored, so a crash
+ * leaves nothing half-stored and the import can simply be run again. The same bytes are stored once.
  */
 @Injectable()
 export class ImportBatch {
   constructor(
     private readonly dataSource: DataSource,
     private readonly files: FileImport,
+    private readonly storage: BatchStorage,
     private readonly programs: ProgramsService,
     private readonly events: IngestionEvents,
+    private readonly janitor: IngestionJanitor,
+    @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   async execute(command: ImportBatchCommand, progress?: ProgressFn): Promise<ImportBatchResult> {
+    await this.janitor.sweep();
     progress?.('hashing');
     const sha = await sha256File(command.file);
     const duplicate = await this.storedWithHash(sha);
     if (duplicate) {
-      if (command.batchId) await this.finish(command.batchId, 'failed', 0, 0, `与批次 ${duplicate.batchId} 的文件相同 (same file as batch ${duplicate.batchId})`);
+      if (command.batchId) await this.finish(command.batchId, 'failed', 0, 0, sameFile(duplicate.batchId));
       return duplicate;
     }
     const batchId = command.batchId ?? (await this.createBatch(command, sha));
-    await this.dataSource.query(`UPDATE disbursement_batches SET status = 'importing', file_sha256 = $2 WHERE id = $1`, [batchId, sha]);
-    const table = `stg_batch_${batchId}`;
-    let staged: StagedFile | undefined;
+    await this.dataSource.query(`UPDATE disbursement_batches SET status = 'importing', file_sha256 = $2, heartbeat_at = now() WHERE id = $1`, [batchId, sha]);
+    const beat = this.heartbeat(batchId, progress);
     try {
-      staged = await this.files.stage(command.file, command.fileName, BATCH_COLUMNS, table, (phase, detail) => {
-        progress?.(phase, detail);
-      });
-      await this.dataSource.query(`UPDATE disbursement_batches SET format = $2 WHERE id = $1`, [batchId, staged.format]);
-      progress?.('validating', { rows: staged.rows });
-      const result = await this.store(batchId, command, staged);
-      if (result.status === 'stored') {
-        if (result.accepted >= 50_000) await this.dataSource.query('ANALYZE disbursements');
-        await this.events.emitBatchStored({ batchId, uploadedBy: command.uploadedBy });
-      }
+      const result = (await this.fastPath(batchId, command, beat)) ?? (await this.detailedPath(batchId, command, beat));
+      if (result.status === 'stored') await this.events.emitBatchStored({ batchId, uploadedBy: command.uploadedBy });
       return result;
     } catch (err) {
       if (err instanceof InputError) {
-        await this.dataSource.transaction(async (em) => {
-          await this.files.recordFileProblem(em, 'batch', batchId, err);
-        });
+        await this.dataSource.transaction((em) => this.files.recordFileProblem(em, 'batch', batchId, err));
         await this.finish(batchId, 'rejected', 0, 0, err.message);
         return { batchId, status: 'rejected', accepted: 0, rejected: 0, duplicateOf: null, error: err.message };
       }
       if ((err as { code?: string }).code === '23505') {
-        // Another import stored the same bytes a moment ago.
-        const other = await this.storedWithHash(sha);
+        const other = await this.storedWithHash(sha); // stored by a concurrent import a moment ago
         if (other) {
-          await this.finish(batchId, 'failed', 0, 0, `与批次 ${other.batchId} 的文件相同 (same file as batch ${other.batchId})`);
+          await this.finish(batchId, 'failed', 0, 0, sameFile(other.batchId));
           return other;
         }
       }
       await this.finish(batchId, 'failed', 0, 0, (err as Error).message).catch(() => undefined);
       throw err;
     } finally {
-      await this.files.drop(table).catch(() => undefined);
+      await this.files.drop(`stg_batch_${batchId}`).catch(() => undefined);
+      await this.storage.dropLanding(batchId).catch(() => undefined); // a no-op once attached (renamed)
     }
   }
 
-  /** Validation and storage in one transaction: all of the batch or (by default) none of it. */
-  private async store(batchId: string, command: ImportBatchCommand, staged: StagedFile): Promise<ImportBatchResult> {
+  /** A large, clean CSV file: COPY into its own partition. Undefined sends it down the detailed path. */
+  private async fastPath(batchId: string, command: ImportBatchCommand, progress: ProgressFn): Promise<ImportBatchResult | undefined> {
+    if ((await detectFormat(command.file, command.fileName)) !== 'csv') return undefined;
+    if ((await stat(command.file)).size < this.config.batchPartitionRows * BYTES_PER_ROW) return undefined;
+    const header = mapHeader(await readCsvHeader(command.file, command.fileName), BATCH_COLUMNS, command.fileName);
+    progress('loading');
+    let rows: number | false;
+    try {
+      rows = await this.storage.copyTyped(batchId, command.file, header);
+    } catch (err) {
+      if ((err as { code?: string }).code === '22021') return undefined; // the detailed path names the line
+      throw err;
+    }
+    if (rows === false) return undefined;
+    if (rows < this.config.batchPartitionRows) {
+      await this.storage.dropLanding(batchId);
+      return undefined;
+    }
+    progress('validating', { rows });
+    const [{ doubts }] = await this.dataSource.query(landingDoubtsSql(this.storage.landingTable(batchId), command.regionScope));
+    if (doubts > 0) {
+      await this.storage.dropLanding(batchId);
+      return undefined;
+    }
+    progress('indexing', { rows });
+    await this.storage.indexLanding(batchId);
+    return this.dataSource.transaction(async (em) => {
+      await this.storage.attachLanding(em, batchId);
+      await this.finish(batchId, 'stored', rows, 0, null, em, batchId);
+      return { batchId, status: 'stored' as const, accepted: rows, rejected: 0, duplicateOf: null };
+    });
+  }
+
+  /** Every cell checked and cleaned in SQL; each problem named. */
+  private async detailedPath(batchId: string, command: ImportBatchCommand, progress: ProgressFn): Promise<ImportBatchResult> {
+    const staged = await this.files.stage(command.file, command.fileName, BATCH_COLUMNS, `stg_batch_${batchId}`, progress);
+    await this.dataSource.query(`UPDATE disbursement_batches SET format = $2 WHERE id = $1`, [batchId, staged.format]);
+    progress('validating', { rows: staged.rows });
     const ctx = { scope: command.regionScope, programCodes: this.programs.all().map((p) => p.code) };
+    const ownPartition = staged.rows >= this.config.batchPartitionRows;
+
+    let accepted = 0;
+    if (ownPartition) {
+      // Fill the landing table with the valid rows now; it stays invisible until attached.
+      const table = await this.storage.createLanding(batchId);
+      accepted = await affectedRows(
+        this.dataSource,
+        `INSERT INTO ${table} (${PAYMENT_COLUMNS})
+         SELECT ${paymentValues(batchId, batchId)} FROM (${validatedRowsSql(staged.table, BATCH_COLUMNS, staged.header, ctx)}) n
+         WHERE cardinality(n.errs) = 0`,
+      );
+      if (accepted === staged.rows || command.allowPartial) {
+        progress('indexing', { rows: accepted });
+        await this.storage.indexLanding(batchId);
+      }
+    }
+
     return this.dataSource.transaction(async (em) => {
       const rejected = await this.files.recordRejections(em, 'batch', batchId, staged, BATCH_COLUMNS, ctx);
       if (rejected > 0 && !command.allowPartial) {
         await this.finish(batchId, 'rejected', 0, rejected, null, em);
         return { batchId, status: 'rejected' as const, accepted: 0, rejected, duplicateOf: null };
       }
-      const inserted = await em.queryRunner!.query(
-        `INSERT INTO disbursements (batch_id, row_no, region_code, program_code, period, id_number, name, household_id, amount_fen, bank_account, account_holder, paid_on, payer)
-         SELECT $1, n.row_no + 1, n.region_code, n.program_code, to_date(n.period || '-01', 'YYYY-MM-DD'), n.id_number, n.name, n.household_id,
-                round(n.amount::numeric * 100)::bigint, n.bank_account, n.account_holder, n.paid_on::date, n.payer
-         FROM (${normalizedRowsSql(staged.table, BATCH_COLUMNS, staged.header)}) n
-         ${rejected > 0 ? `WHERE ${notRejected('batch', '$1', 'n')}` : ''}`,
-        [batchId],
-        true,
-      );
-      const accepted = inserted.affected ?? 0;
-      await this.finish(batchId, 'stored', accepted, rejected, null, em);
+      if (ownPartition) {
+        await this.storage.attachLanding(em, batchId);
+      } else {
+        const inserted = await em.queryRunner!.query(
+          `INSERT INTO disbursements (${PAYMENT_COLUMNS})
+           SELECT ${paymentValues(batchId, '0')} FROM (${normalizedRowsSql(staged.table, BATCH_COLUMNS, staged.header)}) n
+           ${rejected > 0 ? `WHERE ${notRejected('batch', `${BigInt(batchId)}`, 'n')}` : ''}`,
+          [],
+          true,
+        );
+        accepted = inserted.affected ?? 0;
+      }
+      await this.finish(batchId, 'stored', accepted, rejected, null, em, ownPartition ? batchId : '0');
       return { batchId, status: 'stored' as const, accepted, rejected, duplicateOf: null };
     });
   }
@@ -135,17 +197,33 @@ export class ImportBatch {
 
   private async createBatch(command: ImportBatchCommand, sha: string): Promise<string> {
     const [row] = await this.dataSource.query(
-      `INSERT INTO disbursement_batches (file_sha256, file_name, format, region_code, uploaded_by, allow_partial, status)
-       VALUES ($1, $2, 'csv', $3, $4, $5, 'importing') RETURNING id`,
+      `INSERT INTO disbursement_batches (file_sha256, file_name, format, region_code, uploaded_by, allow_partial, status, heartbeat_at)
+       VALUES ($1, $2, 'csv', $3, $4, $5, 'importing', now()) RETURNING id`,
       [sha, command.fileName, command.regionScope, command.uploadedBy, command.allowPartial],
     );
     return String(row.id);
   }
 
-  private async finish(batchId: string, status: BatchStatus, accepted: number, rejected: number, error: string | null, em = this.dataSource.manager): Promise<void> {
+  /** Progress for the caller, and a heartbeat in the batch row so that a dead import is noticed. */
+  private heartbeat(batchId: string, progress?: ProgressFn): ProgressFn {
+    let last = 0;
+    return (phase, detail) => {
+      progress?.(phase, detail);
+      if (Date.now() - last < 2000) return;
+      last = Date.now();
+      void this.dataSource
+        .query(`UPDATE disbursement_batches SET heartbeat_at = now(), progress = $2 WHERE id = $1 AND status = 'importing'`, [batchId, JSON.stringify({ phase, ...detail })])
+        .catch(() => undefined);
+    };
+  }
+
+  private async finish(batchId: string, status: BatchStatus, accepted: number, rejected: number, error: string | null, em = this.dataSource.manager, segment = '0'): Promise<void> {
     await em.query(
-      `UPDATE disbursement_batches SET status = $2, accepted_rows = $3, rejected_rows = $4, total_rows = $3::int + $4::int, error = $5, progress = NULL, finished_at = now() WHERE id = $1`,
-      [batchId, status, accepted, rejected, error],
+      `UPDATE disbursement_batches SET status = $2, accepted_rows = $3, rejected_rows = $4, total_rows = $3::int + $4::int, error = $5,
+         progress = NULL, finished_at = now(), segment = $6 WHERE id = $1`,
+      [batchId, status, accepted, rejected, error, segment],
     );
   }
 }
+
+const sameFile = (batchId: string) => `与批次 ${batchId} 的文件相同 (same file as batch ${batchId})`;

@@ -15,7 +15,7 @@ const TRIM_SQL = `E'${[...TRIMMED].map((c) => `\\u${c.charCodeAt(0).toString(16)
 export function normalizedExpr(spec: ColumnSpec, header: HeaderMap): string {
   const pos = header.positions.get(spec.name);
   if (pos === undefined) return 'NULL::text';
-  let expr = `NULLIF(btrim(translate(s.c${pos + 1}, ${sqlString(FULL_WIDTH)}, ${sqlString(HALF_WIDTH)}), ${TRIM_SQL}), '')`;
+  let expr = `NULLIF(btrim(${fold(`s.c${pos + 1}`)}, ${TRIM_SQL}), '')`;
   if (spec.type === 'id_number') expr = `upper(${expr})`;
   if (spec.type === 'amount') expr = `replace(${expr}, ',', '')`; // "1,200.00" as Excel formats it
   return expr;
@@ -86,9 +86,15 @@ export function normalizedRowsSql(staging: string, specs: ColumnSpec[], header: 
   return `SELECT s.row_no, s.ragged,\n  ${normalized}\n  FROM ${staging} s`;
 }
 
+/** Full-width folding only for cells that hold non-ASCII characters (most hold none). */
+function fold(cell: string): string {
+  return `CASE WHEN octet_length(${cell}) = char_length(${cell}) THEN ${cell} ELSE translate(${cell}, ${sqlString(FULL_WIDTH)}, ${sqlString(HALF_WIDTH)}) END`;
+}
+
 /**
  * SELECT row_no, <normalized columns>, errs FROM the staging table. `errs` is an empty array
- * for a valid row.
+ * for a valid row. (OFFSET 0 keeps the normalized row from being inlined into every check
+ * that reads it: each cell is cleaned once, not once per check.)
  */
 export function validatedRowsSql(staging: string, specs: ColumnSpec[], header: HeaderMap, ctx: CheckContext): string {
   const region = specs.find((s) => s.type === 'region' || s.type === 'any-region');
@@ -98,7 +104,7 @@ export function validatedRowsSql(staging: string, specs: ColumnSpec[], header: H
     ...specs.map((spec) => errorExpr(spec, ctx)).filter((e) => e !== 'NULL'),
   ];
   return `SELECT n.*, array_remove(ARRAY[${errors.join(',\n    ')}]::jsonb[], NULL) AS errs
-FROM (${normalizedRowsSql(staging, specs, header)}) n
+FROM (${normalizedRowsSql(staging, specs, header)} OFFSET 0) n
 ${region ? `LEFT JOIN regions rg ON rg.code = n.${region.name} AND rg.level IN (3, 4)` : ''}
 ${program ? `LEFT JOIN programs pr ON pr.code = n.${program.name}` : ''}`;
 }

@@ -75,7 +75,7 @@ export class ExportLeads {
       );
       if (!leads.length) return;
       const evidence = await this.dataSource.query(
-        `SELECT e.lead_id::text, e.facts, d.batch_id::text, d.row_no, d.region_code, d.program_code, to_char(d.period, 'YYYY-MM') AS period,
+        `SELECT e.lead_id::text, e.facts, d.batch_id::text, d.row_no, d.region_code, d.program_code, d.period,
                 d.id_number, d.name, d.household_id, d.amount_fen::text, d.bank_account, d.account_holder, d.paid_on
          FROM lead_evidence e JOIN disbursements d ON d.id = e.disbursement_id
          WHERE e.lead_id = ANY($1::bigint[]) ORDER BY e.lead_id, d.id`,

@@ -37,9 +37,7 @@ export class CheckEngine {
   constructor(private readonly dataSource: DataSource) {}
 
   async apply(rule: ActiveRule, ctx: RunContext): Promise<RuleOutcome> {
-    const scope = ctx.batchIds
-      ? `(SELECT * FROM disbursements WHERE batch_id IN (${ctx.batchIds.map((id) => String(BigInt(id))).join(', ')}))`
-      : 'disbursements';
+    const scope = ctx.batchIds ? `(SELECT * FROM disbursements WHERE ${batchCondition(ctx.batchIds)})` : 'disbursements';
     const statement = ruleStatement(rule, scope);
     const amountSql = `CASE WHEN min(l2.rule_code) = 'R12' THEN ${AMOUNT_SQL[rule.repeatAmount]} ELSE ${AMOUNT_SQL[rule.amount]} END`;
     const snapshot = JSON.stringify(ctx.registrySnapshot);
@@ -123,4 +121,17 @@ export class CheckEngine {
       return { raised, updated: counts.updated, leadIds: counts.lead_ids };
     });
   }
+}
+
+/**
+ * The payments of some batches. A payment's id is (batch_id << 24) + row_no, so a batch is an
+ * id range: an index range scan in every partition.
+ */
+export function batchCondition(batchIds: string[]): string {
+  return batchIds
+    .map((id) => {
+      const b = BigInt(id);
+      return `(id >= ${b << 24n} AND id < ${(b + 1n) << 24n})`;
+    })
+    .join(' OR ');
 }

@@ -40,7 +40,7 @@ export class Explanations {
         `SELECT l.id::text, l.rule_code, l.name, l.id_number, l.program_code, l.period, l.bank_account, l.amount_at_risk_fen::text,
                 l.repeat_of::text, l.repeat_rule, pr.name AS program_name, pr.frequency,
                 count(*)::int AS count, sum(d.amount_fen)::text AS total_fen,
-                to_char(min(d.period), 'YYYY-MM') AS first_period, to_char(max(d.period), 'YYYY-MM') AS last_period,
+                min(d.period) AS first_period, max(d.period) AS last_period,
                 count(DISTINCT d.id_number)::int AS persons,
                 string_agg(DISTINCT p2.name, '、') AS program_names,
                 (array_agg(e.facts ORDER BY e.disbursement_id) FILTER (WHERE e.facts IS NOT NULL))[1] AS facts

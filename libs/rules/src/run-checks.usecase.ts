@@ -39,6 +39,7 @@ export class RunChecks {
       return summary;
     }
     await this.dataSource.query(`UPDATE check_runs SET status = 'running', started_at = now(), error = NULL WHERE id = $1`, [runId]);
+    if (run.scope === 'batches') await this.refreshStatistics(run.batch_ids);
 
     const rules = this.rules.runnable();
     const context = {
@@ -71,6 +72,22 @@ export class RunChecks {
     await this.finish(runId, summary);
     await progress?.({ done: rules.length, total: rules.length });
     return summary;
+  }
+
+  /**
+   * The planner needs statistics of the payments just stored before it joins them: a batch's own
+   * partition is analyzed here, the shared one when the batch grew it by a tenth or more.
+   * (Embedded PGlite has no autovacuum to do it.)
+   */
+  private async refreshStatistics(batchIds: string[]): Promise<void> {
+    const partitions: { relname: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT c.relname FROM disbursement_batches b
+       JOIN pg_class c ON c.relname = CASE WHEN b.segment = 0 THEN 'disbursements_shared' ELSE 'disbursements_b' || b.segment END
+       WHERE b.id = ANY($1::bigint[])
+         AND (b.segment <> 0 OR b.accepted_rows >= 0.1 * greatest(c.reltuples, 0) OR c.reltuples < 0)`,
+      [batchIds],
+    );
+    for (const { relname } of partitions) await this.dataSource.query(`ANALYZE ${relname}`);
   }
 
   private async supersededByFullRun(createdAt: Date): Promise<boolean> {

@@ -1,3 +1,4 @@
 // Every migration, oldest first. New ones come from `npm run migration:generate`.
 import { Initial1795387942569 } from './1795387942569-Initial.js';
-export const MIGRATIONS: Function[] = [Initial1795387942569];
+import { PartitionedDisbursements1795392000000 } from './1795392000000-PartitionedDisbursements.js';
+export const MIGRATIONS: Function[] = [Initial1795387942569, PartitionedDisbursements1795392000000];

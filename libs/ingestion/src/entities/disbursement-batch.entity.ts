@@ -50,6 +50,14 @@ export class DisbursementBatch {
   @Column({ type: 'text', name: 'file_path', nullable: true })
   filePath: string | null;
 
+  /** Partition of its payments: 0 (shared) or the batch's own id. */
+  @Column({ type: 'bigint', default: 0 })
+  segment: string;
+
+  /** Last sign of life of the import; a stale 'importing' batch is cleaned up. */
+  @Column({ type: 'timestamptz', name: 'heartbeat_at', nullable: true })
+  heartbeatAt: Date | null;
+
   @Column({ type: 'jsonb', nullable: true })
   progress: { phase: string; rows?: number; percent?: number } | null;
 

@@ -1,13 +1,13 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** One payment of a batch (发放明细). Money in fen, the period as the first day of its month. */
-@Entity('disbursements')
-@Index('uq_disbursements_batch_row', ['batchId', 'rowNo'], { unique: true })
-@Index('idx_disbursements_person', ['idNumber', 'programCode', 'period'])
-@Index('idx_disbursements_account', ['bankAccount'], { where: 'bank_account IS NOT NULL' })
-@Index('idx_disbursements_region', ['regionCode', 'period'])
+/**
+ * One payment of a batch (发放明细). The table is partitioned by `segment` (migration
+ * PartitionedDisbursements): TypeORM does not model that, so it leaves the table alone.
+ */
+@Entity({ name: 'disbursements', synchronize: false })
 export class Disbursement {
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  /** (batch_id << 24) + row_no: unique without a sequence, and it names the batch. */
+  @PrimaryColumn({ type: 'bigint', generatedType: 'STORED', asExpression: '(batch_id << 24) + row_no' })
   id: string;
 
   @Column({ type: 'bigint', name: 'batch_id' })
@@ -17,14 +17,18 @@ export class Disbursement {
   @Column({ type: 'int', name: 'row_no' })
   rowNo: number;
 
+  /** 0: the partition small batches share; a large batch's id: the partition of its own. */
+  @Column({ type: 'bigint' })
+  segment: string;
+
   @Column({ type: 'varchar', length: 9, collation: 'C', name: 'region_code' })
   regionCode: string;
 
   @Column({ type: 'varchar', length: 16, collation: 'C', name: 'program_code' })
   programCode: string;
 
-  /** First day of the `period` month. */
-  @Column({ type: 'date' })
+  /** YYYY-MM */
+  @Column({ type: 'varchar', length: 7, collation: 'C' })
   period: string;
 
   @Column({ type: 'varchar', length: 18, collation: 'C', name: 'id_number' })
@@ -36,7 +40,11 @@ export class Disbursement {
   @Column({ type: 'text', name: 'household_id', nullable: true })
   householdId: string | null;
 
-  @Column({ type: 'bigint', name: 'amount_fen' })
+  /** Yuan as written in the file (validated); amount_fen is what Sunlight computes with. */
+  @Column({ type: 'varchar', length: 16 })
+  amount: string;
+
+  @Column({ type: 'bigint', name: 'amount_fen', generatedType: 'STORED', asExpression: '(amount::numeric * 100)::bigint' })
   amountFen: string;
 
   @Column({ type: 'varchar', length: 30, collation: 'C', name: 'bank_account', nullable: true })
@@ -45,7 +53,11 @@ export class Disbursement {
   @Column({ type: 'text', name: 'account_holder', nullable: true })
   accountHolder: string | null;
 
-  @Column({ type: 'date', name: 'paid_on' })
+  /** YYYY-MM-DD as written (validated); paid_on is the date. */
+  @Column({ type: 'varchar', length: 10, name: 'paid_on_text' })
+  paidOnText: string;
+
+  @Column({ type: 'date', name: 'paid_on', generatedType: 'STORED', asExpression: 'make_date(…)' })
   paidOn: string;
 
   @Column({ type: 'text', nullable: true })

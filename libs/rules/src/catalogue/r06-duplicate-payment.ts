@@ -18,7 +18,7 @@ export const R06: RuleDefinition = {
     WITH touched AS (SELECT DISTINCT s.id_number, s.program_code FROM :scope s),
     payments AS (
       SELECT d.id, d.id_number, d.program_code,
-             CASE p.frequency WHEN 'monthly' THEN to_char(d.period, 'YYYY-MM') WHEN 'yearly' THEN to_char(d.period, 'YYYY') END AS unit
+             CASE p.frequency WHEN 'monthly' THEN d.period WHEN 'yearly' THEN left(d.period, 4) END AS unit
       FROM disbursements d
       JOIN touched t ON t.id_number = d.id_number AND t.program_code = d.program_code
       JOIN programs p ON p.code = d.program_code

@@ -1,0 +1,38 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+/** How long an import may go without a heartbeat before it is taken for dead. */
+const STALE = '15 minutes';
+
+/**
+ * Clears what a killed import leaves behind: its batch stays 'importing' and its staging or
+ * landing table lingers, while none of its rows are visible (they become visible only with the
+ * transaction that stores the batch). Run before each import.
+ */
+@Injectable()
+export class IngestionJanitor {
+  private readonly logger = new Logger(IngestionJanitor.name);
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async sweep(): Promise<void> {
+    const dead: { id: string }[] = await this.dataSource.query(
+      `WITH dead AS (
+         UPDATE disbursement_batches SET status = 'failed', error = '导入中断 (the import was interrupted)', finished_at = now()
+         WHERE status = 'importing' AND coalesce(heartbeat_at, created_at) < now() - interval '${STALE}' RETURNING id)
+       SELECT id::text FROM dead`,
+    );
+    const leftovers: { tablename: string }[] = await this.dataSource.query(
+      `SELECT t.tablename FROM pg_tables t
+       LEFT JOIN disbursement_batches b ON b.id = substring(t.tablename FROM '_batch_([0-9]+)$')::bigint
+       WHERE t.schemaname = current_schema() AND t.tablename ~ '^(stg|land)_batch_[0-9]+$'
+         AND (b.id IS NULL OR b.status <> 'importing')`,
+    );
+    for (const { tablename } of leftovers) {
+      await this.dataSource.query(`DROP TABLE IF EXISTS ${tablename}; DROP SEQUENCE IF EXISTS ${tablename}_rows`);
+    }
+    if (dead.length || leftovers.length) {
+      this.logger.warn({ interrupted: dead.map((d) => d.id), dropped: leftovers.map((l) => l.tablename) }, 'cleared interrupted imports');
+    }
+  }
+}
