@@ -1,6 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import { SAMPLES, backends, cli, freshEnv, runToExit, startServer, type TestEnv } from './support/harness.js';
+import { SAMPLES, backends, cli, freshEnv, primaryBackend, runToExit, startServer, type RunningServer, type TestEnv } from './support/harness.js';
 
 async function get(url: string) {
   const res = await fetch(url);
@@ -149,5 +150,85 @@ describe('bad configuration ends with one clear line', () => {
       blocker.close();
       await env.cleanup();
     }
+  });
+});
+
+describe(`uploads through the API (${primaryBackend().name})`, () => {
+  let env: TestEnv;
+  let server: RunningServer;
+  beforeAll(async () => {
+    env = await freshEnv(primaryBackend().name, { SUNLIGHT_UPLOAD_LIMIT_MB: '1' });
+    server = await startServer(env);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await env?.cleanup();
+  });
+
+  const upload = async (url: string, content: string | Buffer, name: string, fields: Record<string, string> = {}) => {
+    const form = new FormData();
+    form.append('file', new Blob([content]), name);
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    const res = await fetch(`${server.url}${url}`, { method: 'POST', body: form });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  const finished = (url: string) =>
+    until(async () => {
+      const row = (await get(`${server.url}${url}`)).body;
+      return ['stored', 'rejected', 'failed'].includes(row.status) ? row : undefined;
+    });
+
+  it('answers an upload at once with a batch id, imports it in the background and reports progress to completion', async () => {
+    const content = await readFile(path.join(SAMPLES, 'batch-421087-2024Q2.csv'));
+    const accepted = await upload('/api/batches', content, '南海镇2024Q2.csv');
+    expect(accepted.status).toBe(202);
+    expect(accepted.body).toEqual({ batchId: expect.any(String), status: 'pending', duplicateOf: null });
+    const batch = await finished(`/api/batches/${accepted.body.batchId}`);
+    expect(batch).toMatchObject({ status: 'stored', accepted_rows: 15, rejected_rows: 0, file_name: '南海镇2024Q2.csv' });
+
+    const again = await upload('/api/batches', content, 'copy.csv');
+    expect(again.body).toEqual({ batchId: accepted.body.batchId, status: 'stored', duplicateOf: accepted.body.batchId });
+  });
+
+  it('offers the rejected rows page by page and as CSV for Excel', async () => {
+    const broken = 'region_code,program_code,period,id_number,name,amount,paid_on\n421087101,DIBAO,2024-13,421087196804120116,李秀英,650,2024-03-15\n';
+    const accepted = await upload('/api/batches', broken, 'broken.csv');
+    const batch = await finished(`/api/batches/${accepted.body.batchId}`);
+    expect(batch).toMatchObject({ status: 'rejected', rejected_rows: 1 });
+    const page = (await get(`${server.url}/api/batches/${accepted.body.batchId}/rejections`)).body;
+    expect(page.items).toEqual([expect.objectContaining({ row: 2, column: 'period', value: '2024-13' })]);
+    const csv = await fetch(`${server.url}/api/batches/${accepted.body.batchId}/rejections.csv`);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const bytes = Buffer.from(await csv.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // the BOM Excel needs to read UTF-8
+    const text = bytes.toString('utf8');
+    expect(text).toContain('"2","period","2024-13"');
+  });
+
+  it('neutralises formulas in exported cells', async () => {
+    const broken = 'region_code,program_code,period,id_number,name,amount,paid_on\n421087101,DIBAO,2024-03,=1+2,张三,650,2024-03-15\n';
+    const accepted = await upload('/api/batches', broken, 'formula.csv');
+    await finished(`/api/batches/${accepted.body.batchId}`);
+    const text = await (await fetch(`${server.url}/api/batches/${accepted.body.batchId}/rejections.csv`)).text();
+    expect(text).toContain(`"'=1+2"`);
+  });
+
+  it('refuses an oversized upload, a missing file and a bad field, and answers 404 for an unknown batch', async () => {
+    const big = await upload('/api/batches', Buffer.alloc(1.5 * 1024 * 1024, 'a'), 'big.csv');
+    expect(big.status).toBe(413);
+    const missing = await fetch(`${server.url}/api/batches`, { method: 'POST', body: new FormData() });
+    expect(missing.status).toBe(400);
+    const badRegion = await upload('/api/batches', 'x', 'x.csv', { region: '42x' });
+    expect(badRegion.status).toBe(400);
+    expect((await get(`${server.url}/api/batches/999999`)).status).toBe(404);
+  });
+
+  it('imports a registry upload and records it', async () => {
+    const accepted = await upload('/api/registries/deceased', await readFile(path.join(SAMPLES, 'deceased.csv')), 'deceased.csv');
+    expect(accepted.status).toBe(202);
+    const done = await finished(`/api/registries/imports/${accepted.body.importId}`);
+    expect(done).toMatchObject({ kind: 'deceased', status: 'stored', accepted_rows: 2, imported_by: 'api' });
+    const unknown = await upload('/api/registries/ghosts', 'id_number\n', 'g.csv');
+    expect(unknown.status).toBe(422);
   });
 });

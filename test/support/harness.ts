@@ -226,3 +226,38 @@ export function jsonLines(text: string): any[] {
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l));
 }
+
+/** A Sunlight application in this process (the CLI's modules), for tests that call use cases. */
+export interface TestApp {
+  app: import('@nestjs/common').INestApplicationContext;
+  get<T>(type: import('@nestjs/common').Type<T> | string | symbol): T;
+  /** SQL on the installation's database. */
+  query<T = any>(sql: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+export async function bootApp(env: TestEnv, options: { clock?: import('@sunlight/common').Clock; modules?: any[] } = {}): Promise<TestApp> {
+  const { NestFactory } = await import('@nestjs/core');
+  const { openInfrastructure, CoreModule } = await import('@sunlight/runtime');
+  const { CliModule } = await import('../../apps/cli/src/cli.module.js');
+  const { DataSource } = await import('typeorm');
+  const infra = await openInfrastructure('test', undefined, { ...env.env });
+  const root = CliModule.register(infra);
+  if (options.clock) {
+    root.imports = [CoreModule.register(infra, { logTo: 2, clock: options.clock }), ...(root.imports ?? []).slice(1), ...(options.modules ?? [])];
+  } else if (options.modules) {
+    root.imports = [...(root.imports ?? []), ...options.modules];
+  }
+  const app = await NestFactory.createApplicationContext(root, { logger: ['error'] });
+  await app.init();
+  const dataSource = app.get(DataSource);
+  return {
+    app,
+    get: (type) => app.get(type as never),
+    query: (sql, params) => dataSource.query(sql, params),
+    close: async () => {
+      await app.close();
+      await infra.database.close();
+    },
+  };
+}

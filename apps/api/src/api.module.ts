@@ -6,7 +6,12 @@ import { RegionsModule } from '@sunlight/regions';
 import { RulesModule } from '@sunlight/rules';
 import { CoreModule, WorkerRunner, type Infrastructure } from '@sunlight/runtime';
 import { BatchesController } from './batches/batches.controller.js';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { ValidationPipe } from '@nestjs/common';
+import { DomainExceptionFilter } from './common/domain-exception.filter.js';
+import { UploadsModule } from './common/uploads.js';
 import { DemoLoader } from './demo/demo-loader.js';
+import { RegistriesController } from './registries/registries.controller.js';
 import { HealthModule } from './health/health.module.js';
 import { LeadsController } from './leads/leads.controller.js';
 import { WebController } from './web/web.controller.js';
@@ -17,9 +22,14 @@ export class ApiModule {
   static register(infra: Infrastructure): DynamicModule {
     return {
       module: ApiModule,
-      imports: [CoreModule.register(infra), RegionsModule, ProgramsModule, IngestionModule, RulesModule, LeadsModule, HealthModule],
-      controllers: [WebController, LeadsController, BatchesController],
-      providers: [...(infra.config.inlineWorker ? [WorkerRunner] : []), DemoLoader],
+      imports: [CoreModule.register(infra), RegionsModule, ProgramsModule, IngestionModule, RulesModule, LeadsModule, HealthModule, UploadsModule],
+      controllers: [WebController, LeadsController, BatchesController, RegistriesController],
+      providers: [
+        ...(infra.config.inlineWorker ? [WorkerRunner] : []),
+        DemoLoader,
+        { provide: APP_FILTER, useClass: DomainExceptionFilter },
+        { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true }) },
+      ],
     };
   }
 }

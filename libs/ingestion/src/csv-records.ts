@@ -33,11 +33,13 @@ const quote = (v: string) => `"${v.replace(/"/g, '""')}"`;
  * Writes records as CSV for COPY into a staging table (row_no, ragged, c1 … cN): rows are padded
  * or cut to the header's width and flagged when they did not fit.
  */
-export function recordsToStagingCsv(records: AsyncIterable<FileRecord>, width: number, onRow?: (row: number) => void): Readable {
+export function recordsToStagingCsv(records: AsyncIterable<FileRecord>, width: number, onRow?: (row: number) => void, padShortRows = false): Readable {
   async function* lines() {
     let chunk: string[] = [];
     for await (const { row, cells } of records) {
-      const ragged = cells.length !== width && !(cells.length > width && cells.slice(width).every((c) => c == null || c === ''));
+      // Spreadsheets leave trailing empty cells out; CSV rows must match the header.
+      const extra = cells.slice(width).some((c) => c != null && c !== '');
+      const ragged = extra || (cells.length < width && !padShortRows);
       const fields: string[] = [String(row - 1), ragged ? 't' : 'f'];
       for (let i = 0; i < width; i++) {
         const cell = cells[i];

@@ -26,10 +26,10 @@ export class FileImport {
   async stage(file: string, displayName: string, specs: ColumnSpec[], table: string, progress?: ProgressFn): Promise<StagedFile> {
     const format = await detectFormat(file, displayName);
     if (format === 'xlsx') {
-      const sheet = await readXlsx(file, displayName);
+      const sheet = await readXlsx(file, displayName, specs);
       const header = mapHeader(sheet.header, specs, displayName);
       await this.staging.create(table, header.width);
-      const rows = await this.staging.loadRecords(table, header.width, sheet.records, progress);
+      const rows = await this.staging.loadRecords(table, header.width, sheet.records, progress, true);
       return { table, header, rows, format };
     }
     const header = mapHeader(await readCsvHeader(file, displayName), specs, displayName);
@@ -54,12 +54,12 @@ export class FileImport {
     return rejected;
   }
 
-  /** A problem of the whole file (row 0 when no row is to blame). */
+  /** A problem of the whole file: row 0 (its message says where). */
   async recordFileProblem(em: EntityManager, source: 'batch' | 'registry', importId: string, error: InputError): Promise<void> {
     await em.query(`INSERT INTO rejected_rows (source, import_id, row_no, column_name, value, reason) VALUES ($1, $2, $3, $4, $5, $6)`, [
       source,
       importId,
-      error.details.row ?? 0,
+      0,
       error.details.column ?? null,
       error.details.value ?? null,
       error.message,

@@ -23,9 +23,11 @@ export async function readCsvHeader(file: string, displayName: string): Promise<
       // stream: true leaves a character cut by the buffer's end undecoded instead of failing
       text = new TextDecoder('utf-8', { fatal: true }).decode(buffer.subarray(0, bytesRead), { stream: true });
     } catch {
-      throw new InputError(`${displayName}: 文件不是 UTF-8 编码 (可能是 GBK)。请在 Excel 中另存为“CSV UTF-8 (逗号分隔)”后再导入 (the file is not UTF-8)`, {
+      const loose = buffer.subarray(0, bytesRead).toString('utf8');
+      const line = loose.slice(0, loose.indexOf('\uFFFD')).split('\n').length;
+      throw new InputError(`${displayName} 第 ${line} 行: 文件不是 UTF-8 编码 (可能是 GBK)。请在 Excel 中另存为“CSV UTF-8 (逗号分隔)”后再导入 (the file is not UTF-8)`, {
         file: displayName,
-        row: 1,
+        row: line,
         expected: 'UTF-8 text',
       });
     }

@@ -5,3 +5,8 @@ export * from './ingestion-events.js';
 export * from './ingestion.module.js';
 export type { ProgressFn } from './staging.js';
 export * from './list-batches.usecase.js';
+export * from './import-registry.usecase.js';
+export * from './submit-upload.usecase.js';
+export * from './rejections.usecase.js';
+export * from './get-import.usecase.js';
+export { uploadsDir } from './uploads.js';

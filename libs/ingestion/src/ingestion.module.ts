@@ -4,7 +4,11 @@ import { ProgramsModule } from '@sunlight/programs';
 import { ENTITIES } from './entities/index.js';
 import { FileImport } from './file-import.js';
 import { ImportBatch } from './import-batch.usecase.js';
-import { ImportBatchProcessor } from './import-batch.processor.js';
+import { ImportProcessor } from './import.processor.js';
+import { ImportRegistry } from './import-registry.usecase.js';
+import { SubmitUpload } from './submit-upload.usecase.js';
+import { Rejections } from './rejections.usecase.js';
+import { GetImport } from './get-import.usecase.js';
 import { BatchStorage } from './batch-storage.js';
 import { IngestionEvents } from './ingestion-events.js';
 import { IngestionJanitor } from './ingestion-janitor.js';
@@ -13,7 +17,7 @@ import { StagingArea } from './staging.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature(ENTITIES), ProgramsModule],
-  providers: [StagingArea, FileImport, BatchStorage, IngestionJanitor, ImportBatch, ImportBatchProcessor, IngestionEvents, ListBatches],
-  exports: [ImportBatch, IngestionEvents, ListBatches],
+  providers: [StagingArea, FileImport, BatchStorage, IngestionJanitor, ImportBatch, ImportRegistry, ImportProcessor, SubmitUpload, Rejections, GetImport, IngestionEvents, ListBatches],
+  exports: [ImportBatch, ImportRegistry, SubmitUpload, Rejections, GetImport, IngestionEvents, ListBatches],
 })
 export class IngestionModule {}

@@ -61,11 +61,16 @@ export class StagingArea {
   }
 
   /** Loads rows parsed in Node (XLSX sheets, irregular CSV). */
-  async loadRecords(table: string, width: number, records: AsyncIterable<FileRecord>, progress?: ProgressFn): Promise<number> {
+  async loadRecords(table: string, width: number, records: AsyncIterable<FileRecord>, progress?: ProgressFn, padShortRows = false): Promise<number> {
     let count = 0;
-    const source = recordsToStagingCsv(records, width, () => {
-      if (++count % 50_000 === 0) progress?.('loading', { rows: count });
-    });
+    const source = recordsToStagingCsv(
+      records,
+      width,
+      () => {
+        if (++count % 50_000 === 0) progress?.('loading', { rows: count });
+      },
+      padShortRows,
+    );
     const columns = ['row_no', 'ragged', ...Array.from({ length: width }, (_, i) => `c${i + 1}`)];
     return this.loader.copyCsv({ table, columns, source, header: false });
   }

@@ -12,18 +12,22 @@ export enum QueueName {
 export enum JobName {
   /** Load an uploaded disbursement batch file (the batch row names the file). */
   ImportBatch = 'import-batch',
+  /** Load an uploaded registry file (the registry_imports row names the file). */
+  ImportRegistry = 'import-registry',
   /** Run the cross-checks of a check_runs row. */
   RunChecks = 'run-checks',
 }
 
 export interface JobPayloads {
   [JobName.ImportBatch]: { batchId: string };
+  [JobName.ImportRegistry]: { importId: string };
   [JobName.RunChecks]: { runId: string };
 }
 
 /** Which queue carries each job. */
 export const JOB_QUEUE = {
   [JobName.ImportBatch]: QueueName.Ingestion,
+  [JobName.ImportRegistry]: QueueName.Ingestion,
   [JobName.RunChecks]: QueueName.Checks,
 } as const satisfies Record<JobName, QueueName>;
 

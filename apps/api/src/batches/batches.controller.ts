@@ -1,11 +1,21 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { ListBatches, ListBatchesCommand } from '@sunlight/ingestion';
+import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { GetImport, ListBatches, ListBatchesCommand, Rejections, SubmitBatchUploadCommand, SubmitUpload } from '@sunlight/ingestion';
+import { normalizeRegionCode } from '@sunlight/regions';
+import { originalName, type UploadedFileInfo } from '../common/uploads.js';
+import { UploadBatchDto, multipartFile } from './dto.js';
 
 @ApiTags('batches')
 @Controller('api/batches')
 export class BatchesController {
-  constructor(private readonly listBatches: ListBatches) {}
+  constructor(
+    private readonly listBatches: ListBatches,
+    private readonly submit: SubmitUpload,
+    private readonly imports: GetImport,
+    private readonly rejections: Rejections,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: '发放批次列表 (disbursement batches, newest first)' })
@@ -14,5 +24,42 @@ export class BatchesController {
   list(@Query('limit') limit?: string, @Query('before') before?: string) {
     const safeBefore = before && /^\d{1,18}$/.test(before) ? before : undefined;
     return this.listBatches.execute(new ListBatchesCommand('', Number(limit) || 50, safeBefore));
+  }
+
+  @Post()
+  @HttpCode(202)
+  @UseInterceptors(FileInterceptor('file'))
+  @ApiConsumes('multipart/form-data')
+  @ApiBody(multipartFile({ allowPartial: { type: 'string', enum: ['true', 'false'] }, region: { type: 'string' } }))
+  @ApiOperation({ summary: '上传发放批次，立即返回批次号，导入在后台进行 (upload a batch; answers at once)' })
+  async upload(@UploadedFile() file: UploadedFileInfo | undefined, @Body() body: UploadBatchDto) {
+    if (!file) throw new BadRequestException('缺少文件字段 file (multipart field "file" is required)');
+    const region = body.region ? (normalizeRegionCode(body.region) ?? '') : '';
+    return this.submit.batch(new SubmitBatchUploadCommand(file.path, originalName(file), 'api', region, body.allowPartial === 'true'));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: '批次状态与进度 (status, progress, counts)' })
+  get(@Param('id') id: string) {
+    return this.imports.batch(id);
+  }
+
+  @Get(':id/rejections')
+  @ApiOperation({ summary: '被拒收的行 (rejected rows: row, column, value, reason)' })
+  @ApiQuery({ name: 'after', required: false, description: 'rows after this row number' })
+  rejected(@Param('id') id: string, @Query('after') after?: string) {
+    return this.rejections.page('batch', id, Number(after) || 0);
+  }
+
+  @Get(':id/rejections.csv')
+  @ApiOperation({ summary: '下载被拒收的行 (CSV for Excel)' })
+  async rejectedCsv(@Param('id') id: string, @Res() res: Response) {
+    const chunks = this.rejections.csv('batch', id);
+    const first = await chunks.next(); // 404 before any header is sent
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="batch-${id}-rejections.csv"`);
+    if (!first.done) res.write(first.value);
+    for await (const chunk of chunks) res.write(chunk);
+    res.end();
   }
 }

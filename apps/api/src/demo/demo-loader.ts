@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { InjectConfig, type AppConfig } from '@sunlight/config';
 import { AppMetaService, DATABASE_ENDPOINT, type DatabaseEndpoint } from '@sunlight/database';
-import { ImportBatch, ImportBatchCommand } from '@sunlight/ingestion';
+import { ImportBatch, ImportBatchCommand, ImportRegistry, ImportRegistryCommand, REGISTRY_KINDS } from '@sunlight/ingestion';
 import { RequestChecks, RequestChecksCommand } from '@sunlight/rules';
 
 /**
@@ -19,12 +19,20 @@ export class DemoLoader implements OnApplicationBootstrap {
     @Inject(DATABASE_ENDPOINT) private readonly database: DatabaseEndpoint,
     private readonly meta: AppMetaService,
     private readonly importBatch: ImportBatch,
+    private readonly importRegistry: ImportRegistry,
     private readonly requestChecks: RequestChecks,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.demo || (await this.meta.get('demo'))) return;
     const dir = path.join(this.config.configDir, 'demo');
+    const registries: string[] = [];
+    for (const kind of REGISTRY_KINDS) {
+      const file = path.join(dir, `${kind}.csv`);
+      if (!existsSync(file)) continue;
+      const result = await this.importRegistry.execute(new ImportRegistryCommand(kind, file, `${kind}.csv`, 'demo', false, false));
+      registries.push(`${kind} ${result.accepted}`);
+    }
     const files = readdirSync(dir).filter((f) => f.startsWith('batch-') && f.endsWith('.csv')).sort();
     const batches: string[] = [];
     for (const file of files) {
@@ -33,6 +41,6 @@ export class DemoLoader implements OnApplicationBootstrap {
     }
     const runId = await this.requestChecks.execute(new RequestChecksCommand('all', 'demo', 'demo'));
     await this.meta.set('demo', { loadedAt: new Date().toISOString(), files, runId, database: this.database.description });
-    this.logger.log(`demo data loaded: ${batches.join('; ')}; checks queued (run ${runId})`);
+    this.logger.log(`demo data loaded: registries ${registries.join(', ')}; batches ${batches.join('; ')}; checks queued (run ${runId})`);
   }
 }

@@ -5,5 +5,6 @@ import { checksRun } from './checks-run.command.js';
 import { dbMigrate } from './db-migrate.command.js';
 import { leadsClose } from './leads-close.command.js';
 import { leadsExport } from './leads-export.command.js';
+import { registryImport, registryRejections } from './registry-import.command.js';
 
-export const COMMANDS: CliCommand[] = [batchImport, batchRejections, checksRun, leadsExport, leadsClose, dbMigrate];
+export const COMMANDS: CliCommand[] = [registryImport, registryRejections, batchImport, batchRejections, checksRun, leadsExport, leadsClose, dbMigrate];

@@ -8,10 +8,13 @@ export async function printRejections(db: DataSource, source: 'batch' | 'registr
     [source, importId, limit + 1],
   );
   for (const r of rows.slice(0, limit)) {
-    const where = r.row_no > 0 ? `第 ${r.row_no} 行` : '文件';
+    if (r.row_no === 0) {
+      io.say(`  ${r.reason}`); // a problem of the whole file, which names its place
+      continue;
+    }
     const column = r.column_name ? ` ${r.column_name}` : '';
     const value = r.value !== null ? ` "${r.value}"` : '';
-    io.say(`  ${where}${column}${value}: ${r.reason}`);
+    io.say(`  第 ${r.row_no} 行${column}${value}: ${r.reason}`);
   }
   if (rows.length > limit) io.say(`  … 更多见 npm run cli -- ${source} rejections ${importId}`);
 }

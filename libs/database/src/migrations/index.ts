@@ -1,4 +1,5 @@
 // Every migration, oldest first. New ones come from `npm run migration:generate`.
 import { Initial1795387942569 } from './1795387942569-Initial.js';
 import { PartitionedDisbursements1795392000000 } from './1795392000000-PartitionedDisbursements.js';
-export const MIGRATIONS: Function[] = [Initial1795387942569, PartitionedDisbursements1795392000000];
+import { UploadedFiles1795393000000 } from './1795393000000-UploadedFiles.js';
+export const MIGRATIONS: Function[] = [Initial1795387942569, PartitionedDisbursements1795392000000, UploadedFiles1795393000000];

@@ -39,6 +39,13 @@ export class RegistryImport {
   @Column({ type: 'text', nullable: true })
   error: string | null;
 
+  /** Where the uploaded file waits for its import job (API uploads). */
+  @Column({ type: 'text', name: 'file_path', nullable: true })
+  filePath: string | null;
+
+  @Column({ type: 'boolean', name: 'allow_partial', default: false })
+  allowPartial: boolean;
+
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt: Date;
 

@@ -1,0 +1,50 @@
+import { person } from './people.js';
+import { Random } from './random.js';
+
+export const BATCH_HEADER = ['region_code', 'program_code', 'period', 'id_number', 'name', 'household_id', 'amount', 'bank_account', 'account_holder', 'paid_on', 'payer'];
+export const BATCH_HEADER_ZH = ['行政区划代码', '项目代码', '发放期间', '身份证号', '姓名', '户编号', '发放金额', '银行账号', '账户名', '发放日期', '发放单位'];
+
+export interface BatchRowsOptions {
+  seed: number;
+  rows: number;
+  /** Township codes the payments are made in. */
+  townships: string[];
+  /** Periods (YYYY-MM) the rows spread over. */
+  months: string[];
+  /** Program codes with their typical amount range in yuan (below the caps). */
+  programs?: { code: string; min: number; max: number }[];
+}
+
+const DEFAULT_PROGRAMS = [
+  { code: 'DIBAO', min: 300, max: 1100 },
+  { code: 'TEKUN', min: 600, max: 1400 },
+  { code: 'CANJI', min: 60, max: 190 },
+  { code: 'GAOLING', min: 100, max: 300 },
+  { code: 'YIMIN', min: 600, max: 600 },
+  { code: 'GENGDI', min: 200, max: 4000 },
+];
+
+/**
+ * Plain, valid payment rows: each recipient one program, paid once a month per listed period
+ * (GAOLING recipients are over 80). For ingestion tests and benchmarks; the rule test data with
+ * planted anomalies is population.ts.
+ */
+export function* batchRows(options: BatchRowsOptions): Generator<string[]> {
+  const random = new Random(options.seed);
+  const programs = options.programs ?? DEFAULT_PROGRAMS;
+  const recipients = Math.max(1, Math.ceil(options.rows / options.months.length));
+  let emitted = 0;
+  for (let i = 0; emitted < options.rows; i++) {
+    const township = options.townships[i % options.townships.length];
+    const program = programs[i % programs.length];
+    const old = program.code === 'GAOLING';
+    const p = person(random, township.slice(0, 6), old ? 1930 : 1950, old ? 1944 : 2004, i);
+    const household = `H${township.slice(6)}${String(i % recipients).padStart(6, '0')}`;
+    const account = `6222${String(i).padStart(15, '0')}`;
+    const amount = (random.int(program.min * 100, program.max * 100) / 100).toFixed(2);
+    for (const month of options.months) {
+      if (emitted++ >= options.rows) return;
+      yield [township, program.code, month, p.idNumber, p.name, household, amount, account, p.name, `${month}-15`, `${township}财政所`];
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { NotFoundError } from '@sunlight/common';
+
+/** One batch or registry import with its progress, counts and error. */
+@Injectable()
+export class GetImport {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async batch(id: string, regionScope = '') {
+    const [row] = /^\d{1,18}$/.test(id)
+      ? await this.dataSource.query(
+          `SELECT id::text, file_name, format, region_code, uploaded_by, allow_partial, status, total_rows, accepted_rows, rejected_rows, error, progress, created_at, finished_at
+           FROM disbursement_batches WHERE id = $1 AND region_code LIKE $2`,
+          [id, `${regionScope}%`],
+        )
+      : [];
+    if (!row) throw new NotFoundError(`批次 ${id} 不存在 (no such batch)`);
+    return row;
+  }
+
+  async registry(id: string) {
+    const [row] = /^\d{1,18}$/.test(id)
+      ? await this.dataSource.query(
+          `SELECT id::text, kind, file_name, replace, imported_by, allow_partial, status, total_rows, accepted_rows, rejected_rows, error, created_at, finished_at
+           FROM registry_imports WHERE id = $1`,
+          [id],
+        )
+      : [];
+    if (!row) throw new NotFoundError(`比对库导入 ${id} 不存在 (no such registry import)`);
+    return row;
+  }
+
+  async registries(limit = 50) {
+    return this.dataSource.query(
+      `SELECT id::text, kind, file_name, replace, imported_by, status, total_rows, accepted_rows, rejected_rows, error, created_at, finished_at
+       FROM registry_imports ORDER BY id DESC LIMIT $1`,
+      [Math.min(Math.max(limit, 1), 200)],
+    );
+  }
+}

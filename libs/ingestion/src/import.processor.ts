@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { InjectConfig, type AppConfig } from '@sunlight/config';
+import { JobHandler, JobName, type JobOf } from '@sunlight/queue';
+import { ImportBatch, ImportBatchCommand } from './import-batch.usecase.js';
+import { ImportRegistry, ImportRegistryCommand } from './import-registry.usecase.js';
+import { discardUpload } from './uploads.js';
+
+/**
+ * Imports files uploaded through the API: the pending row names the file waiting on disk. A job
+ * that runs again finds its row done and does nothing; a killed one resumes from scratch.
+ */
+@Injectable()
+export class ImportProcessor {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly importBatch: ImportBatch,
+    private readonly importRegistry: ImportRegistry,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  @JobHandler(JobName.ImportBatch)
+  async batch(job: JobOf<JobName.ImportBatch>) {
+    const [batch] = await this.dataSource.query(
+      `SELECT id::text, status, file_path, file_name, uploaded_by, region_code, allow_partial FROM disbursement_batches WHERE id = $1`,
+      [job.data.batchId],
+    );
+    if (!batch || !['pending', 'importing'].includes(batch.status)) return { skipped: batch?.status ?? 'missing' };
+    const result = await this.importBatch.execute(
+      new ImportBatchCommand(batch.file_path, batch.file_name, batch.uploaded_by, batch.region_code, batch.allow_partial, batch.id),
+      (phase, detail) => void job.updateProgress({ phase, ...detail }).catch(() => undefined),
+    );
+    await discardUpload(this.config.dataDir, batch.file_path);
+    return result;
+  }
+
+  @JobHandler(JobName.ImportRegistry)
+  async registry(job: JobOf<JobName.ImportRegistry>) {
+    const [row] = await this.dataSource.query(
+      `SELECT id::text, kind, status, file_path, file_name, imported_by, replace, allow_partial FROM registry_imports WHERE id = $1`,
+      [job.data.importId],
+    );
+    if (!row || !['pending', 'importing'].includes(row.status)) return { skipped: row?.status ?? 'missing' };
+    const result = await this.importRegistry.execute(
+      new ImportRegistryCommand(row.kind, row.file_path, row.file_name, row.imported_by, row.replace, row.allow_partial, row.id),
+    );
+    await discardUpload(this.config.dataDir, row.file_path);
+    return result;
+  }
+}

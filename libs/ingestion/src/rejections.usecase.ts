@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { NotFoundError } from '@sunlight/common';
+
+export interface RejectionView {
+  row: number;
+  column: string | null;
+  value: string | null;
+  reason: string;
+}
+
+/** The rejected rows of an import: as JSON pages, or as CSV for Excel. */
+@Injectable()
+export class Rejections {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Up to `rows` file rows after row `afterRow`, each with all its problems. */
+  async page(source: 'batch' | 'registry', importId: string, afterRow = 0, rows = 200): Promise<{ items: RejectionView[]; total: number }> {
+    await this.assertExists(source, importId);
+    const items = await this.dataSource.query(
+      `SELECT row_no AS row, column_name AS column, value, reason FROM rejected_rows
+       WHERE source = $1 AND import_id = $2 AND row_no IN (
+         SELECT DISTINCT row_no FROM rejected_rows WHERE source = $1 AND import_id = $2 AND row_no > $3 ORDER BY row_no LIMIT $4)
+       ORDER BY row_no, id`,
+      [source, importId, afterRow, Math.min(rows, 1000)],
+    );
+    const [{ total }] = await this.dataSource.query(`SELECT count(DISTINCT row_no)::int AS total FROM rejected_rows WHERE source = $1 AND import_id = $2`, [source, importId]);
+    return { items, total };
+  }
+
+  /** CSV with a BOM (Excel reads it as UTF-8), cells safe from formula injection. */
+  async *csv(source: 'batch' | 'registry', importId: string): AsyncGenerator<string> {
+    await this.assertExists(source, importId);
+    yield '\uFEFF行号 row,列 column,值 value,原因 reason\r\n';
+    let after = 0;
+    for (;;) {
+      const { items } = await this.page(source, importId, after, 1000);
+      if (!items.length) return;
+      yield items.map((r) => [String(r.row), r.column ?? '', r.value ?? '', r.reason].map(csvCell).join(',')).join('\r\n') + '\r\n';
+      after = items[items.length - 1].row;
+    }
+  }
+
+  private async assertExists(source: 'batch' | 'registry', importId: string): Promise<void> {
+    if (!/^\d{1,18}$/.test(importId)) throw new NotFoundError(`导入 ${importId} 不存在 (no such import)`);
+    const table = source === 'batch' ? 'disbursement_batches' : 'registry_imports';
+    const rows = await this.dataSource.query(`SELECT 1 FROM ${table} WHERE id = $1`, [importId]);
+    if (!rows.length) throw new NotFoundError(`导入 ${importId} 不存在 (no such import)`);
+  }
+}
+
+/** A CSV cell: quoted, and a leading = + - @ (or tab, CR) neutralised so Excel shows text. */
+export function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return `"${safe.replace(/"/g, '""')}"`;
+}
