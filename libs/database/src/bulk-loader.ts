@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { copyFile, rm } from 'node:fs/promises';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -19,6 +19,8 @@ export interface CopyCsvOptions {
   source: string | Readable;
   /** Skip the first line (the header row). */
   header: boolean;
+  /** A stream the bytes pass through on their way (hashing, checking); its error aborts the load. */
+  through?: Transform;
 }
 
 /**
@@ -43,8 +45,8 @@ export class BulkLoader {
       const client = await pool.connect();
       try {
         const copy = client.query(copyStreams.from(`COPY ${options.table} (${columns}) FROM STDIN WITH (${settings})`));
-        const source = typeof options.source === 'string' ? (await import('node:fs')).createReadStream(options.source) : options.source;
-        await pipeline(source, copy);
+        const source = typeof options.source === 'string' ? createReadStream(options.source, { highWaterMark: 1 << 20 }) : options.source;
+        await (options.through ? pipeline(source, options.through, copy) : pipeline(source, copy));
         return Number(copy.rowCount ?? 0);
       } finally {
         client.release();
@@ -54,8 +56,11 @@ export class BulkLoader {
     const name = `${randomUUID()}.csv`;
     const hostFile = path.join(hostDir, name);
     try {
-      if (typeof options.source === 'string') await copyFile(options.source, hostFile);
-      else await pipeline(options.source, createWriteStream(hostFile));
+      if (typeof options.source === 'string' && !options.through) await copyFile(options.source, hostFile);
+      else {
+        const source = typeof options.source === 'string' ? createReadStream(options.source, { highWaterMark: 1 << 20 }) : options.source;
+        await (options.through ? pipeline(source, options.through, createWriteStream(hostFile)) : pipeline(source, createWriteStream(hostFile)));
+      }
       const result = await pool.query(`COPY ${options.table} (${columns}) FROM '${serverDir}/${name}' WITH (${settings})`);
       return result.rowCount ?? 0;
     } finally {

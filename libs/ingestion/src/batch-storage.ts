@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Transform } from 'node:stream';
 import { DataSource, type EntityManager } from 'typeorm';
 import { BulkLoader, quoteIdent } from '@sunlight/database';
 import type { HeaderMap } from './header.js';
@@ -47,18 +48,18 @@ export class BatchStorage {
    * dates itself. Any refusal (a malformed cell, an empty required cell) answers false, and the
    * caller takes the forgiving path instead.
    */
-  async copyTyped(batchId: string, file: string, header: HeaderMap): Promise<number | false> {
+  async copyTyped(batchId: string, file: string, header: HeaderMap, through?: Transform): Promise<number | false> {
     const stored = (name: string) => (name === 'paid_on' ? 'paid_on_text' : name);
     const byPosition = new Map([...header.positions].map(([name, pos]) => [pos, stored(name)]));
     const columns = header.cells.map((_, i) => byPosition.get(i) ?? `_extra_${i}`);
     const extras = columns.filter((c) => c.startsWith('_extra_'));
     const table = await this.createLanding(batchId, extras);
     try {
-      const rows = await this.loader.copyCsv({ table, columns, source: file, header: true });
+      const rows = await this.loader.copyCsv({ table, columns, source: file, header: true, through });
       if (extras.length) await this.dataSource.query(`ALTER TABLE ${table} ${extras.map((c) => `DROP COLUMN ${quoteIdent(c)}`).join(', ')}`);
       return rows;
-    } catch (err) {
-      if ((err as { code?: string }).code === '22021') throw err; // not UTF-8: the caller says so
+    } catch {
+      // A malformed cell, or the probe feeding COPY had a doubt: the detailed path takes over.
       await this.dropLanding(batchId);
       return false;
     }
@@ -83,7 +84,10 @@ export class BatchStorage {
     await em.query(
       `ALTER TABLE ${table} ALTER batch_id DROP DEFAULT, ALTER segment DROP DEFAULT, ALTER row_no DROP DEFAULT, DROP CONSTRAINT ${table}_segment;
        DROP SEQUENCE ${table}_rows;
-       ALTER TABLE ${table} RENAME TO disbursements_b${id}`,
+       ALTER TABLE ${table} RENAME TO disbursements_b${id};
+       ALTER INDEX ${table}_id RENAME TO disbursements_b${id}_id;
+       ALTER INDEX ${table}_person RENAME TO disbursements_b${id}_person;
+       ALTER INDEX ${table}_account RENAME TO disbursements_b${id}_account`,
     );
   }
 }
@@ -96,29 +100,4 @@ export const PAYMENT_COLUMNS =
 export function paymentValues(batchId: string, segment: string): string {
   return `${BigInt(batchId)}, n.row_no + 1, ${BigInt(segment)}, n.region_code, n.program_code, n.period, n.id_number, n.name, n.household_id,
           n.amount, n.bank_account, n.account_holder, n.paid_on, n.payer`;
-}
-
-/**
- * Is a landing table filled by COPY already exactly what validation and cleaning would store?
- * Answers the number of rows that are not (0: store it as it is). Cheap string tests only
- * (ltrim with a digit set is far cheaper than a regular expression); any doubt sends the file
- * down the detailed path, which names each problem. COPY itself has checked lengths, required
- * cells, and that amounts and payment dates parse.
- */
-export function landingDoubtsSql(table: string, scope: string): string {
-  const digits = (expr: string) => `ltrim(${expr}, '0123456789') = ''`;
-  return `SELECT count(*)::int AS doubts FROM ${table} l
-    LEFT JOIN regions r ON r.code = l.region_code AND r.level IN (3, 4)
-    LEFT JOIN programs p ON p.code = l.program_code
-    WHERE r.code IS NULL OR p.code IS NULL
-      ${scope ? `OR l.region_code NOT LIKE '${scope.replace(/\D/g, '')}%'` : ''}
-      OR length(l.id_number) <> 18 OR ltrim(l.id_number, '0123456789') NOT IN ('', 'X')
-      OR length(l.period) <> 7 OR substr(l.period, 5, 1) <> '-' OR NOT ${digits(`left(l.period, 4) || right(l.period, 2)`)}
-      OR left(l.period, 2) NOT IN ('19', '20', '21') OR right(l.period, 2) NOT BETWEEN '01' AND '12'
-      OR left(l.amount, 1) = '.' OR NOT (${digits('l.amount')} OR (substr(ltrim(l.amount, '0123456789'), 1, 1) = '.'
-         AND length(ltrim(l.amount, '0123456789')) BETWEEN 2 AND 3 AND ${digits(`substr(ltrim(l.amount, '0123456789'), 2)`)}))
-      OR l.amount_fen <= 0 OR l.amount_fen > 1000000000
-      OR (l.bank_account IS NOT NULL AND (length(l.bank_account) < 12 OR NOT ${digits('l.bank_account')}))
-      OR l.paid_on_text <> to_char(l.paid_on, 'YYYY-MM-DD') OR left(l.paid_on_text, 2) NOT IN ('19', '20', '21')
-      OR concat_ws('|', l.name, l.household_id, l.account_holder, l.payer) ~ '(^|\\|)(\\s|\\||$)|\\s(\\||$)|\\|$|[\\uFF10-\\uFF19\\uFF21-\\uFF3A\\uFF41-\\uFF5A\\u3000\\uFEFF]'`;
 }

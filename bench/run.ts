@@ -1,0 +1,27 @@
+// `npm run bench [-- ingest|checks|triage ...]`: speed and memory targets, measured against a
+// baseline in the same run (absolute times on a shared machine are noise; ratios are not).
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ingestBenchmark } from './ingest.js';
+import { OUT, say } from './support.js';
+
+const BENCHMARKS: Record<string, () => Promise<unknown>> = {
+  ingest: () => ingestBenchmark(Number(process.env.BENCH_ROWS) || undefined),
+};
+
+const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(BENCHMARKS);
+const results: Record<string, unknown> = {};
+for (const name of chosen) {
+  const bench = BENCHMARKS[name];
+  if (!bench) {
+    say(`unknown benchmark ${name} (known: ${Object.keys(BENCHMARKS).join(', ')})`);
+    process.exit(1);
+  }
+  say(`== ${name}`);
+  results[name] = await bench();
+  say(JSON.stringify(results[name], null, 2));
+}
+const file = path.join(OUT, `results-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), node: process.version, results }, null, 2));
+say(`results written to ${path.relative(process.cwd(), file)}`);
+process.stdout.write(JSON.stringify(results) + '\n');

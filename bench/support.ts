@@ -1,0 +1,82 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import pg from 'pg';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const OUT = path.join(ROOT, 'bench', 'out');
+mkdirSync(OUT, { recursive: true });
+const run = promisify(execFile);
+
+/** The native PostgreSQL the benchmarks need: DATABASE_URL, or 127.0.0.1:5432. */
+export async function nativePostgres(): Promise<string | undefined> {
+  if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
+  const up = await new Promise<boolean>((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port: 5432 });
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+  return up ? 'postgres://postgres@127.0.0.1:5432/postgres' : undefined;
+}
+
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+export async function admin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A migrated template database; each measurement copies it. */
+export async function templateDatabase(url: string, name: string): Promise<void> {
+  await admin(url, async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.query(`CREATE DATABASE ${name}`);
+  });
+  await run(process.execPath, [path.join(ROOT, 'dist/apps/cli/src/main.js'), 'db', 'migrate'], { env: { ...process.env, DATABASE_URL: withDatabase(url, name), LOG_LEVEL: 'warn' } });
+}
+
+export async function freshDatabase(url: string, template: string, name: string): Promise<string> {
+  await admin(url, async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+  });
+  return withDatabase(url, name);
+}
+
+export async function dropDatabase(url: string, name: string): Promise<void> {
+  await admin(url, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+}
+
+/** Runs a bench worker script in a process of its own; answers the JSON it prints last. */
+export function child<T>(script: string, args: string[], env: Record<string, string | undefined>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [path.join(ROOT, 'dist/bench', script), ...args], { env: { ...process.env, ...env } });
+    let out = '';
+    let err = '';
+    proc.stdout.on('data', (d) => (out += d));
+    proc.stderr.on('data', (d) => (err += d));
+    proc.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`${script} failed (${code}):\n${err}`));
+      resolve(JSON.parse(out.trim().split('\n').pop()!));
+    });
+  });
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+export const say = (line: string) => process.stderr.write(`${line}\n`);
