@@ -236,19 +236,22 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function bootApp(env: TestEnv, options: { clock?: import('@sunlight/common').Clock; modules?: any[] } = {}): Promise<TestApp> {
-  const { NestFactory } = await import('@nestjs/core');
+export async function bootApp(
+  env: TestEnv,
+  options: { clock?: import('@sunlight/common').Clock; modules?: any[]; override?: [token: unknown, value: unknown][] } = {},
+): Promise<TestApp> {
+  const { Test } = await import('@nestjs/testing');
   const { openInfrastructure, CoreModule } = await import('@sunlight/runtime');
   const { CliModule } = await import('../../apps/cli/src/cli.module.js');
   const { DataSource } = await import('typeorm');
   const infra = await openInfrastructure('test', undefined, { ...env.env });
   const root = CliModule.register(infra);
-  if (options.clock) {
-    root.imports = [CoreModule.register(infra, { logTo: 2, clock: options.clock }), ...(root.imports ?? []).slice(1), ...(options.modules ?? [])];
-  } else if (options.modules) {
-    root.imports = [...(root.imports ?? []), ...options.modules];
-  }
-  const app = await NestFactory.createApplicationContext(root, { logger: ['error'] });
+  if (options.clock) root.imports = [CoreModule.register(infra, { logTo: 2, clock: options.clock }), ...(root.imports ?? []).slice(1)];
+  if (options.modules) root.imports = [...(root.imports ?? []), ...options.modules];
+  let builder = Test.createTestingModule({ imports: [root] });
+  for (const [token, value] of options.override ?? []) builder = builder.overrideProvider(token as never).useValue(value);
+  const app = await builder.compile();
+  app.useLogger(['error']);
   await app.init();
   const dataSource = app.get(DataSource);
   return {

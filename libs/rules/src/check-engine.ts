@@ -65,7 +65,7 @@ export class CheckEngine {
       await em.query(
         `CREATE TEMP TABLE targets ON COMMIT DROP AS
          SELECT k.lead_key, k.evidence, cur.id AS lead_id, cur.id AS previous_id, cur.outcome,
-                (cur.id IS NULL OR cur.outcome = 'rectified') AS raise, coalesce(cur.generation + 1, 0) AS generation
+                (cur.id IS NULL OR coalesce(cur.outcome = 'rectified', false)) AS raise, coalesce(cur.generation + 1, 0) AS generation
          FROM (SELECT lead_key, count(*) AS evidence FROM fresh GROUP BY lead_key) k
          LEFT JOIN LATERAL (SELECT id, generation, outcome FROM leads l WHERE l.lead_key = k.lead_key ORDER BY generation DESC LIMIT 1) cur ON true`,
       );

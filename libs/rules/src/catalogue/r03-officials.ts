@@ -1,0 +1,39 @@
+import type { RuleDefinition } from '../rule.js';
+
+/**
+ * R03 优亲厚友: a means-tested program, and the recipient is a village official or in the same
+ * household as one (the official's household: the one household-members lists the official in,
+ * or the official's own household_id; the recipient's: the one household-members lists the
+ * recipient in), and that official's region is in the same county as the payment.
+ */
+export const R03: RuleDefinition = {
+  code: 'R03',
+  version: 1,
+  name: { zh: '优亲厚友', en: "official or official's household" },
+  severity: 'high',
+  amount: 'sum',
+  repeatAmount: 'sum',
+  explanation: '{name} ({id}) 为{fact.relation}，{periods} 领取{program} {count} 笔，共 {total} 元',
+  sql: `
+    WITH official_households AS (
+      SELECT o.id_number, hm.household_id FROM reg_village_officials o JOIN reg_household_members hm ON hm.id_number = o.id_number
+      UNION
+      SELECT o.id_number, o.household_id FROM reg_village_officials o WHERE o.household_id IS NOT NULL
+    ),
+    connections AS (
+      SELECT o.id_number AS recipient, o.id_number AS official, '村干部本人' AS link FROM reg_village_officials o
+      UNION
+      SELECT hm.id_number, oh.id_number, '村干部家庭成员'
+      FROM official_households oh JOIN reg_household_members hm ON hm.household_id = oh.household_id
+      WHERE hm.id_number <> oh.id_number
+    )
+    SELECT s.id AS disbursement_id, s.id_number, s.program_code, NULL AS period, NULL AS bank_account,
+           jsonb_build_array(jsonb_build_object('registry', 'village-officials', 'import_id', o.import_id::text,
+             'official_id_number', o.id_number, 'official_name', o.name, 'role', o.role, 'region_code', o.region_code,
+             'relation', CASE WHEN c.link = '村干部本人' THEN '村干部本人（' || coalesce(o.role, '村干部') || '）'
+                              ELSE '村干部 ' || coalesce(o.name, '') || '（' || coalesce(o.role, '村干部') || '）的家庭成员' END)) AS facts
+    FROM :scope s
+    JOIN programs p ON p.code = s.program_code AND p.means_tested
+    JOIN connections c ON c.recipient = s.id_number
+    JOIN reg_village_officials o ON o.id_number = c.official AND left(o.region_code, 6) = left(s.region_code, 6)`,
+};

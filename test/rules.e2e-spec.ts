@@ -1,0 +1,260 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Population, precisionRecall, type PlantedCase } from '@sunlight/generator';
+import { ImportBatch, ImportBatchCommand, ImportRegistry, ImportRegistryCommand, REGISTRY_KINDS } from '@sunlight/ingestion';
+import { CloseLead, CloseLeadCommand, ExportLeads, type ExportedLead } from '@sunlight/leads';
+import { RULE_CATALOGUE, RequestChecks, RequestChecksCommand, RuleCatalogue, RunChecks, type CheckRunSummary, type RuleDefinition } from '@sunlight/rules';
+import { SAMPLES, backends, bootApp, freshEnv, primaryBackend, type TestApp, type TestEnv } from './support/harness.js';
+import { configureRules } from '../libs/rules/src/rule-config.js';
+
+async function importRegistry(app: TestApp, kind: string, file: string) {
+  const result = await app.get(ImportRegistry).execute(new ImportRegistryCommand(kind, file, path.basename(file), 'test', false, false));
+  expect(result.status).toBe('stored');
+  return result;
+}
+
+async function importBatch(app: TestApp, file: string) {
+  const result = await app.get(ImportBatch).execute(new ImportBatchCommand(file, path.basename(file), 'test', '', false));
+  expect(result.status).toBe('stored');
+  return result;
+}
+
+/** A full check run, as `checks run` asks for it, processed here. */
+async function checkAll(app: TestApp): Promise<CheckRunSummary> {
+  const runId = await app.get(RequestChecks).execute(new RequestChecksCommand('all', 'manual', 'test'));
+  return app.get(RunChecks).execute(runId);
+}
+
+/** The run a stored batch queued for its own payments, processed here. */
+async function checkBatch(app: TestApp, batchId: string): Promise<CheckRunSummary> {
+  const [run] = await app.query(`SELECT id::text FROM check_runs WHERE $1 = ANY(batch_ids) ORDER BY id DESC LIMIT 1`, [batchId]);
+  return app.get(RunChecks).execute(run.id);
+}
+
+async function leads(app: TestApp): Promise<ExportedLead[]> {
+  const all: ExportedLead[] = [];
+  for await (const lead of app.get(ExportLeads).execute()) all.push(lead);
+  return all;
+}
+
+async function loadSamples(app: TestApp) {
+  for (const kind of REGISTRY_KINDS) await importRegistry(app, kind, path.join(SAMPLES, `${kind}.csv`));
+  await importBatch(app, path.join(SAMPLES, 'batch-421087-2024Q2.csv'));
+  await importBatch(app, path.join(SAMPLES, 'batch-131121-2024-04.csv'));
+}
+
+const HEADER = 'region_code,program_code,period,id_number,name,household_id,amount,bank_account,account_holder,paid_on,payer';
+
+describe.each(backends())('the sample files on $name', ({ name, skip }) => {
+  if (skip) {
+    it.skip(`skipped: ${skip}`, () => undefined);
+    return;
+  }
+  let env: TestEnv;
+  let app: TestApp;
+  beforeAll(async () => {
+    env = await freshEnv(name);
+    app = await bootApp(env);
+    await loadSamples(app);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await env?.cleanup();
+  });
+
+  it('raise exactly the leads the samples describe, and nothing for the look-alikes', async () => {
+    const summary = await checkAll(app);
+    expect(summary).toMatchObject({ leadsRaised: 8, leadsUpdated: 0, failedRules: {} });
+    expect(summary.byRule).toEqual({ R01: 1, R02: 1, R03: 1, R04: 1, R06: 1, R07: 1, R08: 1, R10: 1 });
+    const raised = (await leads(app)).map((l) => [l.rule, l.id_number ?? l.bank_account, l.program_code, l.period, l.amount_at_risk, l.evidence_count]);
+    expect(raised).toEqual(
+      expect.arrayContaining([
+        ['R01', '42108719520903012X', 'DIBAO', null, '1440.00', 2], // 王建国 died 2024-02-10, paid March and April
+        ['R02', '421087197501300130', 'DIBAO', null, '1160.00', 2], // 赵志强, 松滋市教育局 since 2019
+        ['R03', '421087196103030193', 'DIBAO', null, '1000.00', 2], // 吴德明 pays himself
+        ['R04', '131121198006060148', 'DIBAO', null, '640.00', 1], // 陈俊杰 owns 冀T12345
+        ['R06', '421087196804120116', 'DIBAO', '2024-04', '1300.00', 3], // 李秀英 paid three times in April, in two counties
+        ['R07', '421087196804120116', 'DIBAO', '2024-04', '150.00', 1], // 1,350.00 against a cap of 1,200
+        ['R08', '131121198006060148', 'DIBAO', null, '640.00', 1], // paid into 陈国庆's account
+        ['R10', '421087199007070181', null, null, '1220.00', 2], // a wrong check digit
+      ]),
+    );
+    // The look-alikes: 李秀英 shares a name with a deceased person, 刘桂英 is 80 on 高龄津贴,
+    // 孙子涵 is paid into her mother's account, and the mother is in her household.
+    const people = new Set((await leads(app)).map((l) => l.id_number));
+    for (const id of ['421087194311200151', '421087201205050164']) expect(people.has(id)).toBe(false);
+    expect((await leads(app)).find((l) => l.rule === 'R01' && l.id_number === '421087196804120116')).toBeUndefined();
+  });
+
+  it('explains each lead in one Chinese sentence and names the registry facts and their import', async () => {
+    const r01 = (await leads(app)).find((l) => l.rule === 'R01')!;
+    expect(r01.explanation).toBe('王建国 (4210…012X) 于 2024-02-10 死亡，2024-03 至 2024-04 仍领取城乡最低生活保障金 2 笔，共 1,440.00 元');
+    const [deceasedImport] = await app.query(`SELECT id::text FROM registry_imports WHERE kind = 'deceased'`);
+    expect(r01.evidence.facts).toEqual([{ registry: 'deceased', import_id: deceasedImport.id, id_number: '42108719520903012X', name: '王建国', death_date: '2024-02-10' }]);
+    expect(r01.evidence.payments.map((p) => [p.period, p.amount, p.row])).toEqual([
+      ['2024-03', '720.00', 3],
+      ['2024-04', '720.00', 10],
+    ]);
+    expect(r01.registry_snapshot.deceased).toBe(deceasedImport.id);
+    expect(r01).toMatchObject({ rule_version: 1, severity: 'high', status: 'new', due_on: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+  });
+
+  it('raises nothing the second time, and changes no amount', async () => {
+    const before = (await leads(app)).map((l) => [l.id, l.amount_at_risk, l.evidence_count]);
+    expect(await checkAll(app)).toMatchObject({ leadsRaised: 0, leadsUpdated: 0, byRule: {} });
+    expect((await leads(app)).map((l) => [l.id, l.amount_at_risk, l.evidence_count])).toEqual(before);
+  });
+});
+
+describe(`leads over time on ${primaryBackend().name}`, () => {
+  let env: TestEnv;
+  let app: TestApp;
+  let n = 0;
+  const batch = async (...rows: string[]) => {
+    const file = path.join(env.dataDir, `later-${++n}.csv`);
+    await writeFile(file, [HEADER, ...rows].join('\n') + '\n');
+    return importBatch(app, file);
+  };
+  const find = async (rule: string, id: string) => (await leads(app)).filter((l) => l.rule === rule && (l.id_number === id || l.bank_account === id));
+
+  beforeAll(async () => {
+    env = await freshEnv(primaryBackend().name);
+    app = await bootApp(env);
+    await loadSamples(app);
+    await checkAll(app);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await env?.cleanup();
+  });
+
+  it('adds new evidence to the open lead of its key, checking only the new batch', async () => {
+    const stored = await batch('421087101,DIBAO,2024-05,42108719520903012X,王建国,H0002,720.00,6222020100022222222,王建国,2024-05-15,南海镇财政所');
+    const summary = await checkBatch(app, stored.batchId);
+    expect(summary).toMatchObject({ leadsRaised: 0, leadsUpdated: 1, updatedByRule: { R01: 1 } });
+    const [r01] = await find('R01', '42108719520903012X');
+    expect(r01).toMatchObject({ evidence_count: 3, amount_at_risk: '2160.00' });
+    expect(r01.explanation).toContain('2024-03 至 2024-05');
+  });
+
+  it('raises an R12 repeat, linked to the rectified lead, when the same key comes back', async () => {
+    const [r01] = await find('R01', '42108719520903012X');
+    await app.get(CloseLead).execute(new CloseLeadCommand(String(r01.id), 'rectified', 'test'));
+    const stored = await batch('421087101,DIBAO,2024-06,42108719520903012X,王建国,H0002,720.00,6222020100022222222,王建国,2024-06-15,南海镇财政所');
+    const summary = await checkBatch(app, stored.batchId);
+    expect(summary).toMatchObject({ leadsRaised: 1, byRule: { R12: 1 } });
+    const [repeat] = await find('R12', '42108719520903012X');
+    expect(repeat).toMatchObject({
+      repeat_of: r01.id,
+      repeat_rule: 'R01',
+      program_code: 'DIBAO',
+      period: null,
+      amount_at_risk: '720.00', // the new evidence alone
+      evidence_count: 1,
+      card: 'red', // at once for a repeat
+      severity: 'high',
+    });
+    expect(repeat.explanation).toContain(`#${r01.id}`);
+    const [rectified] = await find('R01', '42108719520903012X');
+    expect(rectified).toMatchObject({ status: 'closed', outcome: 'rectified', evidence_count: 3, amount_at_risk: '2160.00' });
+    // Checked again: the repeat has it all already.
+    expect(await checkAll(app)).toMatchObject({ leadsRaised: 0, leadsUpdated: 0 });
+  });
+
+  it('does not let a rectified lead silence another rule for the same person', async () => {
+    const file = path.join(env.dataDir, 'employees.csv');
+    await writeFile(file, 'id_number,name,employer,from_date\n42108719520903012X,王建国,某单位,2020-01-01\n');
+    await importRegistry(app, 'public-employees', file);
+    const summary = await checkAll(app);
+    expect(summary.byRule).toEqual({ R02: 1 });
+    expect((await find('R02', '42108719520903012X'))[0]).toMatchObject({ evidence_count: 4, repeat_of: null });
+  });
+
+  it('counts every new payment of a duplicate group that comes back', async () => {
+    const [r06] = await find('R06', '421087196804120116');
+    await app.get(CloseLead).execute(new CloseLeadCommand(String(r06.id), 'rectified', 'test'));
+    const stored = await batch('421087102,DIBAO,2024-04,421087196804120116,李秀英,H0001,300.00,6222020100011111111,李秀英,2024-04-30,某镇财政所');
+    expect((await checkBatch(app, stored.batchId)).byRule).toEqual({ R12: 1 });
+    const repeat = (await find('R12', '421087196804120116')).find((l) => l.repeat_rule === 'R06')!;
+    expect(repeat).toMatchObject({ repeat_of: r06.id, period: '2024-04', amount_at_risk: '300.00', evidence_count: 1 });
+  });
+
+  it('keeps a dismissed key dismissed and counts the new evidence there', async () => {
+    const [r02] = await find('R02', '421087197501300130');
+    await app.get(CloseLead).execute(new CloseLeadCommand(String(r02.id), 'dismissed', 'test'));
+    const stored = await batch('421087101,DIBAO,2024-05,421087197501300130,赵志强,H0003,580.00,6222020100033333333,赵志强,2024-05-15,南海镇财政所');
+    const summary = await checkBatch(app, stored.batchId);
+    expect(summary).toMatchObject({ leadsRaised: 0, leadsUpdated: 1 });
+    const all = await find('R02', '421087197501300130');
+    expect(all).toHaveLength(1);
+    expect(all[0]).toMatchObject({ status: 'closed', outcome: 'dismissed', evidence_count: 3, late_evidence_count: 1, amount_at_risk: '1740.00' });
+    expect(await find('R12', '421087197501300130')).toEqual([]);
+  });
+
+  it('reports a rule that throws while the others complete', async () => {
+    const broken: RuleDefinition = {
+      code: 'R99',
+      version: 1,
+      name: { zh: '坏规则', en: 'broken' },
+      severity: 'low',
+      amount: 'sum',
+      repeatAmount: 'sum',
+      explanation: '',
+      sql: 'SELECT id AS disbursement_id FROM :scope s JOIN no_such_table x ON true',
+    };
+    const catalogue = Object.create(RuleCatalogue.prototype) as RuleCatalogue;
+    (catalogue as unknown as { rules: unknown }).rules = configureRules([...RULE_CATALOGUE.slice(0, 2), broken, ...RULE_CATALOGUE.slice(2)], path.join(process.cwd(), 'config'));
+    const other = await bootApp(env, { override: [[RuleCatalogue, catalogue]] });
+    try {
+      await batch('421087101,DIBAO,2024-07,42108719520903012X,王建国,H0002,720.00,6222020100022222222,王建国,2024-07-15,南海镇财政所');
+      const runId = await other.get(RequestChecks).execute(new RequestChecksCommand('all', 'manual', 'test'));
+      const summary = await other.get(RunChecks).execute(runId);
+      expect(summary.failedRules.R99).toContain('no_such_table');
+      expect(summary.leadsUpdated).toBeGreaterThan(0); // R01's repeat and R02 received the July payment
+      const [run] = await other.query(`SELECT status FROM check_runs WHERE id = $1`, [runId]);
+      expect(run.status).toBe('completed');
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe(`the generator's population on ${primaryBackend().name}`, () => {
+  let env: TestEnv;
+  let app: TestApp;
+  const population = new Population({ seed: 42, recipients: 400, months: ['2024-01', '2024-02', '2024-03', '2024-04', '2024-05', '2024-06'], counties: 4, townshipsPerCounty: 3, plantedCopies: 2, registrySizes: { deceased: 300, 'public-employees': 300, 'village-officials': 100, 'household-members': 1500, vehicles: 200, businesses: 200 } });
+  let raised: ExportedLead[];
+
+  beforeAll(async () => {
+    env = await freshEnv(primaryBackend().name);
+    app = await bootApp(env);
+    const files = await population.write(path.join(env.dataDir, 'population'));
+    for (const kind of REGISTRY_KINDS) await importRegistry(app, kind, files.registries[kind]);
+    for (const file of files.batches) await importBatch(app, file);
+    const summary = await checkAll(app);
+    expect(summary.failedRules).toEqual({});
+    raised = await leads(app);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await env?.cleanup();
+  });
+
+  it('finds every planted anomaly and raises no look-alike: precision and recall 100 % per rule', () => {
+    const scores = precisionRecall(population.expected, raised);
+    for (const [rule, score] of Object.entries(scores)) {
+      expect({ rule, missed: score.missed, unexpected: score.unexpected }).toEqual({ rule, missed: [], unexpected: [] });
+    }
+    expect(Object.keys(scores).sort()).toEqual(['R01', 'R02', 'R03', 'R04', 'R05', 'R06', 'R07', 'R08', 'R09', 'R10', 'R11']);
+  });
+
+  const byKind = (kind: PlantedCase['kind']) => population.cases.filter((c) => c.kind === kind).map((c) => [c.rule, c.description, c] as const);
+  it.each(byKind('positive'))('%s raises: %s', (rule, _description, planted) => {
+    const hit = raised.filter((l) => l.rule === rule && (l.id_number === planted.id_number || l.evidence.payments.some((p) => p.id_number === planted.id_number)));
+    expect(hit.length).toBeGreaterThan(0);
+  });
+  it.each(byKind('look-alike'))('%s stays quiet: %s', (rule, _description, planted) => {
+    const hit = raised.filter((l) => l.rule === rule && (l.id_number === planted.id_number || l.evidence.payments.some((p) => p.id_number === planted.id_number)));
+    expect(hit).toEqual([]);
+  });
+});
