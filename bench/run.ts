@@ -2,11 +2,13 @@
 // baseline in the same run (absolute times on a shared machine are noise; ratios are not).
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { checksBenchmark } from './checks.js';
 import { ingestBenchmark } from './ingest.js';
 import { OUT, say } from './support.js';
 
 const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   ingest: () => ingestBenchmark(Number(process.env.BENCH_ROWS) || undefined),
+  checks: () => checksBenchmark(Number(process.env.BENCH_RECIPIENTS) || undefined),
 };
 
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(BENCHMARKS);

@@ -258,3 +258,28 @@ describe(`the generator's population on ${primaryBackend().name}`, () => {
     expect(hit).toEqual([]);
   });
 });
+
+describe(`rules configured without code changes (${primaryBackend().name})`, () => {
+  it('disables a rule and re-parameterises another from config/rules.json', async () => {
+    const { cp, readFile } = await import('node:fs/promises');
+    const env = await freshEnv(primaryBackend().name);
+    const configDir = path.join(env.dataDir, 'config');
+    await cp(path.join(process.cwd(), 'config'), configDir, { recursive: true });
+    const rules = JSON.parse(await readFile(path.join(configDir, 'rules.json'), 'utf8'));
+    rules.rules.R10 = { enabled: false };
+    rules.rules.R07 = { severity: 'high' };
+    await writeFile(path.join(configDir, 'rules.json'), JSON.stringify(rules));
+    env.env.SUNLIGHT_CONFIG_DIR = configDir;
+    const app = await bootApp(env);
+    try {
+      await loadSamples(app);
+      const summary = await checkAll(app);
+      expect(summary.byRule.R10).toBeUndefined();
+      expect(summary.byRule.R07).toBe(1);
+      expect((await leads(app)).find((l) => l.rule === 'R07')?.severity).toBe('high');
+    } finally {
+      await app.close();
+      await env.cleanup();
+    }
+  });
+});

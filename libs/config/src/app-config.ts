@@ -32,6 +32,8 @@ export interface AppConfig {
   queuePrefix: string;
   /** A batch of at least this many rows is stored as a partition of its own (indexed by sort). */
   batchPartitionRows: number;
+  /** Rules a check run applies at once (each on its own connection). */
+  checkConcurrency: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -106,7 +108,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     uploadLimitBytes: int('SUNLIGHT_UPLOAD_LIMIT_MB', 512, 1, 100_000) * 1024 * 1024,
     embeddedDbPort: int('SUNLIGHT_EMBEDDED_DB_PORT', 0, 0, 65535),
     queuePrefix: str('SUNLIGHT_QUEUE_PREFIX') ?? 'sunlight',
-    batchPartitionRows: int('SUNLIGHT_BATCH_PARTITION_ROWS', 50_000, 1, 100_000_000),
+    batchPartitionRows: int('SUNLIGHT_BATCH_PARTITION_ROWS', 200_000, 1, 100_000_000),
+    // The embedded database has one session: rules would only queue behind each other there.
+    checkConcurrency: int('SUNLIGHT_CHECK_CONCURRENCY', embedded ? 1 : 2, 1, 16),
   };
   if (!/^[\w.-]{1,64}$/.test(config.queuePrefix)) problems.push(`SUNLIGHT_QUEUE_PREFIX may hold letters, digits, "_", "-" and "." (got "${config.queuePrefix}")`);
   if (problems.length) throw new ConfigError(problems);

@@ -72,7 +72,7 @@ export class BatchStorage {
   async indexLanding(batchId: string): Promise<void> {
     const table = this.landingTable(batchId);
     await this.dataSource.query(`CREATE INDEX ${table}_id ON ${table} (id)`);
-    await this.dataSource.query(`CREATE INDEX ${table}_person ON ${table} (id_number, program_code)`);
+    await this.dataSource.query(`CREATE INDEX ${table}_person ON ${table} (id_number, program_code, period)`);
     await this.dataSource.query(`CREATE INDEX ${table}_account ON ${table} (bank_account) WHERE bank_account IS NOT NULL`);
   }
 

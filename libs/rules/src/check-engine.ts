@@ -44,6 +44,7 @@ export class CheckEngine {
 
     return this.dataSource.transaction(async (em) => {
       await em.query(`SELECT pg_advisory_xact_lock(hashtext('sunlight:rule:' || $1))`, [rule.code]);
+      await em.query(`SET LOCAL work_mem = '128MB'`); // the rules' sorts and hashes stay in memory
       await em.query(
         `CREATE TEMP TABLE rule_hits ON COMMIT DROP AS
          SELECT $1 || '|' || coalesce(h.id_number, '') || '|' || coalesce(h.program_code, '') || '|' || coalesce(h.period, '') || '|' || coalesce(h.bank_account, '') AS lead_key,
@@ -52,6 +53,8 @@ export class CheckEngine {
          FROM (${statement}) h`,
         [rule.code],
       );
+      const [{ any }] = await em.query(`SELECT EXISTS (SELECT 1 FROM rule_hits) AS any`);
+      if (!any) return { raised: {}, updated: 0, leadIds: [] }; // the usual case for a batch's run
       await em.query(
         `CREATE TEMP TABLE fresh ON COMMIT DROP AS
          SELECT h.lead_key, h.disbursement_id, min(h.id_number) AS id_number, min(h.program_code) AS program_code,

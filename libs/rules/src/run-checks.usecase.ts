@@ -50,24 +50,32 @@ export class RunChecks {
       repeatRule: this.rules.repeatRule(),
     };
     const touched = new Set<string>();
-    for (const [index, rule] of rules.entries()) {
-      await this.setProgress(runId, { done: index, total: rules.length, rule: rule.code }, progress);
-      const started = Date.now();
-      try {
-        const outcome = await this.engine.apply(rule, context);
-        for (const [code, n] of Object.entries(outcome.raised)) {
-          summary.byRule[code] = (summary.byRule[code] ?? 0) + n;
-          summary.leadsRaised += n;
+    let done = 0;
+    await this.setProgress(runId, { done, total: rules.length }, progress);
+    // Rules are independent (each its own transaction and lock): a few at a time, each on its own
+    // connection. A failing rule is reported and the others go on.
+    const queue = [...rules];
+    const applyNext = async (): Promise<void> => {
+      for (let rule = queue.shift(); rule; rule = queue.shift()) {
+        const started = Date.now();
+        try {
+          const outcome = await this.engine.apply(rule, context);
+          for (const [code, n] of Object.entries(outcome.raised)) {
+            summary.byRule[code] = (summary.byRule[code] ?? 0) + n;
+            summary.leadsRaised += n;
+          }
+          if (outcome.updated) summary.updatedByRule[rule.code] = outcome.updated;
+          summary.leadsUpdated += outcome.updated;
+          outcome.leadIds.forEach((id) => touched.add(id));
+          this.logger.debug({ rule: rule.code, ms: Date.now() - started, ...outcome.raised, updated: outcome.updated }, 'rule applied');
+        } catch (err) {
+          summary.failedRules[rule.code] = (err as Error).message;
+          this.logger.error({ rule: rule.code, run: runId, err: (err as Error).message }, 'rule failed');
         }
-        if (outcome.updated) summary.updatedByRule[rule.code] = outcome.updated;
-        summary.leadsUpdated += outcome.updated;
-        outcome.leadIds.forEach((id) => touched.add(id));
-        this.logger.debug({ rule: rule.code, ms: Date.now() - started, ...outcome.raised, updated: outcome.updated }, 'rule applied');
-      } catch (err) {
-        summary.failedRules[rule.code] = (err as Error).message;
-        this.logger.error({ rule: rule.code, run: runId, err: (err as Error).message }, 'rule failed');
+        await this.setProgress(runId, { done: ++done, total: rules.length, rule: rule.code }, progress);
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.config.checkConcurrency, rules.length) }, applyNext));
     await this.explanations.rewrite([...touched], this.rules.all());
     await this.finish(runId, summary);
     await progress?.({ done: rules.length, total: rules.length });

@@ -4,11 +4,24 @@ import path from 'node:path';
 import { InjectConfig, type AppConfig } from '@sunlight/config';
 import { AppMetaService, DATABASE_ENDPOINT, type DatabaseEndpoint } from '@sunlight/database';
 import { ImportBatch, ImportBatchCommand, ImportRegistry, ImportRegistryCommand, REGISTRY_KINDS } from '@sunlight/ingestion';
+import { Population, type PopulationOptions } from '@sunlight/generator';
 import { RequestChecks, RequestChecksCommand } from '@sunlight/rules';
 
+/** Small enough to load in seconds, with every rule's anomalies and look-alikes planted once. */
+const DEMO_POPULATION: PopulationOptions = {
+  seed: 20240601,
+  recipients: 300,
+  months: ['2024-01', '2024-02', '2024-03', '2024-04', '2024-05', '2024-06'],
+  counties: 3,
+  townshipsPerCounty: 4,
+  plantedCopies: 1,
+  registrySizes: { deceased: 200, 'public-employees': 200, 'village-officials': 50, 'household-members': 1000, vehicles: 100, businesses: 100 },
+};
+
 /**
- * On the first start of an empty embedded database, imports the bundled demo files
- * (config/demo) and queues a full check, so that a newcomer sees leads at once.
+ * On the first start of an empty embedded database, imports the bundled sample files
+ * (config/demo) and a small generated population with an anomaly of every rule planted in it,
+ * then queues a full check, so that a newcomer sees leads of every kind at once.
  */
 @Injectable()
 export class DemoLoader implements OnApplicationBootstrap {
@@ -25,20 +38,23 @@ export class DemoLoader implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.demo || (await this.meta.get('demo'))) return;
-    const dir = path.join(this.config.configDir, 'demo');
+    const generated = path.join(this.config.dataDir, 'demo');
+    await new Population(DEMO_POPULATION).write(generated);
     const registries: string[] = [];
-    for (const kind of REGISTRY_KINDS) {
-      const file = path.join(dir, `${kind}.csv`);
-      if (!existsSync(file)) continue;
-      const result = await this.importRegistry.execute(new ImportRegistryCommand(kind, file, `${kind}.csv`, 'demo', false, false));
-      registries.push(`${kind} ${result.accepted}`);
-    }
-    const files = readdirSync(dir).filter((f) => f.startsWith('batch-') && f.endsWith('.csv')).sort();
     const batches: string[] = [];
-    for (const file of files) {
-      const result = await this.importBatch.execute(new ImportBatchCommand(path.join(dir, file), file, 'demo', '', false));
-      batches.push(`${file}: ${result.status} (${result.accepted} rows)`);
+    for (const dir of [path.join(this.config.configDir, 'demo'), generated]) {
+      for (const kind of REGISTRY_KINDS) {
+        const file = path.join(dir, `${kind}.csv`);
+        if (!existsSync(file)) continue;
+        const result = await this.importRegistry.execute(new ImportRegistryCommand(kind, file, `${kind}.csv`, 'demo', false, false));
+        registries.push(`${kind} ${result.accepted}`);
+      }
+      for (const file of readdirSync(dir).filter((f) => f.startsWith('batch-') && f.endsWith('.csv')).sort()) {
+        const result = await this.importBatch.execute(new ImportBatchCommand(path.join(dir, file), file, 'demo', '', false));
+        batches.push(`${file} ${result.accepted}`);
+      }
     }
+    const files = batches;
     const runId = await this.requestChecks.execute(new RequestChecksCommand('all', 'demo', 'demo'));
     await this.meta.set('demo', { loadedAt: new Date().toISOString(), files, runId, database: this.database.description });
     this.logger.log(`demo data loaded: registries ${registries.join(', ')}; batches ${batches.join('; ')}; checks queued (run ${runId})`);

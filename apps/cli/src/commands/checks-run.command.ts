@@ -20,7 +20,7 @@ export const checksRun: CliCommand = {
       const [row] = await db.query(`SELECT status, summary, progress, error FROM check_runs WHERE id = $1`, [runId]);
       if (row.progress?.rule && row.progress.rule !== lastRule) {
         lastRule = row.progress.rule;
-        io.say(`  ${row.progress.rule} (${row.progress.done + 1}/${row.progress.total}) …`);
+        io.say(`  ${row.progress.rule} ✓ (${row.progress.done}/${row.progress.total})`);
       }
       return row.status === 'completed' || row.status === 'failed' ? row : undefined;
     });

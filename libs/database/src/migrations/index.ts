@@ -3,4 +3,5 @@ import { Initial1795387942569 } from './1795387942569-Initial.js';
 import { PartitionedDisbursements1795392000000 } from './1795392000000-PartitionedDisbursements.js';
 import { UploadedFiles1795393000000 } from './1795393000000-UploadedFiles.js';
 import { IdNumberFunctions1795395000000 } from './1795395000000-IdNumberFunctions.js';
-export const MIGRATIONS: Function[] = [Initial1795387942569, PartitionedDisbursements1795392000000, UploadedFiles1795393000000, IdNumberFunctions1795395000000];
+import { PersonPeriodIndex1795396000000 } from './1795396000000-PersonPeriodIndex.js';
+export const MIGRATIONS: Function[] = [Initial1795387942569, PartitionedDisbursements1795392000000, UploadedFiles1795393000000, IdNumberFunctions1795395000000, PersonPeriodIndex1795396000000];

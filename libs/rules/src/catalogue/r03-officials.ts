@@ -14,23 +14,30 @@ export const R03: RuleDefinition = {
   amount: 'sum',
   repeatAmount: 'sum',
   explanation: '{name} ({id}) 为{fact.relation}，{periods} 领取{program} {count} 笔，共 {total} 元',
+  // Starts from the recipients under check, so that a batch's run looks up only their households.
   sql: `
-    WITH official_households AS (
-      SELECT o.id_number, hm.household_id FROM reg_village_officials o JOIN reg_household_members hm ON hm.id_number = o.id_number
-      UNION
-      SELECT o.id_number, o.household_id FROM reg_village_officials o WHERE o.household_id IS NOT NULL
+    WITH recipients AS (
+      SELECT DISTINCT s.id_number FROM :scope s JOIN programs p ON p.code = s.program_code AND p.means_tested
+    ),
+    recipient_households AS (
+      SELECT hm.id_number, hm.household_id FROM reg_household_members hm JOIN recipients r ON r.id_number = hm.id_number
     ),
     connections AS (
-      SELECT o.id_number AS recipient, o.id_number AS official, '村干部本人' AS link FROM reg_village_officials o
+      SELECT r.id_number AS recipient, o.id_number AS official, true AS self
+      FROM recipients r JOIN reg_village_officials o ON o.id_number = r.id_number
       UNION
-      SELECT hm.id_number, oh.id_number, '村干部家庭成员'
-      FROM official_households oh JOIN reg_household_members hm ON hm.household_id = oh.household_id
-      WHERE hm.id_number <> oh.id_number
+      SELECT rh.id_number, member.id_number, false
+      FROM recipient_households rh
+      JOIN reg_household_members member ON member.household_id = rh.household_id AND member.id_number <> rh.id_number
+      JOIN reg_village_officials o ON o.id_number = member.id_number
+      UNION
+      SELECT rh.id_number, o.id_number, false
+      FROM recipient_households rh JOIN reg_village_officials o ON o.household_id = rh.household_id AND o.id_number <> rh.id_number
     )
     SELECT s.id AS disbursement_id, s.id_number, s.program_code, NULL AS period, NULL AS bank_account,
            jsonb_build_array(jsonb_build_object('registry', 'village-officials', 'import_id', o.import_id::text,
              'official_id_number', o.id_number, 'official_name', o.name, 'role', o.role, 'region_code', o.region_code,
-             'relation', CASE WHEN c.link = '村干部本人' THEN '村干部本人（' || coalesce(o.role, '村干部') || '）'
+             'relation', CASE WHEN c.self THEN '村干部本人（' || coalesce(o.role, '村干部') || '）'
                               ELSE '村干部 ' || coalesce(o.name, '') || '（' || coalesce(o.role, '村干部') || '）的家庭成员' END)) AS facts
     FROM :scope s
     JOIN programs p ON p.code = s.program_code AND p.means_tested

@@ -14,14 +14,21 @@ export const R06: RuleDefinition = {
   amount: 'sum-less-max',
   repeatAmount: 'sum',
   explanation: '{name} ({id}) 在{periodUnit}重复领取{program} {count} 笔，共 {total} 元，多发 {amountAtRisk} 元',
+  // Each person and program is read over the span of period units under check: for a batch's
+  // run usually one month (an index range), for a full run the whole history.
   sql: `
-    WITH touched AS (SELECT DISTINCT s.id_number, s.program_code FROM :scope s),
+    WITH units AS (
+      SELECT s.id_number, s.program_code, p.frequency,
+             min(CASE p.frequency WHEN 'monthly' THEN s.period WHEN 'yearly' THEN left(s.period, 4) || '-01' ELSE '0000-00' END) AS first,
+             max(CASE p.frequency WHEN 'monthly' THEN s.period WHEN 'yearly' THEN left(s.period, 4) || '-12' ELSE '9999-99' END) AS last
+      FROM :scope s JOIN programs p ON p.code = s.program_code
+      GROUP BY s.id_number, s.program_code, p.frequency
+    ),
     payments AS (
-      SELECT d.id, d.id_number, d.program_code,
-             CASE p.frequency WHEN 'monthly' THEN d.period WHEN 'yearly' THEN left(d.period, 4) END AS unit
-      FROM disbursements d
-      JOIN touched t ON t.id_number = d.id_number AND t.program_code = d.program_code
-      JOIN programs p ON p.code = d.program_code
+      SELECT DISTINCT d.id, d.id_number, d.program_code,
+             CASE u.frequency WHEN 'monthly' THEN d.period WHEN 'yearly' THEN left(d.period, 4) END AS unit
+      FROM units u
+      JOIN disbursements d ON d.id_number = u.id_number AND d.program_code = u.program_code AND d.period BETWEEN u.first AND u.last
     ),
     grouped AS (
       SELECT id, id_number, program_code, unit, count(*) OVER (PARTITION BY id_number, program_code, unit) AS payments

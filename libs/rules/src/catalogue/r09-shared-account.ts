@@ -14,24 +14,27 @@ export const R09: RuleDefinition = {
   repeatAmount: 'sum',
   params: { minIds: 3, minHouseholds: 2 },
   explanation: '银行账户 {account} 收到 {fact.persons} 人（{fact.households} 户）的{program} {count} 笔，共 {total} 元',
+  // Accounts are first counted by their distinct holders; only those with enough people are
+  // looked at further, and only their payments become evidence.
   sql: `
     WITH touched AS (SELECT DISTINCT s.bank_account FROM :scope s WHERE s.bank_account IS NOT NULL),
-    payments AS (
-      SELECT d.id, d.bank_account, d.id_number FROM disbursements d JOIN touched t ON t.bank_account = d.bank_account
+    holders AS (
+      SELECT DISTINCT d.bank_account, d.id_number FROM disbursements d JOIN touched t ON t.bank_account = d.bank_account
+    ),
+    crowded AS (
+      SELECT bank_account FROM holders GROUP BY bank_account HAVING count(*) >= :minIds
     ),
     households AS (
-      SELECT p.id_number, coalesce(min(hm.household_id), '#' || p.id_number) AS household
-      FROM (SELECT DISTINCT id_number FROM payments) p
-      LEFT JOIN reg_household_members hm ON hm.id_number = p.id_number
-      GROUP BY p.id_number
+      SELECT h.bank_account, h.id_number,
+             coalesce((SELECT min(hm.household_id) FROM reg_household_members hm WHERE hm.id_number = h.id_number), '#' || h.id_number) AS household
+      FROM holders h JOIN crowded c ON c.bank_account = h.bank_account
     ),
     accounts AS (
-      SELECT p.bank_account, count(DISTINCT p.id_number) AS persons, count(DISTINCT h.household) AS households
-      FROM payments p JOIN households h ON h.id_number = p.id_number
-      GROUP BY p.bank_account
-      HAVING count(DISTINCT p.id_number) >= :minIds AND count(DISTINCT h.household) >= :minHouseholds
+      SELECT bank_account, count(DISTINCT id_number) AS persons, count(DISTINCT household) AS households
+      FROM households GROUP BY bank_account
+      HAVING count(DISTINCT household) >= :minHouseholds
     )
-    SELECT p.id AS disbursement_id, NULL AS id_number, NULL AS program_code, NULL AS period, p.bank_account,
+    SELECT d.id AS disbursement_id, NULL AS id_number, NULL AS program_code, NULL AS period, d.bank_account,
            jsonb_build_array(jsonb_build_object('persons', a.persons, 'households', a.households)) AS facts
-    FROM payments p JOIN accounts a ON a.bank_account = p.bank_account`,
+    FROM accounts a JOIN disbursements d ON d.bank_account = a.bank_account`,
 };

@@ -1,0 +1,83 @@
+// Loads a population, runs a full check and an incremental one, in a process of its own:
+//   node dist/bench/checks-worker.js DIR   (DATABASE_URL names a migrated database)
+import 'reflect-metadata';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { precisionRecall, type ExpectedLead } from '@sunlight/generator';
+import { ImportBatch, ImportBatchCommand, ImportRegistry, ImportRegistryCommand, REGISTRY_KINDS } from '@sunlight/ingestion';
+import { RequestChecks, RequestChecksCommand, RunChecks } from '@sunlight/rules';
+import { openInfrastructure } from '@sunlight/runtime';
+import { CliModule } from '../apps/cli/src/cli.module.js';
+
+const [dir] = process.argv.slice(2);
+const infra = await openInfrastructure('cli', undefined, { ...process.env, LOG_LEVEL: 'warn' });
+const app = await NestFactory.createApplicationContext(CliModule.register(infra), { logger: ['error'] });
+await app.init();
+const db = app.get(DataSource);
+const ms = (start: bigint) => Math.round(Number(process.hrtime.bigint() - start) / 1e6);
+const say = (line: string) => process.stderr.write(`  ${line}\n`);
+
+let t = process.hrtime.bigint();
+for (const kind of REGISTRY_KINDS) {
+  const r = await app.get(ImportRegistry).execute(new ImportRegistryCommand(kind, path.join(dir, `${kind}.csv`), `${kind}.csv`, 'bench', false, false));
+  say(`registry ${kind}: ${r.accepted} rows`);
+}
+const registriesMs = ms(t);
+t = process.hrtime.bigint();
+const batches = readdirSync(dir).filter((f) => /^batch-\d{4}-\d{2}\.csv$/.test(f)).sort();
+let payments = 0;
+for (const file of batches) {
+  const r = await app.get(ImportBatch).execute(new ImportBatchCommand(path.join(dir, file), file, 'bench', '', false));
+  if (r.status !== 'stored') throw new Error(`${file}: ${JSON.stringify(r)}`);
+  payments += r.accepted;
+}
+const batchesMs = ms(t);
+say(`${payments} payments in ${batches.length} batches`);
+await db.query('ANALYZE');
+
+// The full run, as `checks run` does it (processed here, not through a worker, to time it alone).
+/** When each rule finished, from the start of the run (rules run a few at a time). */
+function ruleTimer() {
+  const perRule: Record<string, number> = {};
+  const start = process.hrtime.bigint();
+  const progress = (p: { rule?: string }) => {
+    if (p.rule) perRule[p.rule] = Math.round(Number(process.hrtime.bigint() - start) / 1e6);
+  };
+  return { perRule, progress };
+}
+const fullTimer = ruleTimer();
+t = process.hrtime.bigint();
+const fullRun = await app.get(RequestChecks).execute(new RequestChecksCommand('all', 'manual', 'bench'));
+const full = await app.get(RunChecks).execute(fullRun, fullTimer.progress);
+const perRule = fullTimer.perRule;
+const fullMs = ms(t);
+say(`full run: ${fullMs} ms, ${full.leadsRaised} leads`);
+
+const expected = JSON.parse(readFileSync(path.join(dir, 'expected-leads.json'), 'utf8')) as ExpectedLead[];
+const found = await db.query(`SELECT rule_code AS rule, id_number, program_code, period, bank_account FROM leads`);
+const scores = precisionRecall(expected, found);
+
+// The incremental run of one more batch: the job a stored batch queues for itself.
+t = process.hrtime.bigint();
+const extra = await app.get(ImportBatch).execute(new ImportBatchCommand(path.join(dir, 'incremental.csv'), 'incremental.csv', 'bench', '', false));
+const incrementalImportMs = ms(t);
+const [run] = await db.query(`SELECT id::text FROM check_runs WHERE $1 = ANY(batch_ids) ORDER BY id DESC LIMIT 1`, [extra.batchId]);
+const incrementalTimer = ruleTimer();
+t = process.hrtime.bigint();
+const incremental = await app.get(RunChecks).execute(run.id, incrementalTimer.progress);
+const incrementalMs = ms(t);
+say(`incremental run of ${extra.accepted} rows: ${incrementalMs} ms`);
+
+await app.close();
+await infra.database.close();
+process.stdout.write(
+  JSON.stringify({
+    payments,
+    loadMs: { registries: registriesMs, batches: batchesMs },
+    full: { ms: fullMs, leadsRaised: full.leadsRaised, failedRules: full.failedRules, finishedAtMs: perRule },
+    incremental: { rows: extra.accepted, importMs: incrementalImportMs, ms: incrementalMs, leadsRaised: incremental.leadsRaised, leadsUpdated: incremental.leadsUpdated, finishedAtMs: incrementalTimer.perRule },
+    scores: Object.fromEntries(Object.entries(scores).map(([rule, s]) => [rule, { expected: s.expected, raised: s.raised, precision: s.precision, recall: s.recall }])),
+  }) + '\n',
+);
