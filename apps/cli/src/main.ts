@@ -44,6 +44,7 @@ async function main(argv: string[]): Promise<number> {
     io.say(`sunlight: unknown command "${argv.join(' ')}"\n\n${usage()}`);
     return EXIT_FAILED;
   }
+  if (parsed.command.offline) return parsed.command.run(undefined as never, parsed.args, io);
   // The CLI talks to people: quiet logs unless LOG_LEVEL asks for more.
   const env = { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
   const infra = await openInfrastructure('cli', (line) => io.say(`sunlight: ${line}`), env).catch((err) => exitOnStartupError(err, 'sunlight'));

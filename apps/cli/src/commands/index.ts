@@ -3,8 +3,9 @@ import { batchImport } from './batch-import.command.js';
 import { batchRejections } from './batch-rejections.command.js';
 import { checksRun } from './checks-run.command.js';
 import { dbMigrate } from './db-migrate.command.js';
+import { generate } from './generate.command.js';
 import { leadsClose } from './leads-close.command.js';
 import { leadsExport } from './leads-export.command.js';
 import { registryImport, registryRejections } from './registry-import.command.js';
 
-export const COMMANDS: CliCommand[] = [registryImport, registryRejections, batchImport, batchRejections, checksRun, leadsExport, leadsClose, dbMigrate];
+export const COMMANDS: CliCommand[] = [registryImport, registryRejections, batchImport, batchRejections, checksRun, leadsExport, leadsClose, dbMigrate, generate];
