@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import { SAMPLES, backends, cli, freshEnv, primaryBackend, runToExit, startServer, type RunningServer, type TestEnv } from './support/harness.js';
+import { SAMPLES, backends, cli, createUser, freshEnv, login, primaryBackend, runToExit, startServer, type RunningServer, type TestEnv } from './support/harness.js';
 
-async function get(url: string) {
-  const res = await fetch(url);
+async function get(url: string, token?: string) {
+  const res = await fetch(url, token ? { headers: { authorization: `Bearer ${token}` } } : undefined);
   return { status: res.status, body: (res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text()) as any };
 }
 
@@ -34,9 +34,11 @@ describe('npm start on the embedded default', () => {
       expect((await get(`${server.url}/api/docs`)).status).toBe(200);
       expect((await get(server.url)).body).toContain('阳光监管');
 
-      // Demo data: imported and checked on the first start, so a lead shows at once.
+      // Demo data and demo accounts: imported and checked on the first start, so a lead shows at once.
+      expect(server.output()).toContain('songzi.jiwei');
+      const token = await login(server.url, 'admin', 'Sunlight-admin-2024');
       const leads = await until(async () => {
-        const page = (await get(`${server.url}/api/leads`)).body;
+        const page = (await get(`${server.url}/api/leads`, token)).body;
         return page.items.length ? page.items : undefined;
       });
       expect(leads.some((l: { rule: string }) => l.rule === 'R06')).toBe(true);
@@ -55,7 +57,7 @@ describe('npm start on the embedded default', () => {
 
     const again = await startServer(env);
     try {
-      const batches = (await get(`${again.url}/api/batches`)).body.items;
+      const batches = (await get(`${again.url}/api/batches`, await login(again.url, 'admin', 'Sunlight-admin-2024'))).body.items;
       expect(batches.map((b: { file_name: string }) => b.file_name)).toEqual(
         expect.arrayContaining(['batch-extra-2024-05.csv', 'batch-421087-2024Q2.csv']),
       );
@@ -156,9 +158,12 @@ describe('bad configuration ends with one clear line', () => {
 describe(`uploads through the API (${primaryBackend().name})`, () => {
   let env: TestEnv;
   let server: RunningServer;
+  let token: string;
   beforeAll(async () => {
     env = await freshEnv(primaryBackend().name, { SUNLIGHT_UPLOAD_LIMIT_MB: '1' });
     server = await startServer(env);
+    await createUser(env, 'uploader.hubei', 'uploader', '42');
+    token = await login(server.url, 'uploader.hubei');
   });
   afterAll(async () => {
     await server?.stop();
@@ -169,12 +174,12 @@ describe(`uploads through the API (${primaryBackend().name})`, () => {
     const form = new FormData();
     form.append('file', new Blob([content]), name);
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
-    const res = await fetch(`${server.url}${url}`, { method: 'POST', body: form });
+    const res = await fetch(`${server.url}${url}`, { method: 'POST', body: form, headers: { authorization: `Bearer ${token}` } });
     return { status: res.status, body: (await res.json()) as any };
   };
   const finished = (url: string) =>
     until(async () => {
-      const row = (await get(`${server.url}${url}`)).body;
+      const row = (await get(`${server.url}${url}`, token)).body;
       return ['stored', 'rejected', 'failed'].includes(row.status) ? row : undefined;
     });
 
@@ -195,9 +200,10 @@ describe(`uploads through the API (${primaryBackend().name})`, () => {
     const accepted = await upload('/api/batches', broken, 'broken.csv');
     const batch = await finished(`/api/batches/${accepted.body.batchId}`);
     expect(batch).toMatchObject({ status: 'rejected', rejected_rows: 1 });
-    const page = (await get(`${server.url}/api/batches/${accepted.body.batchId}/rejections`)).body;
+    const page = (await get(`${server.url}/api/batches/${accepted.body.batchId}/rejections`, token)).body;
     expect(page.items).toEqual([expect.objectContaining({ row: 2, column: 'period', value: '2024-13' })]);
-    const csv = await fetch(`${server.url}/api/batches/${accepted.body.batchId}/rejections.csv`);
+    expect(JSON.stringify(page)).not.toContain('421087196804120116'); // masked on the way out
+    const csv = await fetch(`${server.url}/api/batches/${accepted.body.batchId}/rejections.csv`, { headers: { authorization: `Bearer ${token}` } });
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const bytes = Buffer.from(await csv.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // the BOM Excel needs to read UTF-8
@@ -209,25 +215,25 @@ describe(`uploads through the API (${primaryBackend().name})`, () => {
     const broken = 'region_code,program_code,period,id_number,name,amount,paid_on\n421087101,DIBAO,2024-03,=1+2,张三,650,2024-03-15\n';
     const accepted = await upload('/api/batches', broken, 'formula.csv');
     await finished(`/api/batches/${accepted.body.batchId}`);
-    const text = await (await fetch(`${server.url}/api/batches/${accepted.body.batchId}/rejections.csv`)).text();
+    const text = await (await fetch(`${server.url}/api/batches/${accepted.body.batchId}/rejections.csv`, { headers: { authorization: `Bearer ${token}` } })).text();
     expect(text).toContain(`"'=1+2"`);
   });
 
   it('refuses an oversized upload, a missing file and a bad field, and answers 404 for an unknown batch', async () => {
     const big = await upload('/api/batches', Buffer.alloc(1.5 * 1024 * 1024, 'a'), 'big.csv');
     expect(big.status).toBe(413);
-    const missing = await fetch(`${server.url}/api/batches`, { method: 'POST', body: new FormData() });
+    const missing = await fetch(`${server.url}/api/batches`, { method: 'POST', body: new FormData(), headers: { authorization: `Bearer ${token}` } });
     expect(missing.status).toBe(400);
     const badRegion = await upload('/api/batches', 'x', 'x.csv', { region: '42x' });
     expect(badRegion.status).toBe(400);
-    expect((await get(`${server.url}/api/batches/999999`)).status).toBe(404);
+    expect((await get(`${server.url}/api/batches/999999`, token)).status).toBe(404);
   });
 
   it('imports a registry upload and records it', async () => {
     const accepted = await upload('/api/registries/deceased', await readFile(path.join(SAMPLES, 'deceased.csv')), 'deceased.csv');
     expect(accepted.status).toBe(202);
     const done = await finished(`/api/registries/imports/${accepted.body.importId}`);
-    expect(done).toMatchObject({ kind: 'deceased', status: 'stored', accepted_rows: 2, imported_by: 'api' });
+    expect(done).toMatchObject({ kind: 'deceased', status: 'stored', accepted_rows: 2, imported_by: 'uploader.hubei' });
     const unknown = await upload('/api/registries/ghosts', 'id_number\n', 'g.csv');
     expect(unknown.status).toBe(422);
   });

@@ -84,9 +84,13 @@ export async function freshEnv(backend: BackendName, extra: Record<string, strin
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
-    LOG_LEVEL: 'warn',
+    // Every process of every test logs here, at debug level; global-teardown then checks that no
+    // full ID number or bank account reached a log line.
+    LOG_LEVEL: 'debug',
+    SUNLIGHT_LOG_FILE: path.join(info.workDir, 'logs', `${tag}.log`),
     SUNLIGHT_DATA_DIR: dataDir,
     SUNLIGHT_DEMO: 'false',
+    SUNLIGHT_JWT_SECRET: 'test-secret-for-forging-tokens-in-the-security-suite',
     ...extra,
   };
   let databaseUrl: string | undefined;
@@ -263,4 +267,21 @@ export async function bootApp(
       await infra.database.close();
     },
   };
+}
+
+export const TEST_PASSWORD = 'Test-password-2024';
+
+/** Creates an account with the CLI (as an operator does); its password is TEST_PASSWORD. */
+export async function createUser(env: TestEnv, username: string, role: string, region = ''): Promise<void> {
+  const args = ['users', 'create', username, '--role', role, ...(region ? ['--region', region] : [])];
+  const result = await cli({ ...env, env: { ...env.env, SUNLIGHT_NEW_PASSWORD: TEST_PASSWORD } }, ...args);
+  if (result.code !== 0) throw new Error(`users create ${username}: ${result.stderr}`);
+}
+
+/** Signs in through the API; answers the access token. */
+export async function login(url: string, username: string, password = TEST_PASSWORD): Promise<string> {
+  const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const body = (await res.json()) as { accessToken?: string; message?: string };
+  if (!res.ok || !body.accessToken) throw new Error(`login ${username}: ${res.status} ${body.message}`);
+  return body.accessToken;
 }

@@ -1,35 +1,64 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod, ValidationPipe } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { AccountsModule } from '@sunlight/accounts';
+import { AuditModule } from '@sunlight/audit';
 import { IngestionModule } from '@sunlight/ingestion';
 import { LeadsModule } from '@sunlight/leads';
 import { ProgramsModule } from '@sunlight/programs';
 import { RegionsModule } from '@sunlight/regions';
 import { RulesModule } from '@sunlight/rules';
 import { CoreModule, WorkerRunner, type Infrastructure } from '@sunlight/runtime';
+import { AccessGuard, actorContextMiddleware } from './auth/access.js';
+import { AuthController } from './auth/auth.controller.js';
 import { BatchesController } from './batches/batches.controller.js';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { ValidationPipe } from '@nestjs/common';
 import { DomainExceptionFilter } from './common/domain-exception.filter.js';
+import { MaskingInterceptor } from './common/masking.interceptor.js';
 import { UploadsModule } from './common/uploads.js';
 import { DemoLoader } from './demo/demo-loader.js';
-import { RegistriesController } from './registries/registries.controller.js';
 import { HealthModule } from './health/health.module.js';
 import { LeadsController } from './leads/leads.controller.js';
+import { RegistriesController } from './registries/registries.controller.js';
+import { UsersController } from './users/users.controller.js';
 import { WebController } from './web/web.controller.js';
 
 /** HTTP API and web console; with an inline worker (the embedded default), also the job processors. */
 @Module({})
-export class ApiModule {
+export class ApiModule implements NestModule {
   static register(infra: Infrastructure): DynamicModule {
     return {
       module: ApiModule,
-      imports: [CoreModule.register(infra), RegionsModule, ProgramsModule, IngestionModule, RulesModule, LeadsModule, HealthModule, UploadsModule],
-      controllers: [WebController, LeadsController, BatchesController, RegistriesController],
+      imports: [
+        CoreModule.register(infra),
+        AuditModule,
+        AccountsModule,
+        RegionsModule,
+        ProgramsModule,
+        IngestionModule,
+        RulesModule,
+        LeadsModule,
+        HealthModule,
+        UploadsModule,
+        // Named limits, set per route with @Throttle (login, uploads); generous elsewhere.
+        ThrottlerModule.forRoot([
+          { name: 'login', ttl: 60_000, limit: 100_000 },
+          { name: 'upload', ttl: 60_000, limit: 100_000 },
+        ]),
+      ],
+      controllers: [WebController, AuthController, UsersController, LeadsController, BatchesController, RegistriesController],
       providers: [
         ...(infra.config.inlineWorker ? [WorkerRunner] : []),
         DemoLoader,
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_INTERCEPTOR, useClass: MaskingInterceptor },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
         { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true }) },
       ],
     };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(actorContextMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 }

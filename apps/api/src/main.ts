@@ -1,6 +1,9 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
+import { DemoAccounts } from '@sunlight/accounts';
 import { SunlightLogger, closeOnSignals, exitOnStartupError, openInfrastructure } from '@sunlight/runtime';
 import { ApiModule } from './api.module.js';
 
@@ -9,12 +12,26 @@ async function main() {
   const say = (line: string) => process.stderr.write(`sunlight: ${line}\n`);
   const infra = await openInfrastructure('server', say).catch((err) => exitOnStartupError(err, 'sunlight'));
   try {
-    const app = await NestFactory.create(ApiModule.register(infra), { bufferLogs: true, abortOnError: false });
+    const app = await NestFactory.create<NestExpressApplication>(ApiModule.register(infra), { bufferLogs: true, abortOnError: false, bodyParser: false });
     app.useLogger(app.get(SunlightLogger));
+    app.useBodyParser('json', { limit: '256kb' });
+    app.useBodyParser('urlencoded', { limit: '64kb', extended: false });
+    app.use(
+      helmet({
+        contentSecurityPolicy: {
+          directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], upgradeInsecureRequests: null },
+        },
+      }),
+    );
     app.enableShutdownHooks([]);
     const document = SwaggerModule.createDocument(
       app,
-      new DocumentBuilder().setTitle('阳光监管 Sunlight API').setDescription('惠民惠农资金监督：发放批次、比对规则、问题线索').setVersion('1').build(),
+      new DocumentBuilder()
+        .setTitle('阳光监管 Sunlight API')
+        .setDescription('惠民惠农资金监督：发放批次、比对规则、问题线索。先 POST /api/auth/login 取得访问令牌。')
+        .setVersion('1')
+        .addBearerAuth()
+        .build(),
     );
     SwaggerModule.setup('api/docs', app, document);
     await app.listen(infra.config.port, infra.config.host);
@@ -24,6 +41,8 @@ async function main() {
     closeOnSignals(app, infra, say);
     say(`ready at ${url}  (API docs ${url}/api/docs, health ${url}/health)`);
     say(`database: ${infra.database.description}; queue: ${infra.queue.kind === 'redis' ? 'Redis' : 'PostgreSQL'}${infra.config.inlineWorker ? '; worker: in this process' : ''}`);
+    const demo = await app.get(DemoAccounts).banner();
+    if (demo.length) say(`demo logins (change them before real use):\n${demo.join('\n')}`);
   } catch (err) {
     await infra.database.close();
     exitOnStartupError(err, 'sunlight');

@@ -1,4 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AccountsModule } from '@sunlight/accounts';
+import { AuditModule } from '@sunlight/audit';
 import { IngestionModule } from '@sunlight/ingestion';
 import { LeadsModule } from '@sunlight/leads';
 import { ProgramsModule } from '@sunlight/programs';
@@ -12,7 +14,7 @@ export class CliModule {
   static register(infra: Infrastructure): DynamicModule {
     return {
       module: CliModule,
-      imports: [CoreModule.register(infra, { logTo: 2 }), RegionsModule, ProgramsModule, IngestionModule, RulesModule, LeadsModule],
+      imports: [CoreModule.register(infra, { logTo: 2 }), AuditModule, AccountsModule, RegionsModule, ProgramsModule, IngestionModule, RulesModule, LeadsModule],
     };
   }
 }

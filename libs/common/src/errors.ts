@@ -40,3 +40,19 @@ export class StartupError extends Error {
     this.name = 'StartupError';
   }
 }
+
+/** Not signed in, or not any more (401). The message never says which part was wrong. */
+export class AuthError extends Error {
+  constructor(message = '未登录或登录已失效 (not signed in)', readonly code: 'unauthenticated' | 'locked' = 'unauthenticated') {
+    super(message);
+    this.name = 'AuthError';
+  }
+}
+
+/** Signed in, but the role may not do this (403). */
+export class ForbiddenError extends Error {
+  constructor(message = '无权执行此操作 (not allowed for this role)') {
+    super(message);
+    this.name = 'ForbiddenError';
+  }
+}

@@ -5,3 +5,4 @@ export * from './masking.js';
 export * from './clock.js';
 export * from './errors.js';
 export * from './paths.js';
+export * from './actor.js';

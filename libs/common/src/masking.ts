@@ -19,3 +19,11 @@ export function maskBankAccount(account: string | null | undefined): string | nu
 export function abbreviateIdNumber(id: string): string {
   return id.length > 8 ? `${id.slice(0, 4)}…${id.slice(-4)}` : id;
 }
+
+const ID_NUMBER = /(?<!\d)(\d{4})\d{10}(\d{3}[\dXx])(?!\d)/g;
+const LONG_DIGITS = /(?<!\d)(\d{4})\d{4,22}(\d{4})(?!\d)/g;
+
+/** Masks anything shaped like an ID number or a bank account inside free text (logs, messages). */
+export function maskPersonalData(text: string): string {
+  return text.replace(ID_NUMBER, '$1**********$2').replace(LONG_DIGITS, '$1****$2');
+}

@@ -26,3 +26,12 @@ function trimChars(text: string, chars: string): string {
   while (end > start && chars.includes(text[end - 1])) end--;
   return text.slice(start, end);
 }
+
+/**
+ * A CSV cell for Excel: quoted, and a leading = + - @ (or tab, CR) neutralised with an
+ * apostrophe, so that a value never runs as a formula (CSV injection).
+ */
+export function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return `"${safe.replace(/"/g, '""')}"`;
+}

@@ -34,6 +34,8 @@ export interface AppConfig {
   batchPartitionRows: number;
   /** Rules a check run applies at once (each on its own connection). */
   checkConcurrency: number;
+  /** Append log lines to this file instead of stdout/stderr. */
+  logFile?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -111,6 +113,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     batchPartitionRows: int('SUNLIGHT_BATCH_PARTITION_ROWS', 200_000, 1, 100_000_000),
     // The embedded database has one session: rules would only queue behind each other there.
     checkConcurrency: int('SUNLIGHT_CHECK_CONCURRENCY', embedded ? 1 : 2, 1, 16),
+    logFile: str('SUNLIGHT_LOG_FILE') ? path.resolve(str('SUNLIGHT_LOG_FILE')!) : undefined,
   };
   if (!/^[\w.-]{1,64}$/.test(config.queuePrefix)) problems.push(`SUNLIGHT_QUEUE_PREFIX may hold letters, digits, "_", "-" and "." (got "${config.queuePrefix}")`);
   if (problems.length) throw new ConfigError(problems);

@@ -10,6 +10,11 @@ export class AppMetaService {
     return rows[0]?.value as T | undefined;
   }
 
+  /** Sets the value unless the key exists (first writer wins, also between processes). */
+  async setIfAbsent(key: string, value: unknown): Promise<void> {
+    await this.dataSource.query(`INSERT INTO app_meta (key, value, updated_at) VALUES ($1, $2, now()) ON CONFLICT (key) DO NOTHING`, [key, JSON.stringify(value)]);
+  }
+
   async set(key: string, value: unknown): Promise<void> {
     await this.dataSource.query(
       `INSERT INTO app_meta (key, value, updated_at) VALUES ($1, $2, now())

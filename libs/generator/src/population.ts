@@ -27,6 +27,8 @@ export interface PopulationOptions {
   months: string[];
   counties: number;
   townshipsPerCounty: number;
+  /** Use these counties instead of a seeded choice. */
+  countyCodes?: string[];
   /** How many times each planted case is repeated. */
   plantedCopies: number;
   /** Total rows per registry (background people fill up to it). */
@@ -128,7 +130,7 @@ export class Population {
 
   constructor(readonly options: PopulationOptions) {
     this.random = new Random(options.seed);
-    this.townships = sampleTownships(options.seed, options.counties, options.townshipsPerCounty);
+    this.townships = sampleTownships(options.seed, options.counties, options.townshipsPerCounty, options.countyCodes);
     this.year = Number(options.months[0].slice(0, 4));
     for (let i = 0; i < options.recipients; i++) this.background();
     for (let copy = 0; copy < options.plantedCopies; copy++) this.plant();

@@ -21,13 +21,13 @@ export function allTownships(): { code: string; county: string }[] {
   return townships;
 }
 
-/** `counties` counties and up to `perCounty` of their townships, chosen by seed. */
-export function sampleTownships(seed: number, counties: number, perCounty: number): string[] {
+/** `counties` counties (or the ones named) and up to `perCounty` of their townships, chosen by seed. */
+export function sampleTownships(seed: number, counties: number, perCounty: number, named?: string[]): string[] {
   const random = new Random(seed);
   const byCounty = new Map<string, string[]>();
   for (const t of allTownships()) byCounty.set(t.county, [...(byCounty.get(t.county) ?? []), t.code]);
   const countyCodes = [...byCounty.keys()];
-  const chosen = new Set<string>();
+  const chosen = new Set<string>(named?.filter((c) => byCounty.has(c)));
   while (chosen.size < Math.min(counties, countyCodes.length)) chosen.add(random.pick(countyCodes));
   return [...chosen].flatMap((c) => byCounty.get(c)!.slice(0, perCounty));
 }

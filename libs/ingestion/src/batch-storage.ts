@@ -22,6 +22,11 @@ export class BatchStorage {
     return `land_batch_${BigInt(batchId)}`;
   }
 
+  /** The partition a large batch became. */
+  partitionTable(batchId: string): string {
+    return `disbursements_b${BigInt(batchId)}`;
+  }
+
   /** An empty table shaped like `disbursements`, its defaults naming the batch and numbering rows. */
   async createLanding(batchId: string, extraColumns: string[] = []): Promise<string> {
     const table = this.landingTable(batchId);
@@ -100,4 +105,17 @@ export const PAYMENT_COLUMNS =
 export function paymentValues(batchId: string, segment: string): string {
   return `${BigInt(batchId)}, n.row_no + 1, ${BigInt(segment)}, n.region_code, n.program_code, n.period, n.id_number, n.name, n.household_id,
           n.amount, n.bank_account, n.account_holder, n.paid_on, n.payer`;
+}
+
+/**
+ * The payments of some batches. A payment's id is (batch_id << 24) + row_no, so a batch is an id
+ * range: an index range scan in every partition.
+ */
+export function batchCondition(batchIds: string[]): string {
+  return batchIds
+    .map((id) => {
+      const b = BigInt(id);
+      return `(id >= ${b << 24n} AND id < ${(b + 1n) << 24n})`;
+    })
+    .join(' OR ');
 }

@@ -89,6 +89,9 @@ const CHECKS: Record<string, Check> = {
 export class CleanCsvProbe extends Transform {
   doubt: string | undefined;
   rows = 0;
+  /** Lowest and highest region code seen: the batch's region is their common prefix. */
+  minRegion = '';
+  maxRegion = '';
   private readonly hash: Hash = createHash('sha256');
   private rest: Buffer = Buffer.alloc(0);
   private line = 0;
@@ -157,6 +160,10 @@ export class CleanCsvProbe extends Transform {
           if (column.required) return void (this.doubt = `line ${this.line}: ${column.name} is empty`);
         } else if (!column.check(b, fieldStart, fieldEnd, this.ctx)) {
           return void (this.doubt = `line ${this.line}: ${column.name}`);
+        } else if (column.name === 'region_code') {
+          const region = b.toString('latin1', fieldStart, fieldEnd);
+          if (!this.minRegion || region < this.minRegion) this.minRegion = region;
+          if (region > this.maxRegion) this.maxRegion = region;
         }
       }
       field++;

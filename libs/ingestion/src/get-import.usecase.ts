@@ -1,18 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { NotFoundError } from '@sunlight/common';
+import { NotFoundError, scopeSql } from '@sunlight/common';
 
 /** One batch or registry import with its progress, counts and error. */
 @Injectable()
 export class GetImport {
   constructor(private readonly dataSource: DataSource) {}
 
-  async batch(id: string, regionScope = '') {
+  /** A batch in the actor's region subtree; any other answers "no such batch". */
+  async batch(id: string) {
     const [row] = /^\d{1,18}$/.test(id)
       ? await this.dataSource.query(
-          `SELECT id::text, file_name, format, region_code, uploaded_by, allow_partial, status, total_rows, accepted_rows, rejected_rows, error, progress, created_at, finished_at
-           FROM disbursement_batches WHERE id = $1 AND region_code LIKE $2`,
-          [id, `${regionScope}%`],
+          `SELECT id::text, file_name, format, region_code, uploader_region, uploaded_by, allow_partial, status, total_rows, accepted_rows, rejected_rows, error, progress, created_at, finished_at
+           FROM disbursement_batches WHERE id = $1 AND ${scopeSql('region_code')}`,
+          [id],
         )
       : [];
     if (!row) throw new NotFoundError(`批次 ${id} 不存在 (no such batch)`);

@@ -5,7 +5,8 @@ import { InputError } from '@sunlight/common';
 import { InjectConfig, type AppConfig } from '@sunlight/config';
 import { affectedRows } from '@sunlight/database';
 import { ProgramsService } from '@sunlight/programs';
-import { BatchStorage, PAYMENT_COLUMNS, paymentValues } from './batch-storage.js';
+import { commonRegion } from '@sunlight/regions';
+import { BatchStorage, PAYMENT_COLUMNS, batchCondition, paymentValues } from './batch-storage.js';
 import { CleanCsvProbe } from './clean-csv-probe.js';
 import { BATCH_COLUMNS } from './columns.js';
 import type { BatchStatus } from './entities/index.js';
@@ -142,6 +143,7 @@ export class ImportBatch {
     const result = await this.dataSource.transaction(async (em) => {
       await this.storage.attachLanding(em, batchId);
       await this.finish(batchId, 'stored', rows, 0, null, em, batchId);
+      await em.query(`UPDATE disbursement_batches SET region_code = $2 WHERE id = $1`, [batchId, commonRegion(probe.minRegion, probe.maxRegion)]);
       return { batchId, status: 'stored' as const, accepted: rows, rejected: 0, duplicateOf: null };
     });
     return { result, sha };
@@ -205,6 +207,11 @@ export class ImportBatch {
         accepted = inserted.affected ?? 0;
       }
       await this.finish(batchId, 'stored', accepted, rejected, null, em, ownPartition ? batchId : '0');
+      // The batch belongs to the smallest region holding all its payments: who may see it.
+      const [span] = await em.query(
+        `SELECT min(region_code) AS lo, max(region_code) AS hi FROM ${ownPartition ? this.storage.partitionTable(batchId) : 'disbursements_shared'} WHERE ${batchCondition([batchId])}`,
+      );
+      if (span.lo) await em.query(`UPDATE disbursement_batches SET region_code = $2 WHERE id = $1`, [batchId, commonRegion(span.lo, span.hi)]);
       return { batchId, status: 'stored' as const, accepted, rejected, duplicateOf: null };
     });
   }
@@ -221,8 +228,8 @@ export class ImportBatch {
 
   private async createBatch(command: ImportBatchCommand, sha: string): Promise<string> {
     const [row] = await this.dataSource.query(
-      `INSERT INTO disbursement_batches (file_sha256, file_name, format, region_code, uploaded_by, allow_partial, status, heartbeat_at)
-       VALUES ($1, $2, 'csv', $3, $4, $5, 'importing', now()) RETURNING id`,
+      `INSERT INTO disbursement_batches (file_sha256, file_name, format, region_code, uploader_region, uploaded_by, allow_partial, status, heartbeat_at)
+       VALUES ($1, $2, 'csv', $3, $3, $4, $5, 'importing', now()) RETURNING id`,
       [sha, command.fileName, command.regionScope, command.uploadedBy, command.allowPartial],
     );
     return String(row.id);

@@ -22,12 +22,12 @@ export class ImportProcessor {
   @JobHandler(JobName.ImportBatch)
   async batch(job: JobOf<JobName.ImportBatch>) {
     const [batch] = await this.dataSource.query(
-      `SELECT id::text, status, file_path, file_name, uploaded_by, region_code, allow_partial FROM disbursement_batches WHERE id = $1`,
+      `SELECT id::text, status, file_path, file_name, uploaded_by, uploader_region, allow_partial FROM disbursement_batches WHERE id = $1`,
       [job.data.batchId],
     );
     if (!batch || !['pending', 'importing'].includes(batch.status)) return { skipped: batch?.status ?? 'missing' };
     const result = await this.importBatch.execute(
-      new ImportBatchCommand(batch.file_path, batch.file_name, batch.uploaded_by, batch.region_code, batch.allow_partial, batch.id),
+      new ImportBatchCommand(batch.file_path, batch.file_name, batch.uploaded_by, batch.uploader_region, batch.allow_partial, batch.id),
       (phase, detail) => void job.updateProgress({ phase, ...detail }).catch(() => undefined),
     );
     await discardUpload(this.config.dataDir, batch.file_path);

@@ -10,3 +10,4 @@ export * from './submit-upload.usecase.js';
 export * from './rejections.usecase.js';
 export * from './get-import.usecase.js';
 export { uploadsDir } from './uploads.js';
+export { batchCondition } from './batch-storage.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { NotFoundError } from '@sunlight/common';
+import { NotFoundError, csvCell, scopeSql } from '@sunlight/common';
 
 export interface RejectionView {
   row: number;
@@ -28,29 +28,30 @@ export class Rejections {
     return { items, total };
   }
 
-  /** CSV with a BOM (Excel reads it as UTF-8), cells safe from formula injection. */
-  async *csv(source: 'batch' | 'registry', importId: string): AsyncGenerator<string> {
+  /**
+   * CSV with a BOM (Excel reads it as UTF-8), cells safe from formula injection; `show` decides
+   * how a rejected value is shown (masked for the API).
+   */
+  async *csv(source: 'batch' | 'registry', importId: string, show: (value: string) => string = (v) => v): AsyncGenerator<string> {
     await this.assertExists(source, importId);
     yield '\uFEFF行号 row,列 column,值 value,原因 reason\r\n';
     let after = 0;
     for (;;) {
       const { items } = await this.page(source, importId, after, 1000);
       if (!items.length) return;
-      yield items.map((r) => [String(r.row), r.column ?? '', r.value ?? '', r.reason].map(csvCell).join(',')).join('\r\n') + '\r\n';
+      yield items.map((r) => [String(r.row), r.column ?? '', show(r.value ?? ''), r.reason].map(csvCell).join(',')).join('\r\n') + '\r\n';
       after = items[items.length - 1].row;
     }
   }
 
   private async assertExists(source: 'batch' | 'registry', importId: string): Promise<void> {
     if (!/^\d{1,18}$/.test(importId)) throw new NotFoundError(`导入 ${importId} 不存在 (no such import)`);
-    const table = source === 'batch' ? 'disbursement_batches' : 'registry_imports';
-    const rows = await this.dataSource.query(`SELECT 1 FROM ${table} WHERE id = $1`, [importId]);
+    // A batch is seen in its region subtree only; registry imports are the country's.
+    const rows = await this.dataSource.query(
+      source === 'batch' ? `SELECT 1 FROM disbursement_batches WHERE id = $1 AND ${scopeSql('region_code')}` : `SELECT 1 FROM registry_imports WHERE id = $1`,
+      [importId],
+    );
     if (!rows.length) throw new NotFoundError(`导入 ${importId} 不存在 (no such import)`);
   }
 }
 
-/** A CSV cell: quoted, and a leading = + - @ (or tab, CR) neutralised so Excel shows text. */
-export function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return `"${safe.replace(/"/g, '""')}"`;
-}

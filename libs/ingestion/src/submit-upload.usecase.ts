@@ -44,8 +44,8 @@ export class SubmitUpload {
     const [stored] = await this.dataSource.query(`SELECT id::text FROM disbursement_batches WHERE file_sha256 = $1 AND status = 'stored'`, [sha]);
     if (stored) return { batchId: stored.id, status: 'stored', duplicateOf: stored.id };
     const [row] = await this.dataSource.query(
-      `INSERT INTO disbursement_batches (file_sha256, file_name, format, region_code, uploaded_by, allow_partial, status, file_path)
-       VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7) RETURNING id::text`,
+      `INSERT INTO disbursement_batches (file_sha256, file_name, format, region_code, uploader_region, uploaded_by, allow_partial, status, file_path)
+       VALUES ($1, $2, $3, $4, $4, $5, $6, 'pending', $7) RETURNING id::text`,
       [sha, command.fileName, format, command.regionScope, command.uploadedBy, command.allowPartial, command.filePath],
     );
     await this.ingestion.add(JobName.ImportBatch, { batchId: row.id }, { jobId: `import-batch-${row.id}`, attempts: 3, backoff: { type: 'exponential', delay: 5000 } });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { fenToYuan } from '@sunlight/common';
+import { fenToYuan, scopeSql } from '@sunlight/common';
 
 /** A lead as `leads export --format jsonl` writes it (CONTRACT §5). */
 export interface ExportedLead {
@@ -47,39 +47,42 @@ export interface ExportedPayment {
 }
 
 export class ExportLeadsCommand {
-  constructor(
-    /** Only leads in this region subtree ('' = all). */
-    readonly regionScope = '',
-    readonly pageSize = 1000,
-  ) {}
+  constructor(readonly pageSize = 1000) {}
 }
 
 /**
- * Every lead with its evidence, page by page in id order, so that memory stays flat at a
- * million leads. Full ID numbers and accounts: this is the operator's export on the server.
+ * Every lead in the actor's scope with its evidence, page by page in id order, so that memory
+ * stays flat at a million leads. Full ID numbers and accounts: the CLI is the operator's export
+ * on the server; HTTP responses are masked on their way out.
  */
 @Injectable()
 export class ExportLeads {
   constructor(private readonly dataSource: DataSource) {}
 
   async *execute(command: ExportLeadsCommand = new ExportLeadsCommand()): AsyncGenerator<ExportedLead> {
-    if (!/^\d*$/.test(command.regionScope)) throw new Error('bad region scope');
     let after = '0';
     for (;;) {
-      const leads = await this.dataSource.query(
-        `SELECT id::text, rule_code, rule_version, severity, status, outcome, id_number, name, program_code, period, bank_account, region_code,
-                amount_at_risk_fen::text, evidence_count, late_evidence_count, repeat_of::text, repeat_rule, card, due_on, explanation,
-                registry_snapshot, created_at, updated_at, closed_at
-         FROM leads WHERE id > $1 AND region_code LIKE $2 ORDER BY id LIMIT $3`,
-        [after, `${command.regionScope}%`, command.pageSize],
-      );
+      const leads = await this.dataSource.query(`${LEAD_COLUMNS} WHERE id > $1 AND ${scopeSql('region_code')} ORDER BY id LIMIT $2`, [after, command.pageSize]);
       if (!leads.length) return;
+      yield* await this.withEvidence(leads);
+      after = leads[leads.length - 1].id;
+    }
+  }
+
+  /** One lead, whatever the scope (callers check it). */
+  async one(leadId: string): Promise<ExportedLead | undefined> {
+    const leads = await this.dataSource.query(`${LEAD_COLUMNS} WHERE id = $1`, [leadId]);
+    return (await this.withEvidence(leads))[0];
+  }
+
+  private async withEvidence(leads: Record<string, any>[]): Promise<ExportedLead[]> {
+    {
       const evidence = await this.dataSource.query(
         `SELECT e.lead_id::text, e.facts, d.batch_id::text, d.row_no, d.region_code, d.program_code, d.period,
                 d.id_number, d.name, d.household_id, d.amount_fen::text, d.bank_account, d.account_holder, d.paid_on
          FROM lead_evidence e JOIN disbursements d ON d.id = e.disbursement_id
          WHERE e.lead_id = ANY($1::bigint[]) ORDER BY e.lead_id, d.id`,
-        [leads.map((l: { id: string }) => l.id)],
+        [leads.map((l) => l.id)],
       );
       const byLead = new Map<string, { payments: ExportedPayment[]; facts: unknown[]; seen: Set<string> }>();
       for (const e of evidence) {
@@ -107,9 +110,9 @@ export class ExportLeads {
           }
         }
       }
-      for (const l of leads) {
+      return leads.map((l) => {
         const entry = byLead.get(l.id);
-        yield {
+        return {
           id: Number(l.id),
           rule: l.rule_code,
           rule_version: l.rule_version,
@@ -136,8 +139,11 @@ export class ExportLeads {
           updated_at: new Date(l.updated_at).toISOString(),
           closed_at: l.closed_at ? new Date(l.closed_at).toISOString() : null,
         };
-      }
-      after = leads[leads.length - 1].id;
+      });
     }
   }
 }
+
+const LEAD_COLUMNS = `SELECT id::text, rule_code, rule_version, severity, status, outcome, id_number, name, program_code, period, bank_account, region_code,
+       amount_at_risk_fen::text, evidence_count, late_evidence_count, repeat_of::text, repeat_rule, card, due_on, explanation,
+       registry_snapshot, created_at, updated_at, closed_at FROM leads`;

@@ -5,3 +5,4 @@ export * from './export-leads.usecase.js';
 export * from './close-lead.usecase.js';
 export * from './leads.module.js';
 export * from './list-leads.usecase.js';
+export { GetLead } from './get-lead.usecase.js';

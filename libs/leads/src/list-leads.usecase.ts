@@ -1,17 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { fenToYuan, maskBankAccount, maskIdNumber } from '@sunlight/common';
+import { fenToYuan, scopeSql } from '@sunlight/common';
 
 export class ListLeadsCommand {
   constructor(
-    readonly regionScope = '',
     readonly limit = 50,
     /** Keyset: leads with a smaller id than this. */
     readonly before?: string,
   ) {}
 }
 
-/** The newest leads, masked, for the console. (The triage queue views replace this.) */
+/** The newest leads in the actor's scope. (Responses are masked on their way out.) */
 @Injectable()
 export class ListLeads {
   constructor(private readonly dataSource: DataSource) {}
@@ -20,8 +19,8 @@ export class ListLeads {
     const rows = await this.dataSource.query(
       `SELECT id::text, rule_code, severity, status, id_number, name, program_code, period, bank_account, region_code,
               amount_at_risk_fen::text, evidence_count, card, due_on, explanation, repeat_of::text, repeat_rule, created_at
-       FROM leads WHERE region_code LIKE $1 AND ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $3`,
-      [`${command.regionScope}%`, command.before ?? null, Math.min(Math.max(command.limit, 1), 200)],
+       FROM leads WHERE ${scopeSql('region_code')} AND ($1::bigint IS NULL OR id < $1) ORDER BY id DESC LIMIT $2`,
+      [command.before ?? null, Math.min(Math.max(command.limit, 1), 200)],
     );
     return {
       items: rows.map((r: Record<string, string>) => ({
@@ -29,11 +28,11 @@ export class ListLeads {
         rule: r.rule_code,
         severity: r.severity,
         status: r.status,
-        id_number: maskIdNumber(r.id_number),
+        id_number: r.id_number,
         name: r.name,
         program_code: r.program_code,
         period: r.period,
-        bank_account: maskBankAccount(r.bank_account),
+        bank_account: r.bank_account,
         region_code: r.region_code,
         amount_at_risk: fenToYuan(r.amount_at_risk_fen),
         evidence_count: r.evidence_count,

@@ -1,4 +1,4 @@
-import { countyOf, inScope, normalizeRegionCode, scopeCondition } from './region-code.js';
+import { commonRegion, countyOf, inScope, normalizeRegionCode, scopeCondition } from './region-code.js';
 
 describe('region codes', () => {
   it('accepts the four levels, also padded to six digits', () => {
@@ -10,6 +10,13 @@ describe('region codes', () => {
     expect(normalizeRegionCode('421087101')).toBe('421087101');
     expect(normalizeRegionCode('42108710')).toBeNull();
     expect(normalizeRegionCode('4210a7')).toBeNull();
+  });
+
+  it('finds the smallest region holding two codes', () => {
+    expect(commonRegion('421087101', '421087101')).toBe('421087101');
+    expect(commonRegion('421087101', '421087102')).toBe('421087');
+    expect(commonRegion('421087101', '421081001')).toBe('4210');
+    expect(commonRegion('421087101', '131121100')).toBe('');
   });
 
   it('scopes a region to its subtree', () => {

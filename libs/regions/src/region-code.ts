@@ -46,3 +46,10 @@ export function scopeCondition(column: string, scope: string): string {
 export function countyOf(code: string): string {
   return code.slice(0, 6);
 }
+
+/** The smallest region containing both codes: their common prefix cut to a level (9, 6, 4, 2 or ''). */
+export function commonRegion(a: string, b: string): string {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return [9, 6, 4, 2, 0].map((len) => a.slice(0, len)).find((prefix) => prefix.length <= n)!;
+}

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { batchCondition } from '@sunlight/ingestion';
 import { AMOUNT_SQL, type ActiveRule } from './rule.js';
 import { ruleStatement } from './rule-config.js';
 
@@ -126,15 +127,3 @@ export class CheckEngine {
   }
 }
 
-/**
- * The payments of some batches. A payment's id is (batch_id << 24) + row_no, so a batch is an
- * id range: an index range scan in every partition.
- */
-export function batchCondition(batchIds: string[]): string {
-  return batchIds
-    .map((id) => {
-      const b = BigInt(id);
-      return `(id >= ${b << 24n} AND id < ${(b + 1n) << 24n})`;
-    })
-    .join(' OR ');
-}

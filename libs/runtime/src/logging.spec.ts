@@ -1,4 +1,4 @@
-import { maskPersonalData } from './logging.js';
+import { maskPersonalData } from '@sunlight/common';
 
 describe('log masking', () => {
   it('never lets a full ID number or bank account through', () => {

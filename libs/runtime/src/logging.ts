@@ -1,17 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import pino from 'pino';
 import { Logger, type Params } from 'nestjs-pino';
+import { maskPersonalData } from '@sunlight/common';
 import type { AppConfig } from '@sunlight/config';
 
 // Personal data never reaches a log line: anything shaped like an ID number or a bank account
 // is masked wherever it appears (messages, objects, request URLs).
-const ID_NUMBER = /(?<!\d)(\d{4})\d{10}(\d{3}[\dXx])(?!\d)/g;
-const LONG_DIGITS = /(?<!\d)(\d{4})\d{4,22}(\d{4})(?!\d)/g;
-
-export function maskPersonalData(text: string): string {
-  return text.replace(ID_NUMBER, '$1**********$2').replace(LONG_DIGITS, '$1****$2');
-}
-
 function maskDeep(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskPersonalData(value);
   if (depth > 6 || value === null || typeof value !== 'object') return value;
@@ -25,7 +19,7 @@ export function loggerParams(config: AppConfig, destination: 1 | 2): Params {
   return {
     pinoHttp: {
       level: config.logLevel,
-      stream: pino.destination({ dest: destination, sync: destination === 2 }),
+      stream: config.logFile ? pino.destination({ dest: config.logFile, append: true, mkdir: true, sync: true }) : pino.destination({ dest: destination, sync: destination === 2 }),
       formatters: { log: (object) => maskDeep(object) as Record<string, unknown> },
       hooks: {
         logMethod(args, method) {

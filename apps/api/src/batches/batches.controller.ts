@@ -1,13 +1,17 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { GetImport, ListBatches, ListBatchesCommand, Rejections, SubmitBatchUploadCommand, SubmitUpload } from '@sunlight/ingestion';
 import { normalizeRegionCode } from '@sunlight/regions';
+import { InputError, maskPersonalData, type Actor } from '@sunlight/common';
+import { Throttle } from '@nestjs/throttler';
+import { CurrentActor, Roles } from '../auth/access.js';
 import { originalName, type UploadedFileInfo } from '../common/uploads.js';
 import { UploadBatchDto, multipartFile } from './dto.js';
 
 @ApiTags('batches')
+@ApiBearerAuth()
 @Controller('api/batches')
 export class BatchesController {
   constructor(
@@ -18,33 +22,40 @@ export class BatchesController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: '发放批次列表 (disbursement batches, newest first)' })
+  @Roles('uploader', 'inspector', 'supervisor', 'admin')
+  @ApiOperation({ summary: '发放批次列表 (batches in your region, newest first)' })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'before', required: false })
   list(@Query('limit') limit?: string, @Query('before') before?: string) {
     const safeBefore = before && /^\d{1,18}$/.test(before) ? before : undefined;
-    return this.listBatches.execute(new ListBatchesCommand('', Number(limit) || 50, safeBefore));
+    return this.listBatches.execute(new ListBatchesCommand(Number(limit) || 50, safeBefore));
   }
 
   @Post()
+  @Roles('uploader')
+  @Throttle({ upload: { limit: Number(process.env.SUNLIGHT_UPLOAD_RATE ?? 30), ttl: 60_000 } })
   @HttpCode(202)
   @UseInterceptors(FileInterceptor('file'))
   @ApiConsumes('multipart/form-data')
   @ApiBody(multipartFile({ allowPartial: { type: 'string', enum: ['true', 'false'] }, region: { type: 'string' } }))
   @ApiOperation({ summary: '上传发放批次，立即返回批次号，导入在后台进行 (upload a batch; answers at once)' })
-  async upload(@UploadedFile() file: UploadedFileInfo | undefined, @Body() body: UploadBatchDto) {
+  async upload(@UploadedFile() file: UploadedFileInfo | undefined, @Body() body: UploadBatchDto, @CurrentActor() actor: Actor) {
     if (!file) throw new BadRequestException('缺少文件字段 file (multipart field "file" is required)');
-    const region = body.region ? (normalizeRegionCode(body.region) ?? '') : '';
-    return this.submit.batch(new SubmitBatchUploadCommand(file.path, originalName(file), 'api', region, body.allowPartial === 'true'));
+    // The uploader's own region bounds the batch; a narrower one may be named.
+    const region = body.region ? (normalizeRegionCode(body.region) ?? '') : actor.scope!;
+    if (!region.startsWith(actor.scope!)) throw new InputError(`区划 ${region} 不在本单位辖区 ${actor.scope} 内 (outside your region)`, { column: 'region', value: region });
+    return this.submit.batch(new SubmitBatchUploadCommand(file.path, originalName(file), actor.username, region, body.allowPartial === 'true'));
   }
 
   @Get(':id')
+  @Roles('uploader', 'inspector', 'supervisor', 'admin')
   @ApiOperation({ summary: '批次状态与进度 (status, progress, counts)' })
   get(@Param('id') id: string) {
     return this.imports.batch(id);
   }
 
   @Get(':id/rejections')
+  @Roles('uploader', 'admin')
   @ApiOperation({ summary: '被拒收的行 (rejected rows: row, column, value, reason)' })
   @ApiQuery({ name: 'after', required: false, description: 'rows after this row number' })
   rejected(@Param('id') id: string, @Query('after') after?: string) {
@@ -52,9 +63,10 @@ export class BatchesController {
   }
 
   @Get(':id/rejections.csv')
+  @Roles('uploader', 'admin')
   @ApiOperation({ summary: '下载被拒收的行 (CSV for Excel)' })
   async rejectedCsv(@Param('id') id: string, @Res() res: Response) {
-    const chunks = this.rejections.csv('batch', id);
+    const chunks = this.rejections.csv('batch', id, maskPersonalData);
     const first = await chunks.next(); // 404 before any header is sent
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="batch-${id}-rejections.csv"`);

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { ConflictError, InputError, NotFoundError } from '@sunlight/common';
+import { AuthError, ConflictError, ForbiddenError, InputError, NotFoundError } from '@sunlight/common';
 
 /**
  * Domain errors as HTTP answers: bad input 422 with where and what was expected, unknown (or
@@ -14,6 +14,14 @@ export class DomainExceptionFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     if (error instanceof HttpException) {
       res.status(error.getStatus()).json(error.getResponse());
+      return;
+    }
+    if (error instanceof AuthError) {
+      res.status(HttpStatus.UNAUTHORIZED).json({ statusCode: 401, error: 'Unauthorized', message: error.message, code: error.code });
+      return;
+    }
+    if (error instanceof ForbiddenError) {
+      res.status(HttpStatus.FORBIDDEN).json({ statusCode: 403, error: 'Forbidden', message: error.message });
       return;
     }
     if (error instanceof InputError) {

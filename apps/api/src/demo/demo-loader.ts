@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { InjectConfig, type AppConfig } from '@sunlight/config';
+import { DemoAccounts } from '@sunlight/accounts';
 import { AppMetaService, DATABASE_ENDPOINT, type DatabaseEndpoint } from '@sunlight/database';
 import { ImportBatch, ImportBatchCommand, ImportRegistry, ImportRegistryCommand, REGISTRY_KINDS } from '@sunlight/ingestion';
 import { Population, type PopulationOptions } from '@sunlight/generator';
@@ -14,6 +15,7 @@ const DEMO_POPULATION: PopulationOptions = {
   months: ['2024-01', '2024-02', '2024-03', '2024-04', '2024-05', '2024-06'],
   counties: 3,
   townshipsPerCounty: 4,
+  countyCodes: ['421087', '131121', '421081'], // 松滋市, 枣强县, 石首市: the demo accounts' counties
   plantedCopies: 1,
   registrySizes: { deceased: 200, 'public-employees': 200, 'village-officials': 50, 'household-members': 1000, vehicles: 100, businesses: 100 },
 };
@@ -34,10 +36,12 @@ export class DemoLoader implements OnApplicationBootstrap {
     private readonly importBatch: ImportBatch,
     private readonly importRegistry: ImportRegistry,
     private readonly requestChecks: RequestChecks,
+    private readonly accounts: DemoAccounts,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.demo || (await this.meta.get('demo'))) return;
+    await this.accounts.ensure();
     const generated = path.join(this.config.dataDir, 'demo');
     await new Population(DEMO_POPULATION).write(generated);
     const registries: string[] = [];

@@ -1,18 +1,72 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { ListLeads, ListLeadsCommand } from '@sunlight/leads';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { csvCell, maskBankAccount, maskIdNumber, maskPersonalData } from '@sunlight/common';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { IsString, MaxLength, MinLength } from 'class-validator';
+import { ExportLeads, GetLead, ListLeads, ListLeadsCommand } from '@sunlight/leads';
+import { Roles } from '../auth/access.js';
+import { RevealsPersonalData } from '../common/masking.interceptor.js';
+
+class RevealDto {
+  @ApiProperty({ description: '查看完整身份证号和账号的理由（记入审计）' })
+  @IsString()
+  @MinLength(4)
+  @MaxLength(500)
+  reason: string;
+}
 
 @ApiTags('leads')
+@ApiBearerAuth()
 @Controller('api/leads')
 export class LeadsController {
-  constructor(private readonly listLeads: ListLeads) {}
+  constructor(
+    private readonly listLeads: ListLeads,
+    private readonly getLead: GetLead,
+    private readonly exportLeads: ExportLeads,
+  ) {}
 
   @Get()
-  @ApiOperation({ summary: '最新问题线索 (newest leads, masked)' })
+  @Roles('inspector', 'supervisor', 'admin')
+  @ApiOperation({ summary: '最新问题线索 (newest leads in your region, masked)' })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'before', required: false, description: 'keyset: leads older than this id' })
   list(@Query('limit') limit?: string, @Query('before') before?: string) {
     const safeBefore = before && /^\d{1,18}$/.test(before) ? before : undefined;
-    return this.listLeads.execute(new ListLeadsCommand('', Number(limit) || 50, safeBefore));
+    return this.listLeads.execute(new ListLeadsCommand(Number(limit) || 50, safeBefore));
+  }
+
+  @Get('export.csv')
+  @Roles('inspector', 'supervisor', 'admin')
+  @ApiOperation({ summary: '导出本辖区线索为 CSV（Excel 可直接打开；身份证号、账号打码；防公式注入）' })
+  async exportCsv(@Res() res: Response) {
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', 'attachment; filename="leads.csv"');
+    res.write('\uFEFF线索编号,规则,严重程度,状态,姓名,身份证号,项目,期间,银行账号,行政区划,涉及金额(元),预警牌,期限,说明\r\n');
+    let lines: string[] = [];
+    for await (const l of this.exportLeads.execute()) {
+      const cells = [l.id, l.rule, l.severity, l.status, l.name, maskIdNumber(l.id_number), l.program_code, l.period, maskBankAccount(l.bank_account), l.region_code, l.amount_at_risk, l.card, l.due_on, maskPersonalData(l.explanation)];
+      lines.push(cells.map((c) => csvCell(c === null || c === undefined ? '' : String(c))).join(','));
+      if (lines.length >= 500) {
+        res.write(lines.join('\r\n') + '\r\n');
+        lines = [];
+      }
+    }
+    res.end(lines.length ? lines.join('\r\n') + '\r\n' : '');
+  }
+
+  @Get(':id')
+  @Roles('inspector', 'supervisor', 'admin')
+  @ApiOperation({ summary: '线索详情：证据、比对库事实、处置记录 (masked)' })
+  get(@Param('id') id: string) {
+    return this.getLead.execute(id);
+  }
+
+  @Post(':id/reveal')
+  @Roles('inspector', 'supervisor', 'admin')
+  @HttpCode(200)
+  @RevealsPersonalData()
+  @ApiOperation({ summary: '查看完整身份证号和银行账号：须说明理由，记入审计' })
+  reveal(@Param('id') id: string, @Body() body: RevealDto) {
+    return this.getLead.reveal(id, body.reason);
   }
 }

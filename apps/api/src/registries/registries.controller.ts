@@ -1,12 +1,16 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Throttle } from '@nestjs/throttler';
+import { maskPersonalData, type Actor } from '@sunlight/common';
+import { CurrentActor, Roles } from '../auth/access.js';
 import type { Response } from 'express';
 import { GetImport, REGISTRY_KINDS, Rejections, SubmitRegistryUploadCommand, SubmitUpload } from '@sunlight/ingestion';
 import { UploadRegistryDto, multipartFile } from '../batches/dto.js';
 import { originalName, type UploadedFileInfo } from '../common/uploads.js';
 
 @ApiTags('registries')
+@ApiBearerAuth()
 @Controller('api/registries')
 export class RegistriesController {
   constructor(
@@ -16,36 +20,42 @@ export class RegistriesController {
   ) {}
 
   @Post(':kind')
+  @Roles('uploader', 'admin')
+  @Throttle({ upload: { limit: Number(process.env.SUNLIGHT_UPLOAD_RATE ?? 30), ttl: 60_000 } })
   @HttpCode(202)
   @UseInterceptors(FileInterceptor('file'))
   @ApiConsumes('multipart/form-data')
   @ApiParam({ name: 'kind', enum: REGISTRY_KINDS })
   @ApiBody(multipartFile({ replace: { type: 'string', enum: ['true', 'false'] }, allowPartial: { type: 'string', enum: ['true', 'false'] } }))
   @ApiOperation({ summary: '上传比对库 (upload a registry; merged by natural key, or replaced)' })
-  async upload(@Param('kind') kind: string, @UploadedFile() file: UploadedFileInfo | undefined, @Body() body: UploadRegistryDto) {
+  async upload(@Param('kind') kind: string, @UploadedFile() file: UploadedFileInfo | undefined, @Body() body: UploadRegistryDto, @CurrentActor() actor: Actor) {
     if (!file) throw new BadRequestException('缺少文件字段 file (multipart field "file" is required)');
-    return this.submit.registry(new SubmitRegistryUploadCommand(kind, file.path, originalName(file), 'api', body.replace === 'true', body.allowPartial === 'true'));
+    return this.submit.registry(new SubmitRegistryUploadCommand(kind, file.path, originalName(file), actor.username, body.replace === 'true', body.allowPartial === 'true'));
   }
 
   @Get('imports')
+  @Roles('uploader', 'supervisor', 'admin')
   @ApiOperation({ summary: '比对库导入记录 (every registry import: who, when, file hash, counts)' })
   list(@Query('limit') limit?: string) {
     return this.imports.registries(Number(limit) || 50);
   }
 
   @Get('imports/:id')
+  @Roles('uploader', 'supervisor', 'admin')
   get(@Param('id') id: string) {
     return this.imports.registry(id);
   }
 
   @Get('imports/:id/rejections')
+  @Roles('uploader', 'admin')
   rejected(@Param('id') id: string, @Query('after') after?: string) {
     return this.rejections.page('registry', id, Number(after) || 0);
   }
 
   @Get('imports/:id/rejections.csv')
+  @Roles('uploader', 'admin')
   async rejectedCsv(@Param('id') id: string, @Res() res: Response) {
-    const chunks = this.rejections.csv('registry', id);
+    const chunks = this.rejections.csv('registry', id, maskPersonalData);
     const first = await chunks.next();
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="registry-${id}-rejections.csv"`);

@@ -4,8 +4,10 @@ import { batchRejections } from './batch-rejections.command.js';
 import { checksRun } from './checks-run.command.js';
 import { dbMigrate } from './db-migrate.command.js';
 import { generate } from './generate.command.js';
+import { usersCreate, usersList, usersUnlock } from './users.command.js';
+import { auditVerify } from './audit-verify.command.js';
 import { leadsClose } from './leads-close.command.js';
 import { leadsExport } from './leads-export.command.js';
 import { registryImport, registryRejections } from './registry-import.command.js';
 
-export const COMMANDS: CliCommand[] = [registryImport, registryRejections, batchImport, batchRejections, checksRun, leadsExport, leadsClose, dbMigrate, generate];
+export const COMMANDS: CliCommand[] = [registryImport, registryRejections, batchImport, batchRejections, checksRun, leadsExport, leadsClose, usersCreate, usersList, usersUnlock, auditVerify, dbMigrate, generate];

@@ -1,0 +1,95 @@
+// The web console: sign in, the lead queue of your region, a lead's evidence and history.
+// Plain JavaScript against the same API the docs describe; tokens live in sessionStorage.
+const $ = (sel) => document.querySelector(sel);
+const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+const STATUS = { new: '新建', assigned: '已分派', verifying: '核查中', dismissed: '查否', confirmed: '查实', disposed: '已处置', rectifying: '整改中', rectified: '已整改', closed: '已销号' };
+let session = JSON.parse(sessionStorage.getItem('sunlight') || 'null');
+
+async function api(path, options = {}) {
+  const send = () => fetch(path, { ...options, headers: { 'Content-Type': 'application/json', ...(session ? { Authorization: `Bearer ${session.accessToken}` } : {}) } });
+  let res = await send();
+  if (res.status === 401 && session?.refreshToken) {
+    const r = await fetch('/api/auth/refresh', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ refreshToken: session.refreshToken }) });
+    if (r.ok) {
+      save(await r.json());
+      res = await send();
+    } else save(null);
+  }
+  if (res.status === 401) {
+    save(null);
+    show();
+    throw new Error('请重新登录');
+  }
+  const body = res.status === 204 ? null : await res.json();
+  if (!res.ok) throw new Error(body?.message ?? res.statusText);
+  return body;
+}
+
+function save(tokens) {
+  session = tokens;
+  if (tokens) sessionStorage.setItem('sunlight', JSON.stringify(tokens));
+  else sessionStorage.removeItem('sunlight');
+}
+
+function show() {
+  $('#login').hidden = !!session;
+  $('#queue').hidden = !session;
+  $('#detail').hidden = true;
+  $('#who').innerHTML = session ? `${esc(session.user.displayName)}（${esc(session.user.role)}，${esc(session.user.regionCode || '全国')}）<button id="logout">退出</button>` : '';
+  if (session) {
+    $('#logout').onclick = async () => {
+      await api('/api/auth/logout', { method: 'POST' }).catch(() => undefined);
+      save(null);
+      show();
+    };
+    loadQueue();
+  }
+}
+
+async function loadQueue() {
+  $('#queue').innerHTML = '<div class="card">加载中…</div>';
+  try {
+    const page = await api('/api/leads?limit=100');
+    const rows = page.items
+      .map((l) => `<tr class="lead" data-id="${esc(l.id)}"><td>${l.card ? `<span class="card-${esc(l.card)}"></span>` : ''}</td><td>#${esc(l.id)}</td><td>${esc(l.rule)}</td><td>${esc(l.explanation)}</td><td>${esc(l.amount_at_risk)}</td><td>${esc(STATUS[l.status] ?? l.status)}</td><td>${esc(l.due_on ?? '')}</td></tr>`)
+      .join('');
+    $('#queue').innerHTML = `<div class="card"><h2>问题线索</h2><table><thead><tr><th></th><th>#</th><th>规则</th><th>说明</th><th>涉及金额 (元)</th><th>状态</th><th>期限</th></tr></thead><tbody>${rows || '<tr><td colspan="7" class="muted">暂无线索</td></tr>'}</tbody></table></div>`;
+    document.querySelectorAll('tr.lead').forEach((tr) => (tr.onclick = () => openLead(tr.dataset.id)));
+  } catch (err) {
+    $('#queue').innerHTML = `<div class="card error">${esc(err.message)}</div>`;
+  }
+}
+
+async function openLead(id, revealed) {
+  const lead = revealed ?? (await api(`/api/leads/${id}`));
+  const payments = lead.evidence.payments
+    .map((p) => `<tr><td>${esc(p.batch_id)} / ${esc(p.row)}</td><td>${esc(p.region_code)}</td><td>${esc(p.period)}</td><td>${esc(p.name)}</td><td>${esc(p.id_number)}</td><td>${esc(p.amount)}</td><td>${esc(p.bank_account ?? '')}</td><td>${esc(p.paid_on)}</td></tr>`)
+    .join('');
+  const history = (lead.history ?? []).map((e) => `<li>${esc(e.at)} ${esc(e.actorName)}：${esc(e.action)} ${esc(e.reason ?? '')}</li>`).join('');
+  $('#detail').hidden = false;
+  $('#detail').innerHTML = `<div class="card"><h2>线索 #${esc(lead.id)} · ${esc(lead.rule)}</h2><p>${esc(lead.explanation)}</p>
+    <p>涉及金额 ${esc(lead.amount_at_risk)} 元 · 状态 ${esc(STATUS[lead.status] ?? lead.status)} · 期限 ${esc(lead.due_on ?? '')}</p>
+    <table><thead><tr><th>批次/行</th><th>区划</th><th>期间</th><th>姓名</th><th>身份证号</th><th>金额</th><th>账号</th><th>发放日期</th></tr></thead><tbody>${payments}</tbody></table>
+    <p class="muted">比对库事实：${esc(JSON.stringify(lead.evidence.facts))}</p>
+    ${revealed ? '' : '<button id="reveal">查看完整身份证号和账号（须说明理由，记入审计）</button>'}
+    <h3>处置记录</h3><ul>${history || '<li class="muted">暂无</li>'}</ul></div>`;
+  $('#detail').scrollIntoView();
+  if (!revealed) {
+    $('#reveal').onclick = async () => {
+      const reason = prompt('查看理由：');
+      if (reason) openLead(id, { ...(await api(`/api/leads/${id}/reveal`, { method: 'POST', body: JSON.stringify({ reason }) })), history: lead.history });
+    };
+  }
+}
+
+$('#login').onsubmit = async (event) => {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  const res = await fetch('/api/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: form.get('username'), password: form.get('password') }) });
+  const body = await res.json();
+  if (!res.ok) return ($('#login-error').textContent = body.message);
+  save(body);
+  show();
+};
+
+show();

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { Authenticator, Login, Logout, RefreshSession } from './auth.usecases.js';
+import { DemoAccounts } from './demo-accounts.js';
+import { TokenService } from './token.service.js';
+import { ChangePassword, CreateUser, ListUsers, RevokeSessions, UpdateUser } from './users.usecases.js';
+
+const PROVIDERS = [TokenService, Login, RefreshSession, Logout, Authenticator, CreateUser, UpdateUser, ChangePassword, ListUsers, RevokeSessions, DemoAccounts];
+
+@Module({ providers: PROVIDERS, exports: PROVIDERS })
+export class AccountsModule {}

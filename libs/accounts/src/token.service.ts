@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { randomBytes } from 'node:crypto';
+import { AuthError } from '@sunlight/common';
+import { AppMetaService } from '@sunlight/database';
+
+/** Short-lived access tokens: a stolen one is worth 15 minutes; refresh tokens are sessions. */
+export const ACCESS_TTL_SECONDS = 15 * 60;
+export const REFRESH_TTL_DAYS = 14;
+
+export interface AccessClaims {
+  sub: string;
+  sid: string;
+  role: string;
+}
+
+/**
+ * Signs and checks access tokens (JWT, HS256). The key is SUNLIGHT_JWT_SECRET, or one made at
+ * the first start and kept in the database, so that every process of an installation shares it.
+ */
+@Injectable()
+export class TokenService {
+  private jwt?: Promise<JwtService>;
+
+  constructor(private readonly meta: AppMetaService) {}
+
+  private service(): Promise<JwtService> {
+    this.jwt ??= (async () => {
+      let secret = process.env.SUNLIGHT_JWT_SECRET;
+      if (!secret) {
+        secret = await this.meta.get<string>('jwt-secret');
+        if (!secret) {
+          await this.meta.setIfAbsent('jwt-secret', randomBytes(48).toString('base64url'));
+          secret = (await this.meta.get<string>('jwt-secret'))!;
+        }
+      }
+      return new JwtService({ secret, signOptions: { algorithm: 'HS256', expiresIn: ACCESS_TTL_SECONDS, issuer: 'sunlight' }, verifyOptions: { algorithms: ['HS256'], issuer: 'sunlight' } });
+    })();
+    return this.jwt;
+  }
+
+  async sign(claims: AccessClaims): Promise<string> {
+    return (await this.service()).signAsync(claims);
+  }
+
+  async verify(token: string): Promise<AccessClaims> {
+    try {
+      return await (await this.service()).verifyAsync<AccessClaims>(token);
+    } catch {
+      throw new AuthError();
+    }
+  }
+}

@@ -1,0 +1,148 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ActorContext, type Actor } from '@sunlight/common';
+import { GENESIS_HASH, eventHash } from './canonical.js';
+
+export interface AuditEntry {
+  /** e.g. 'lead.assign', 'lead.reveal', 'notice.issue', 'user.create' */
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  regionCode?: string | null;
+  reason?: string | null;
+  data?: Record<string, unknown>;
+}
+
+export interface AuditEvent extends AuditEntry {
+  id: string;
+  at: string;
+  actorId: string;
+  actorName: string;
+  actorRole: string;
+  prevHash: string;
+  hash: string;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  events: number;
+  headHash: string;
+  problems: { id: string; problem: string }[];
+}
+
+const APPEND_LOCK = 72_450_002;
+
+/** The fields an event's hash covers (everything but its database id). */
+function sealed(e: Omit<AuditEvent, 'id' | 'hash' | 'prevHash'>) {
+  return {
+    at: e.at,
+    actorId: e.actorId,
+    actorName: e.actorName,
+    actorRole: e.actorRole,
+    action: e.action,
+    subjectType: e.subjectType,
+    subjectId: e.subjectId,
+    regionCode: e.regionCode ?? null,
+    reason: e.reason ?? null,
+    data: e.data ?? {},
+  };
+}
+
+/**
+ * The audit trail: every change to a lead, every notice, every reveal of personal data, every
+ * account change. Append-only (a trigger refuses UPDATE, DELETE and TRUNCATE for every role)
+ * and hash-chained, so that an edit or a deletion that got past the trigger is still found by
+ * verify(). The head of the chain is also kept in app_meta, so a deleted last event shows.
+ */
+@Injectable()
+export class AuditLog {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Appends inside the caller's transaction: the change and its record commit together. */
+  async append(em: EntityManager, entry: AuditEntry, actor: Actor = ActorContext.current(), at = new Date()): Promise<AuditEvent> {
+    await em.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
+    const [last] = await em.query('SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1');
+    const prevHash: string = last?.hash ?? GENESIS_HASH;
+    const event = {
+      at: at.toISOString(),
+      actorId: actor.userId,
+      actorName: actor.username,
+      actorRole: actor.role,
+      ...entry,
+      regionCode: entry.regionCode ?? null,
+      reason: entry.reason ?? null,
+      data: entry.data ?? {},
+    };
+    const hash = eventHash(prevHash, sealed(event));
+    const [row] = await em.query(
+      `INSERT INTO audit_events (at, actor_id, actor_name, actor_role, action, subject_type, subject_id, region_code, reason, data, prev_hash, hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id::text`,
+      [event.at, event.actorId, event.actorName, event.actorRole, event.action, event.subjectType, event.subjectId, event.regionCode, event.reason, JSON.stringify(event.data), prevHash, hash],
+    );
+    await em.query(
+      `INSERT INTO app_meta (key, value, updated_at) VALUES ('audit-head', $1, now()) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+      [JSON.stringify({ id: row.id, hash })],
+    );
+    return { id: row.id, prevHash, hash, ...event };
+  }
+
+  /** Appends in a transaction of its own (for events that change nothing else, like a reveal). */
+  async record(entry: AuditEntry): Promise<AuditEvent> {
+    const actor = ActorContext.current();
+    return this.dataSource.transaction((em) => this.append(em, entry, actor));
+  }
+
+  /** The events about one subject, oldest first. */
+  async history(subjectType: string, subjectId: string): Promise<AuditEvent[]> {
+    const rows = await this.dataSource.query(
+      `SELECT * FROM audit_events WHERE subject_type = $1 AND subject_id = $2 ORDER BY id`,
+      [subjectType, subjectId],
+    );
+    return rows.map(toEvent);
+  }
+
+  /** Re-computes the whole chain, page by page; names every event that does not fit. */
+  async verify(): Promise<VerifyResult> {
+    const problems: { id: string; problem: string }[] = [];
+    let previous = GENESIS_HASH;
+    let after = '0';
+    let events = 0;
+    let lastId = '0';
+    for (;;) {
+      const rows = await this.dataSource.query(`SELECT * FROM audit_events WHERE id > $1 ORDER BY id LIMIT 5000`, [after]);
+      if (!rows.length) break;
+      for (const row of rows) {
+        const e = toEvent(row);
+        events++;
+        if (e.prevHash !== previous) problems.push({ id: e.id, problem: '前一事件的摘要不符：其前有事件被删除或改动 (the event before it was deleted or changed)' });
+        if (eventHash(e.prevHash, sealed(e)) !== e.hash) problems.push({ id: e.id, problem: '事件内容与其摘要不符：事件被改动 (the event was edited)' });
+        previous = e.hash;
+        lastId = e.id;
+      }
+      after = rows[rows.length - 1].id;
+    }
+    const [head] = await this.dataSource.query(`SELECT value FROM app_meta WHERE key = 'audit-head'`);
+    if (head && (head.value.id !== lastId || head.value.hash !== previous)) {
+      problems.push({ id: head.value.id, problem: '链尾事件缺失：最后的事件被删除 (the last events were deleted)' });
+    }
+    return { ok: problems.length === 0, events, headHash: previous, problems };
+  }
+}
+
+function toEvent(row: Record<string, any>): AuditEvent {
+  return {
+    id: String(row.id),
+    at: new Date(row.at).toISOString(),
+    actorId: row.actor_id,
+    actorName: row.actor_name,
+    actorRole: row.actor_role,
+    action: row.action,
+    subjectType: row.subject_type,
+    subjectId: row.subject_id,
+    regionCode: row.region_code,
+    reason: row.reason,
+    data: row.data,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
