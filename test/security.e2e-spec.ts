@@ -99,6 +99,18 @@ describe(`security (${primaryBackend().name})`, () => {
     { method: 'GET', path: '/api/leads/export.csv', allowed: ['inspector', 'supervisor', 'admin'] },
     { method: 'GET', path: '/api/leads/{lead}', allowed: ['inspector', 'supervisor', 'admin'] },
     { method: 'POST', path: '/api/leads/{lead}/reveal', allowed: ['inspector', 'supervisor', 'admin'], body: () => ({ reason: '核查需要' }) },
+    { method: 'GET', path: '/api/leads/facets', allowed: ['inspector', 'supervisor', 'admin'] },
+    // (Bodies that fail validation: a role that may act gets 400/422, one that may not, 403; nothing changes.)
+    { method: 'POST', path: '/api/leads/bulk', allowed: ['inspector'], body: () => ({ action: 'dismiss', leadIds: ['999999999'] }) },
+    { method: 'POST', path: '/api/leads/{lead}/actions', allowed: ['inspector'], body: () => ({ action: 'assign' }) },
+    { method: 'GET', path: '/api/notices', allowed: ['inspector', 'supervisor', 'admin'] },
+    { method: 'POST', path: '/api/notices', allowed: ['inspector'], body: () => ({}) },
+    { method: 'GET', path: '/api/notices/{notice}', allowed: ['inspector', 'supervisor', 'admin'] },
+    { method: 'GET', path: '/api/notices/{notice}/print', allowed: ['inspector', 'supervisor', 'admin'] },
+    { method: 'POST', path: '/api/notices/{notice}/answer', allowed: ['inspector'], body: () => ({}) },
+    { method: 'GET', path: '/api/statistics', allowed: ['inspector', 'supervisor', 'admin'] },
+    { method: 'POST', path: '/api/admin/cards/sweep', allowed: ['admin'], body: () => ({ today: '2020-01-01' }) },
+    { method: 'GET', path: '/api/admin/audit/verify', allowed: ['admin'] },
     { method: 'GET', path: '/api/batches', allowed: ['uploader', 'inspector', 'supervisor', 'admin'] },
     { method: 'POST', path: '/api/batches', allowed: ['uploader'], body: () => csvForm('region_code\n') },
     { method: 'GET', path: '/api/batches/{batch}', allowed: ['uploader', 'inspector', 'supervisor', 'admin'] },
@@ -114,7 +126,7 @@ describe(`security (${primaryBackend().name})`, () => {
   /** A user of each role in 松滋 (the admin for admin), with a path filled with that county's objects. */
   const userOf = (role: Role) => (role === 'admin' ? 'admin' : `${role.slice(0, 2)}.songzi`);
   const fill = (p: string, userId = '1') =>
-    p.replace('{lead}', songziLead).replace('{batch}', songziBatch).replace('{import}', registryImport).replace('{kind}', 'deceased').replace('{user}', userId);
+    p.replace('{lead}', songziLead).replace('{batch}', songziBatch).replace('{import}', registryImport).replace('{kind}', 'deceased').replace('{user}', userId).replace('{notice}', '999999');
 
   it('covers every route the API exposes (the OpenAPI document), each with a role or public decision', async () => {
     const doc = (await call('GET', '/api/docs-json')).json;
@@ -160,6 +172,22 @@ describe(`security (${primaryBackend().name})`, () => {
     expect((await call('GET', `/api/batches/${zaoqiangBatch}/rejections`, tokens['up.songzi'])).status).toBe(404);
     expect((await call('GET', `/api/batches/${zaoqiangBatch}/rejections.csv`, tokens['up.songzi'])).status).toBe(404);
     expect((await call('GET', `/api/leads/${songziLead}`, tokens['in.zaoqiang'])).status).toBe(404);
+    // Triage across the boundary: the other county's lead is not there to act on, list, count or cite.
+    expect((await call('POST', `/api/leads/${zaoqiangLead}/actions`, tokens['in.songzi'], { action: 'dismiss', reason: '越权尝试' })).status).toBe(404);
+    expect((await call('POST', '/api/leads/bulk', tokens['in.songzi'], { action: 'dismiss', reason: '越权尝试', leadIds: [songziLead, zaoqiangLead] })).status).toBe(404);
+    expect((await call('GET', `/api/leads/${songziLead}`, tokens['in.songzi'])).json.status).toBe('new'); // nothing half-done
+    expect((await call('GET', '/api/leads?region=131121', tokens['in.songzi'])).status).toBe(404);
+    expect((await call('GET', '/api/statistics?region=131121&from=2020-01-01&to=2030-12-31', tokens['su.songzi'])).status).toBe(404);
+    const facets = (await call('GET', '/api/leads/facets', tokens['su.songzi'])).json;
+    const ownCount = (await call('GET', '/api/leads?limit=200', tokens['su.songzi'])).json.items.length;
+    expect(facets.total).toBe(ownCount);
+    expect((await call('POST', '/api/notices', tokens['in.songzi'], { kind: 'warning', regionCode: '131121', recipient: '枣强县民政局', subject: '越权', body: '越权' })).status).toBe(404);
+    expect((await call('POST', '/api/notices', tokens['in.songzi'], { kind: 'warning', regionCode: '421087', recipient: '松滋市民政局', subject: '越权', body: '越权', leadIds: [zaoqiangLead] })).status).toBe(404);
+    const notice = (await call('POST', '/api/notices', tokens['in.zaoqiang'], { kind: 'reminder', regionCode: '131121', recipient: '枣强县民政局', subject: '提醒', body: '请核查。' })).json;
+    expect(notice.number).toBe('枣强县纪提〔' + notice.year + '〕1号');
+    for (const path of [`/api/notices/${notice.id}`, `/api/notices/${notice.id}/print`]) expect((await call('GET', path, tokens['su.songzi'])).status).toBe(404);
+    expect((await call('POST', `/api/notices/${notice.id}/answer`, tokens['in.songzi'], { answer: '越权' })).status).toBe(404);
+    expect((await call('GET', '/api/notices', tokens['su.songzi'])).json).toEqual([]);
     const exported = (await call('GET', '/api/leads/export.csv', tokens['su.zaoqiang'])).text;
     expect(exported).not.toContain('421087101');
     const batches = (await call('GET', '/api/batches', tokens['up.songzi'])).json.items;
@@ -245,8 +273,19 @@ describe(`security (${primaryBackend().name})`, () => {
   it.each(INJECTIONS)('treats %p in every filter and id as data', async (attack) => {
     const q = encodeURIComponent(attack);
     const token = tokens['in.songzi'];
-    for (const url of [`/api/leads?limit=${q}&before=${q}`, `/api/leads/${q}`, `/api/batches?limit=${q}&before=${q}`, `/api/batches/${q}`, `/api/leads/${q}/reveal`]) {
-      const res = await call(url.endsWith('/reveal') ? 'POST' : 'GET', url, token, url.endsWith('/reveal') ? { reason: 'injection test' } : undefined);
+    const filters = ['region', 'rule', 'severity', 'status', 'card', 'program', 'assignee', 'amountMin', 'amountMax', 'from', 'to', 'sort', 'limit', 'cursor'];
+    const leadUrls = [
+      `/api/leads?limit=${q}`,
+      ...filters.map((f) => `/api/leads?${f}=${q}`),
+      ...filters.map((f) => `/api/leads/facets?${f}=${q}`),
+      `/api/leads?cursor=${Buffer.from(JSON.stringify(['due', attack, attack])).toString('base64url')}`,
+      `/api/statistics?from=2020-01-01&to=2030-01-01&region=${q}`,
+      `/api/notices/${q}`,
+      `/api/notices?status=${q}`,
+    ];
+    for (const url of [...leadUrls, `/api/leads/${q}`, `/api/batches?limit=${q}&before=${q}`, `/api/batches/${q}`, `/api/leads/${q}/reveal`, `/api/leads/${q}/actions`]) {
+      const post = url.endsWith('/reveal') || url.endsWith('/actions');
+      const res = await call(post ? 'POST' : 'GET', url, token, url.endsWith('/reveal') ? { reason: 'injection test' } : post ? { action: 'dismiss', reason: attack } : undefined);
       expect({ url, status: res.status }).toEqual({ url, status: expect.any(Number) });
       expect(res.status).toBeLessThan(500);
       if (res.json?.items) expect(res.json.items.every((l: { region_code: string }) => l.region_code.startsWith('421087'))).toBe(true);

@@ -19,6 +19,7 @@ import { DemoLoader } from './demo/demo-loader.js';
 import { HealthModule } from './health/health.module.js';
 import { LeadsController } from './leads/leads.controller.js';
 import { RegistriesController } from './registries/registries.controller.js';
+import { NoticesController, StatisticsController, TriageAdminController } from './triage/triage.controller.js';
 import { UsersController } from './users/users.controller.js';
 import { WebController } from './web/web.controller.js';
 
@@ -45,7 +46,7 @@ export class ApiModule implements NestModule {
           { name: 'upload', ttl: 60_000, limit: 100_000 },
         ]),
       ],
-      controllers: [WebController, AuthController, UsersController, LeadsController, BatchesController, RegistriesController],
+      controllers: [WebController, AuthController, UsersController, LeadsController, BatchesController, RegistriesController, NoticesController, StatisticsController, TriageAdminController],
       providers: [
         ...(infra.config.inlineWorker ? [WorkerRunner] : []),
         DemoLoader,

@@ -86,6 +86,50 @@ export class AuditLog {
     return { id: row.id, prevHash, hash, ...event };
   }
 
+  /**
+   * Appends many events in one statement inside the caller's transaction (a card sweep may set
+   * thousands of cards at once); the chain is the same as appending them one by one.
+   */
+  async appendMany(em: EntityManager, entries: AuditEntry[], actor: Actor = ActorContext.current(), at = new Date()): Promise<number> {
+    if (!entries.length) return 0;
+    await em.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
+    const [last] = await em.query('SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1');
+    let prevHash: string = last?.hash ?? GENESIS_HASH;
+    const columns: unknown[][] = [[], [], [], [], [], [], [], [], [], [], [], []];
+    for (const entry of entries) {
+      const event = {
+        at: at.toISOString(),
+        actorId: actor.userId,
+        actorName: actor.username,
+        actorRole: actor.role,
+        ...entry,
+        regionCode: entry.regionCode ?? null,
+        reason: entry.reason ?? null,
+        data: entry.data ?? {},
+      };
+      const hash = eventHash(prevHash, sealed(event));
+      const values = [event.at, event.actorId, event.actorName, event.actorRole, event.action, event.subjectType, event.subjectId, event.regionCode, event.reason, JSON.stringify(event.data), prevHash, hash];
+      values.forEach((v, i) => columns[i].push(v));
+      prevHash = hash;
+    }
+    const rows = await em.query(
+      `WITH i AS (
+         INSERT INTO audit_events (at, actor_id, actor_name, actor_role, action, subject_type, subject_id, region_code, reason, data, prev_hash, hash)
+         SELECT at, actor_id, actor_name, actor_role, action, subject_type, subject_id, region_code, reason, data::jsonb, prev_hash, hash
+         FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
+              WITH ORDINALITY AS t(at, actor_id, actor_name, actor_role, action, subject_type, subject_id, region_code, reason, data, prev_hash, hash, n)
+         ORDER BY n
+         RETURNING id, hash)
+       SELECT id::text, hash FROM i ORDER BY id DESC LIMIT 1`,
+      columns,
+    );
+    await em.query(
+      `INSERT INTO app_meta (key, value, updated_at) VALUES ('audit-head', $1, now()) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+      [JSON.stringify({ id: rows[0].id, hash: rows[0].hash })],
+    );
+    return entries.length;
+  }
+
   /** Appends in a transaction of its own (for events that change nothing else, like a reveal). */
   async record(entry: AuditEntry): Promise<AuditEvent> {
     const actor = ActorContext.current();

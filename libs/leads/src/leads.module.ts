@@ -3,12 +3,20 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CloseLead } from './close-lead.usecase.js';
 import { ENTITIES } from './entities/index.js';
 import { ExportLeads } from './export-leads.usecase.js';
-import { ListLeads } from './list-leads.usecase.js';
 import { GetLead } from './get-lead.usecase.js';
+import { LeadStatistics } from './lead-statistics.usecase.js';
+import { WorkingCalendar } from './triage/calendar.js';
+import { Notices } from './triage/notices.usecase.js';
+import { SearchLeads } from './triage/search-leads.usecase.js';
+import { SweepCards } from './triage/sweep-cards.usecase.js';
+import { TransitionLead } from './triage/transition-lead.usecase.js';
+import { TriageProcessor } from './triage/triage.processor.js';
+
+const USE_CASES = [ExportLeads, CloseLead, GetLead, SearchLeads, TransitionLead, SweepCards, Notices, LeadStatistics];
 
 @Module({
   imports: [TypeOrmModule.forFeature(ENTITIES)],
-  providers: [ExportLeads, CloseLead, ListLeads, GetLead],
-  exports: [ExportLeads, CloseLead, ListLeads, GetLead],
+  providers: [...USE_CASES, WorkingCalendar, TriageProcessor],
+  exports: USE_CASES,
 })
 export class LeadsModule {}

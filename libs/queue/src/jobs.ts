@@ -7,6 +7,7 @@ import type { Job } from 'bullmq';
 export enum QueueName {
   Ingestion = 'ingestion',
   Checks = 'checks',
+  Triage = 'triage',
 }
 
 export enum JobName {
@@ -16,12 +17,16 @@ export enum JobName {
   ImportRegistry = 'import-registry',
   /** Run the cross-checks of a check_runs row. */
   RunChecks = 'run-checks',
+  /** Set the warning cards of the day (daily, and on demand). */
+  SweepCards = 'sweep-cards',
 }
 
 export interface JobPayloads {
   [JobName.ImportBatch]: { batchId: string };
   [JobName.ImportRegistry]: { importId: string };
   [JobName.RunChecks]: { runId: string };
+  /** `today` only when a person asked for a simulated day; the scheduler sends {}. */
+  [JobName.SweepCards]: { today?: string };
 }
 
 /** Which queue carries each job. */
@@ -29,7 +34,17 @@ export const JOB_QUEUE = {
   [JobName.ImportBatch]: QueueName.Ingestion,
   [JobName.ImportRegistry]: QueueName.Ingestion,
   [JobName.RunChecks]: QueueName.Checks,
+  [JobName.SweepCards]: QueueName.Triage,
 } as const satisfies Record<JobName, QueueName>;
+
+/**
+ * Repeating jobs every worker process declares at start (BullMQ job schedulers, idempotent):
+ * cron patterns read in Asia/Shanghai.
+ */
+export const SCHEDULES: { id: string; job: JobName; pattern: string; payload: JobPayloads[JobName] }[] = [
+  // Just after midnight, so that the morning's queue and digest show the day's cards.
+  { id: 'daily-card-sweep', job: JobName.SweepCards, pattern: '10 0 * * *', payload: {} },
+];
 
 /** The jobs a queue carries. */
 export type JobsOf<Q extends QueueName> = { [J in JobName]: (typeof JOB_QUEUE)[J] extends Q ? J : never }[JobName];
@@ -41,4 +56,5 @@ export type JobOf<J extends JobName> = Job<JobPayloads[J], unknown, J>;
 export const QUEUE_CONCURRENCY: Record<QueueName, number> = {
   [QueueName.Ingestion]: 1,
   [QueueName.Checks]: 1,
+  [QueueName.Triage]: 1,
 };

@@ -10,6 +10,16 @@ export class TypedQueue<Q extends QueueName> {
     return this.queue.add(job, payload, { removeOnComplete: { age: 7 * 24 * 3600, count: 1000 }, removeOnFail: { age: 30 * 24 * 3600 }, ...options });
   }
 
+  /**
+   * Creates or updates a repeating job (a BullMQ job scheduler): `pattern` is a cron expression
+   * read in `tz` (Asia/Shanghai unless said otherwise). Upserting is idempotent, so every worker
+   * process may declare its schedules at start.
+   */
+  schedule<J extends JobsOf<Q>>(schedulerId: string, pattern: string, job: J, payload: JobPayloads[J], tz = 'Asia/Shanghai') {
+    if (JOB_QUEUE[job as JobName] !== this.name) throw new Error(`job ${job} does not belong to queue ${this.name}`);
+    return this.queue.upsertJobScheduler(schedulerId, { pattern, tz }, { name: job, data: payload, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
+  }
+
   /** Processes registered on this queue right now. */
   workerCount(): Promise<number> {
     return this.queue.getWorkersCount();

@@ -80,13 +80,14 @@ export class CheckEngine {
            ORDER BY f.lead_key, f.disbursement_id
          ), created AS (
            INSERT INTO leads (rule_code, rule_version, severity, lead_key, generation, id_number, name, program_code, period, bank_account,
-                              region_code, repeat_of, repeat_rule, card, due_on, raised_by_run, registry_snapshot)
+                              region_code, repeat_of, repeat_rule, card, card_since, due_on, raised_by_run, registry_snapshot)
            SELECT CASE WHEN t.previous_id IS NULL THEN $1 ELSE 'R12' END,
                   CASE WHEN t.previous_id IS NULL THEN $2::int ELSE $3::int END,
                   CASE WHEN t.previous_id IS NULL THEN $4 ELSE $5 END,
                   t.lead_key, t.generation, fi.id_number, fi.name, fi.program_code, fi.period, fi.bank_account, fi.region_code,
                   t.previous_id, CASE WHEN t.previous_id IS NOT NULL THEN $1 END,
                   CASE WHEN t.previous_id IS NOT NULL THEN 'red' END,
+                  CASE WHEN t.previous_id IS NOT NULL THEN now() END,
                   $6::date, $7::bigint, $8::jsonb
            FROM targets t JOIN firsts fi ON fi.lead_key = t.lead_key
            WHERE t.raise

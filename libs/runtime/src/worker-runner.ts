@@ -1,15 +1,21 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { WorkerHost } from '@sunlight/queue';
+import { QueueRegistry, SCHEDULES, WorkerHost, JOB_QUEUE } from '@sunlight/queue';
 
 /** In processes that consume jobs: checks every job has a handler, then starts the workers. */
 @Injectable()
 export class WorkerRunner implements OnApplicationBootstrap {
   private readonly logger = new Logger('Worker');
 
-  constructor(private readonly host: WorkerHost) {}
+  constructor(
+    private readonly host: WorkerHost,
+    private readonly queues: QueueRegistry,
+  ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     this.host.start();
-    this.logger.log('processing jobs');
+    for (const s of SCHEDULES) {
+      await this.queues.get(JOB_QUEUE[s.job]).queue.upsertJobScheduler(s.id, { pattern: s.pattern, tz: 'Asia/Shanghai' }, { name: s.job, data: s.payload });
+    }
+    this.logger.log({ schedules: SCHEDULES.map((s) => s.id) }, 'processing jobs');
   }
 }

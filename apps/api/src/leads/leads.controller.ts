@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { csvCell, maskBankAccount, maskIdNumber, maskPersonalData } from '@sunlight/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
-import { ExportLeads, GetLead, ListLeads, ListLeadsCommand } from '@sunlight/leads';
+import { BulkTransitionCommand, ExportLeads, GetLead, SearchLeads, SearchLeadsCommand, TransitionLead, TransitionLeadCommand } from '@sunlight/leads';
+import { BulkActionDto, detailsOf, filtersOf, LeadActionDto, LeadPageDto, LeadQueryDto } from './dto.js';
 import { Roles } from '../auth/access.js';
 import { RevealsPersonalData } from '../common/masking.interceptor.js';
 
@@ -20,19 +21,40 @@ class RevealDto {
 @Controller('api/leads')
 export class LeadsController {
   constructor(
-    private readonly listLeads: ListLeads,
+    private readonly searchLeads: SearchLeads,
+    private readonly transitionLead: TransitionLead,
     private readonly getLead: GetLead,
     private readonly exportLeads: ExportLeads,
   ) {}
 
   @Get()
   @Roles('inspector', 'supervisor', 'admin')
-  @ApiOperation({ summary: '最新问题线索 (newest leads in your region, masked)' })
-  @ApiQuery({ name: 'limit', required: false })
-  @ApiQuery({ name: 'before', required: false, description: 'keyset: leads older than this id' })
-  list(@Query('limit') limit?: string, @Query('before') before?: string) {
-    const safeBefore = before && /^\d{1,18}$/.test(before) ? before : undefined;
-    return this.listLeads.execute(new ListLeadsCommand(Number(limit) || 50, safeBefore));
+  @ApiOperation({ summary: '线索队列：按辖区、规则、严重程度、状态、预警牌、项目、核查人员、金额、日期筛选；按期限、金额、发现时间排序；游标翻页 (masked)' })
+  list(@Query() query: LeadPageDto) {
+    return this.searchLeads.execute(new SearchLeadsCommand(filtersOf(query), query.sort ?? 'due', Number(query.limit) || 50, query.cursor));
+  }
+
+  @Get('facets')
+  @Roles('inspector', 'supervisor', 'admin')
+  @ApiOperation({ summary: '线索队列各分面计数（状态、规则、预警牌、严重程度）' })
+  facets(@Query() query: LeadQueryDto) {
+    return this.searchLeads.facets(filtersOf(query));
+  }
+
+  @Post('bulk')
+  @Roles('inspector')
+  @HttpCode(200)
+  @ApiOperation({ summary: '批量分派或批量查否（同一理由）：全部成功或全部不变' })
+  bulk(@Body() body: BulkActionDto) {
+    return this.transitionLead.bulk(new BulkTransitionCommand(body.leadIds, body.action, detailsOf(body)));
+  }
+
+  @Post(':id/actions')
+  @Roles('inspector')
+  @HttpCode(200)
+  @ApiOperation({ summary: '线索处置流程的一步：分派、核查、查否、查实、处置、整改、追回、销号、撤销预警牌；不允许的步骤答 409 并列出可执行的步骤' })
+  act(@Param('id') id: string, @Body() body: LeadActionDto) {
+    return this.transitionLead.execute(new TransitionLeadCommand(id, body.action, detailsOf(body)));
   }
 
   @Get('export.csv')

@@ -6,8 +6,9 @@ import { dbMigrate } from './db-migrate.command.js';
 import { generate } from './generate.command.js';
 import { usersCreate, usersList, usersUnlock } from './users.command.js';
 import { auditVerify } from './audit-verify.command.js';
+import { cardsSweep } from './cards-sweep.command.js';
 import { leadsClose } from './leads-close.command.js';
 import { leadsExport } from './leads-export.command.js';
 import { registryImport, registryRejections } from './registry-import.command.js';
 
-export const COMMANDS: CliCommand[] = [registryImport, registryRejections, batchImport, batchRejections, checksRun, leadsExport, leadsClose, usersCreate, usersList, usersUnlock, auditVerify, dbMigrate, generate];
+export const COMMANDS: CliCommand[] = [registryImport, registryRejections, batchImport, batchRejections, checksRun, leadsExport, leadsClose, cardsSweep, usersCreate, usersList, usersUnlock, auditVerify, dbMigrate, generate];

@@ -5,4 +5,5 @@ import { UploadedFiles1795393000000 } from './1795393000000-UploadedFiles.js';
 import { IdNumberFunctions1795395000000 } from './1795395000000-IdNumberFunctions.js';
 import { PersonPeriodIndex1795396000000 } from './1795396000000-PersonPeriodIndex.js';
 import { AccountsAndAudit1795397000000 } from './1795397000000-AccountsAndAudit.js';
-export const MIGRATIONS: Function[] = [Initial1795387942569, PartitionedDisbursements1795392000000, UploadedFiles1795393000000, IdNumberFunctions1795395000000, PersonPeriodIndex1795396000000, AccountsAndAudit1795397000000];
+import { Triage1795398000000 } from './1795398000000-Triage.js';
+export const MIGRATIONS: Function[] = [Initial1795387942569, PartitionedDisbursements1795392000000, UploadedFiles1795393000000, IdNumberFunctions1795395000000, PersonPeriodIndex1795396000000, AccountsAndAudit1795397000000, Triage1795398000000];

@@ -12,7 +12,6 @@ export type Severity = 'low' | 'medium' | 'high';
  */
 @Entity('leads')
 @Index('uq_leads_key_generation', ['leadKey', 'generation'], { unique: true })
-@Index('idx_leads_region_status', ['regionCode', 'status'])
 @Index('idx_leads_person', ['idNumber'])
 export class Lead {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
@@ -95,6 +94,48 @@ export class Lead {
 
   @Column({ type: 'bigint', name: 'raised_by_run', nullable: true })
   raisedByRun: string | null;
+
+  /** The county (first six digits of region_code): the level most queue views work at. */
+  @Column({ type: 'varchar', length: 6, collation: 'C', name: 'county_code', generatedType: 'STORED', asExpression: 'left(region_code, 6)', insert: false, update: false })
+  countyCode: string;
+
+  @Column({ type: 'bigint', name: 'assignee_id', nullable: true })
+  assigneeId: string | null;
+
+  @Column({ type: 'text', name: 'assignee_name', nullable: true })
+  assigneeName: string | null;
+
+  /** The deadline due_on belongs to: verify, dispose, rectify or close (config/deadlines.json). */
+  @Column({ type: 'varchar', length: 16, name: 'deadline_step', default: 'verify' })
+  deadlineStep: string;
+
+  /** What verification concluded: 查实 or 查否. */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  verdict: 'confirmed' | 'dismissed' | null;
+
+  @Column({ type: 'text', nullable: true })
+  finding: string | null;
+
+  @Column({ type: 'bigint', name: 'amount_confirmed_fen', nullable: true })
+  amountConfirmedFen: string | null;
+
+  /** 收缴/追回, summed over every recovery recorded. */
+  @Column({ type: 'bigint', name: 'amount_recovered_fen', default: 0 })
+  amountRecoveredFen: string;
+
+  /** 函询, 谈话, 立案, 移送司法机关, 组织处理, 党纪政务处分 — more than one allowed. */
+  @Column({ type: 'text', array: true, default: () => `'{}'` })
+  disposals: string[];
+
+  @Column({ type: 'timestamptz', name: 'verified_at', nullable: true })
+  verifiedAt: Date | null;
+
+  @Column({ type: 'timestamptz', name: 'rectified_at', nullable: true })
+  rectifiedAt: Date | null;
+
+  /** When the current card was set (the digest reports cards earned since it last ran). */
+  @Column({ type: 'timestamptz', name: 'card_since', nullable: true })
+  cardSince: Date | null;
 
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt: Date;

@@ -1,0 +1,90 @@
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { AuditLog } from '@sunlight/audit';
+import { AnswerNoticeCommand, IssueNoticeCommand, LeadStatistics, LeadStatisticsCommand, Notices, SweepCards, SweepCardsCommand } from '@sunlight/leads';
+import { Roles } from '../auth/access.js';
+import { AnswerNoticeDto, IssueNoticeDto, NoticeQueryDto, StatisticsQueryDto, SweepDto } from '../leads/dto.js';
+
+@ApiTags('notices')
+@ApiBearerAuth()
+@Controller('api/notices')
+export class NoticesController {
+  constructor(private readonly notices: Notices) {}
+
+  @Get()
+  @Roles('inspector', 'supervisor', 'admin')
+  @ApiOperation({ summary: '三书（预警通知书、工作提醒书、整改建议书）：本辖区，最新在前；可只看未回复或逾期的' })
+  list(@Query() query: NoticeQueryDto) {
+    return this.notices.list({ status: query.status, overdue: query.overdue === 'true' });
+  }
+
+  @Post()
+  @Roles('inspector')
+  @ApiOperation({ summary: '制发文书：按发文地区、种类、年度编号，如 松滋市纪预〔2026〕1号' })
+  issue(@Body() body: IssueNoticeDto) {
+    return this.notices.issue(new IssueNoticeCommand(body.kind, body.regionCode, body.recipient, body.subject, body.body, body.leadIds ?? [], body.dueOn));
+  }
+
+  @Get(':id')
+  @Roles('inspector', 'supervisor', 'admin')
+  @ApiOperation({ summary: '文书详情与回复情况' })
+  get(@Param('id') id: string) {
+    return this.notices.get(id);
+  }
+
+  @Get(':id/print')
+  @Roles('inspector', 'supervisor', 'admin')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @ApiProduces('text/html')
+  @ApiOperation({ summary: '可打印的文书（A4 HTML，浏览器打印或存为 PDF）' })
+  print(@Param('id') id: string) {
+    return this.notices.render(id);
+  }
+
+  @Post(':id/answer')
+  @Roles('inspector')
+  @HttpCode(200)
+  @ApiOperation({ summary: '登记被通知单位的回复' })
+  answer(@Param('id') id: string, @Body() body: AnswerNoticeDto) {
+    return this.notices.answer(new AnswerNoticeCommand(id, body.answer));
+  }
+}
+
+@ApiTags('statistics')
+@ApiBearerAuth()
+@Controller('api/statistics')
+export class StatisticsController {
+  constructor(private readonly statistics: LeadStatistics) {}
+
+  @Get()
+  @Roles('inspector', 'supervisor', 'admin')
+  @ApiOperation({ summary: '统计：期间内发现的线索的核查、查实、查否、处置方式、整改率、涉及/查实/追回金额、预警牌' })
+  get(@Query() query: StatisticsQueryDto) {
+    return this.statistics.execute(new LeadStatisticsCommand(query.region ?? null, query.from, query.to));
+  }
+}
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('api/admin')
+export class TriageAdminController {
+  constructor(
+    private readonly sweepCards: SweepCards,
+    private readonly audit: AuditLog,
+  ) {}
+
+  @Post('cards/sweep')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: '立即执行预警牌扫描（每日自动执行）；可模拟某一天' })
+  sweep(@Body() body: SweepDto) {
+    return this.sweepCards.execute(new SweepCardsCommand(body.today));
+  }
+
+  @Get('audit/verify')
+  @Roles('admin')
+  @ApiOperation({ summary: '校验审计链：任何事件被改动或删除都会被发现' })
+  verify() {
+    return this.audit.verify();
+  }
+}

@@ -1,0 +1,216 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ActorContext, fenToYuan, InputError, NotFoundError, scopeSql, yuanToFen } from '@sunlight/common';
+import { allowedActions } from './lifecycle.js';
+
+export type LeadSort = 'due' | 'amount' | 'age' | 'newest';
+
+/** The queue's filters; every one optional, lists OR within a filter, filters AND together. */
+export interface LeadFilters {
+  region?: string;
+  rules?: string[];
+  severities?: string[];
+  statuses?: string[];
+  /** 'none' for leads without a card. */
+  cards?: string[];
+  programs?: string[];
+  /** A user id, 'me', or 'none' (unassigned). */
+  assignee?: string;
+  /** Yuan. */
+  amountMin?: string;
+  amountMax?: string;
+  /** Raised on or after / on or before (YYYY-MM-DD, Asia/Shanghai). */
+  from?: string;
+  to?: string;
+}
+
+export class SearchLeadsCommand {
+  constructor(
+    readonly filters: LeadFilters = {},
+    readonly sort: LeadSort = 'due',
+    readonly limit = 50,
+    /** The `next` of the previous page. */
+    readonly cursor?: string,
+  ) {}
+}
+
+const SORTS: Record<LeadSort, { key: string; cast: string; order: string; after: string }> = {
+  // Leads without a deadline (settled ones) come last.
+  due: { key: `coalesce(due_on, 'infinity'::date)`, cast: 'date', order: `coalesce(due_on, 'infinity'::date), id`, after: '>' },
+  amount: { key: 'amount_at_risk_fen', cast: 'bigint', order: 'amount_at_risk_fen DESC, id DESC', after: '<' },
+  age: { key: 'id', cast: 'bigint', order: 'id', after: '>' },
+  newest: { key: 'id', cast: 'bigint', order: 'id DESC', after: '<' },
+};
+
+const STATUSES = ['new', 'assigned', 'verifying', 'dismissed', 'confirmed', 'disposed', 'rectifying', 'rectified', 'closed'];
+const SEVERITIES = ['low', 'medium', 'high'];
+const CARDS = ['blue', 'yellow', 'red', 'none'];
+
+/**
+ * The discipline staff's queue: leads in the caller's region subtree, filtered, sorted by due
+ * date, amount at risk or age, a page at a time with a keyset cursor (constant cost however deep
+ * the page), and counts per facet. Every filter becomes a bound parameter; the sort and the
+ * region narrowing match the indexes of the Triage migration.
+ */
+@Injectable()
+export class SearchLeads {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async execute(command: SearchLeadsCommand) {
+    const sort = SORTS[command.sort];
+    if (!sort) throw new InputError(`未知的排序 "${command.sort}"`, { column: 'sort', value: String(command.sort), expected: Object.keys(SORTS).join(' | ') });
+    const limit = Math.min(Math.max(Math.trunc(command.limit) || 50, 1), 200);
+    const where = whereClause(command.filters);
+    if (command.cursor) {
+      const [key, id] = decodeCursor(command.cursor, command.sort);
+      where.params.push(key, id);
+      const k = where.params.length - 1;
+      where.conditions.push(command.sort === 'age' || command.sort === 'newest'
+        ? `id ${sort.after} $${k + 1}::bigint`
+        : `(${sort.key}, id) ${sort.after} ($${k}::${sort.cast}, $${k + 1}::bigint)`);
+    }
+    where.params.push(limit);
+    const rows = await this.dataSource.query(
+      `SELECT id::text, rule_code, severity, status, verdict, outcome, id_number, name, program_code, period, bank_account, region_code,
+              amount_at_risk_fen::text, amount_confirmed_fen::text, amount_recovered_fen::text, evidence_count, card, card_since,
+              to_char(due_on, 'YYYY-MM-DD') AS due_on, deadline_step, assignee_id::text, assignee_name, disposals,
+              explanation, repeat_of::text, repeat_rule, created_at, (${sort.key})::text AS sort_key
+       FROM leads WHERE ${where.conditions.join(' AND ')}
+       ORDER BY ${sort.order} LIMIT $${where.params.length}`,
+      where.params,
+    );
+    const last = rows[rows.length - 1];
+    return {
+      items: rows.map(toItem),
+      next: rows.length === limit ? encodeCursor(command.sort, last.sort_key, last.id) : null,
+    };
+  }
+
+  /** Counts per facet (status, rule, card, severity) under the same filters. */
+  async facets(filters: LeadFilters) {
+    const where = whereClause(filters);
+    const rows = await this.dataSource.query(
+      `SELECT status, rule_code, coalesce(card, 'none') AS card, severity, GROUPING(status, rule_code, card, severity) AS g, count(*)::int AS n
+       FROM leads WHERE ${where.conditions.join(' AND ')}
+       GROUP BY GROUPING SETS ((status), (rule_code), (card), (severity), ())`,
+      where.params,
+    );
+    const out = { total: 0, status: {} as Record<string, number>, rule: {} as Record<string, number>, card: {} as Record<string, number>, severity: {} as Record<string, number> };
+    for (const r of rows) {
+      // GROUPING bits: status 8, rule 4, card 2, severity 1 (a bit is set when the column is NOT grouped).
+      if (r.g === 15) out.total = r.n;
+      else if (r.g === 7) out.status[r.status] = r.n;
+      else if (r.g === 11) out.rule[r.rule_code] = r.n;
+      else if (r.g === 13) out.card[r.card] = r.n;
+      else if (r.g === 14) out.severity[r.severity] = r.n;
+    }
+    return out;
+  }
+}
+
+/** Filters as SQL conditions with bound parameters, the caller's scope always among them. */
+function whereClause(f: LeadFilters): { conditions: string[]; params: unknown[] } {
+  const conditions = [scopeSql('region_code')];
+  const params: unknown[] = [];
+  const bind = (value: unknown) => (params.push(value), `$${params.length}`);
+  const list = (name: string, values: string[] | undefined, allowed: (v: string) => boolean, expected: string) => {
+    if (!values?.length) return undefined;
+    const bad = values.find((v) => !allowed(v));
+    if (bad !== undefined) throw new InputError(`筛选条件 ${name} 的值 "${bad}" 无效`, { column: name, value: bad, expected });
+    return values;
+  };
+
+  const scope = ActorContext.current().scope ?? '';
+  const region = f.region ?? '';
+  if (!/^\d{0,9}$/.test(region)) throw new InputError(`行政区划代码 "${region}" 无效`, { column: 'region', value: region, expected: '2–9 位数字' });
+  if (region && !region.startsWith(scope) && !scope.startsWith(region)) throw new NotFoundError(`行政区划 ${region} 不在您的辖区内 (not in your region)`);
+  // The narrower of the caller's scope and the requested region; a county is an equality on
+  // county_code, which the queue indexes lead with.
+  const prefix = region.length > scope.length ? region : scope;
+  if (prefix.length >= 6) conditions.push(`county_code = ${bind(prefix.slice(0, 6))}`);
+  if (prefix.length > 6 || (prefix.length > 0 && prefix.length < 6)) conditions.push(`region_code LIKE ${bind(prefix)} || '%'`);
+
+  const rules = list('rule', f.rules, (v) => /^R\d{2}$/.test(v), 'R01…R12');
+  if (rules) conditions.push(`rule_code = ANY(${bind(rules)}::text[])`);
+  const severities = list('severity', f.severities, (v) => SEVERITIES.includes(v), SEVERITIES.join(' | '));
+  if (severities) conditions.push(`severity = ANY(${bind(severities)}::text[])`);
+  const statuses = list('status', f.statuses, (v) => STATUSES.includes(v), STATUSES.join(' | '));
+  if (statuses) conditions.push(`status = ANY(${bind(statuses)}::text[])`);
+  const cards = list('card', f.cards, (v) => CARDS.includes(v), CARDS.join(' | '));
+  if (cards) {
+    const colours = cards.filter((c) => c !== 'none');
+    const parts = [...(colours.length ? [`card = ANY(${bind(colours)}::text[])`] : []), ...(cards.includes('none') ? ['card IS NULL'] : [])];
+    conditions.push(`(${parts.join(' OR ')})`);
+  }
+  const programs = list('program', f.programs, (v) => /^[A-Za-z0-9_]{1,16}$/.test(v), 'program codes');
+  if (programs) conditions.push(`program_code = ANY(${bind(programs)}::text[])`);
+  if (f.assignee) {
+    if (f.assignee === 'none') conditions.push('assignee_id IS NULL');
+    else {
+      const id = f.assignee === 'me' ? ActorContext.current().userId : f.assignee;
+      if (!/^\d{1,18}$/.test(id)) throw new InputError(`筛选条件 assignee 的值 "${f.assignee}" 无效`, { column: 'assignee', value: f.assignee, expected: 'a user id, me or none' });
+      conditions.push(`assignee_id = ${bind(id)}::bigint`);
+    }
+  }
+  for (const [name, value, op] of [['amountMin', f.amountMin, '>='], ['amountMax', f.amountMax, '<=']] as const) {
+    if (value === undefined || value === '') continue;
+    const fen = yuanToFen(value);
+    if (fen === null) throw new InputError(`筛选条件 ${name} 的值 "${value}" 不是金额`, { column: name, value, expected: '元，如 1200.50' });
+    conditions.push(`amount_at_risk_fen ${op} ${bind(fen.toString())}::bigint`);
+  }
+  for (const [name, value, op] of [['from', f.from, '>='], ['to', f.to, '<']] as const) {
+    if (!value) continue;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) throw new InputError(`筛选条件 ${name} 的值 "${value}" 不是日期`, { column: name, value, expected: 'YYYY-MM-DD' });
+    const day = name === 'to' ? `(${bind(value)}::date + 1)` : `${bind(value)}::date`;
+    conditions.push(`created_at ${op} (${day})::timestamp AT TIME ZONE 'Asia/Shanghai'`);
+  }
+  return { conditions, params };
+}
+
+function encodeCursor(sort: LeadSort, key: string, id: string): string {
+  return Buffer.from(JSON.stringify([sort, key, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string, sort: LeadSort): [string, string] {
+  try {
+    const [s, key, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const keyOk = sort === 'due' ? /^(\d{4}-\d{2}-\d{2}|infinity)$/.test(key) : /^-?\d{1,19}$/.test(key);
+    if (s === sort && typeof key === 'string' && keyOk && /^\d{1,18}$/.test(id)) return [key, id];
+  } catch {
+    // fall through
+  }
+  throw new InputError('翻页游标无效或与排序方式不符，请从第一页重新开始', { column: 'cursor', value: cursor.slice(0, 40), expected: 'the next value of the previous page' });
+}
+
+function toItem(r: Record<string, any>) {
+  return {
+    id: r.id,
+    rule: r.rule_code,
+    severity: r.severity,
+    status: r.status,
+    verdict: r.verdict,
+    outcome: r.outcome,
+    id_number: r.id_number,
+    name: r.name,
+    program_code: r.program_code,
+    period: r.period,
+    bank_account: r.bank_account,
+    region_code: r.region_code,
+    amount_at_risk: fenToYuan(r.amount_at_risk_fen),
+    amount_confirmed: r.amount_confirmed_fen != null ? fenToYuan(r.amount_confirmed_fen) : null,
+    amount_recovered: fenToYuan(r.amount_recovered_fen ?? 0),
+    evidence_count: r.evidence_count,
+    card: r.card,
+    card_since: r.card_since,
+    due_on: r.due_on,
+    deadline_step: r.deadline_step,
+    assignee_id: r.assignee_id,
+    assignee_name: r.assignee_name,
+    disposals: r.disposals,
+    explanation: r.explanation,
+    repeat_of: r.repeat_of,
+    repeat_rule: r.repeat_rule,
+    created_at: r.created_at,
+    allowed_actions: allowedActions(r.status, r.card),
+  };
+}

@@ -1,0 +1,286 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Clock, ConflictError, fenToYuan, InputError, NotFoundError, scopeSql } from '@sunlight/common';
+import { AuditLog } from '@sunlight/audit';
+import { InjectConfig, type AppConfig } from '@sunlight/config';
+import type { LeadStatus } from '../entities/index.js';
+import { readDeadlines } from '../deadlines.js';
+import { WorkingDays } from '../working-days.js';
+import { allowedActions, DISPOSALS, LEAD_ACTIONS, LIFECYCLE, nextStatus, STATUS_LABELS, type LeadAction } from './lifecycle.js';
+
+/** What a person adds to a step: all optional here, required per action by the lifecycle. */
+export interface TransitionDetails {
+  reason?: string | null;
+  finding?: string | null;
+  /** Fen. */
+  amountConfirmedFen?: bigint | null;
+  /** Fen, added to what was recovered before. */
+  amountRecoveredFen?: bigint | null;
+  disposals?: string[];
+  assigneeId?: string | null;
+  /** References to attachments kept elsewhere (document numbers, file ids). */
+  attachments?: string[];
+}
+
+export class TransitionLeadCommand {
+  constructor(
+    readonly leadId: string,
+    readonly action: LeadAction,
+    readonly details: TransitionDetails = {},
+  ) {}
+}
+
+export class BulkTransitionCommand {
+  constructor(
+    readonly leadIds: string[],
+    readonly action: Extract<LeadAction, 'assign' | 'dismiss'>,
+    readonly details: TransitionDetails = {},
+  ) {}
+}
+
+export interface LeadState {
+  id: string;
+  status: LeadStatus;
+  outcome: string | null;
+  verdict: string | null;
+  card: string | null;
+  deadline_step: string | null;
+  due_on: string | null;
+  assignee_id: string | null;
+  assignee_name: string | null;
+  finding: string | null;
+  amount_confirmed: string | null;
+  amount_recovered: string;
+  disposals: string[];
+  allowed_actions: LeadAction[];
+}
+
+const LEAD_COLUMNS = `id::text, status, outcome, verdict, card, deadline_step, to_char(due_on, 'YYYY-MM-DD') AS due_on, assignee_id::text, assignee_name,
+  finding, amount_confirmed_fen::text, amount_recovered_fen::text, disposals, region_code`;
+
+type LeadRow = Record<string, any> & { id: string; status: LeadStatus; region_code: string; card: string | null };
+
+const MAX_BULK = 1000;
+
+/**
+ * One step in a lead's life (lifecycle.ts): checks that the step is allowed from where the lead
+ * is (409 with the allowed steps if not), records it on the lead and in the audit trail in the
+ * same transaction, and starts the next deadline in working days. The row is locked for the
+ * few statements of the step only.
+ */
+@Injectable()
+export class TransitionLead {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  async execute(command: TransitionLeadCommand): Promise<LeadState> {
+    const action = checkAction(command.action);
+    if (!/^\d{1,18}$/.test(command.leadId)) throw new NotFoundError(`线索 ${command.leadId} 不存在 (no such lead)`);
+    const details = normaliseDetails(action, command.details);
+    return this.dataSource.transaction(async (em) => {
+      const [lead] = await em.query(`SELECT ${LEAD_COLUMNS} FROM leads WHERE id = $1 AND ${scopeSql('region_code')} FOR UPDATE`, [command.leadId]);
+      if (!lead) throw new NotFoundError(`线索 ${command.leadId} 不存在 (no such lead)`);
+      const assignee = action === 'assign' ? await this.assignee(em, details.assigneeId!, [lead]) : null;
+      return this.apply(em, lead, action, details, assignee);
+    });
+  }
+
+  /** Bulk assign or bulk dismiss: every lead takes the step, or none does. */
+  async bulk(command: BulkTransitionCommand): Promise<{ count: number; leads: LeadState[] }> {
+    const action = checkAction(command.action);
+    if (action !== 'assign' && action !== 'dismiss') throw new InputError(`批量操作只支持分派和查否，收到 "${action}"`, { column: 'action', value: action, expected: 'assign | dismiss' });
+    const ids = [...new Set(command.leadIds)];
+    if (!ids.length || ids.length > MAX_BULK) throw new InputError(`批量操作一次 1 至 ${MAX_BULK} 条线索，收到 ${ids.length} 条`, { column: 'leadIds', expected: `1–${MAX_BULK} ids` });
+    const bad = ids.find((id) => !/^\d{1,18}$/.test(id));
+    if (bad) throw new NotFoundError(`线索 ${bad} 不存在 (no such lead)`);
+    const details = normaliseDetails(action, command.details);
+    return this.dataSource.transaction(async (em) => {
+      const leads: LeadRow[] = await em.query(`SELECT ${LEAD_COLUMNS} FROM leads WHERE id = ANY($1::bigint[]) AND ${scopeSql('region_code')} ORDER BY id FOR UPDATE`, [ids]);
+      const found = new Set(leads.map((l) => l.id));
+      const missing = ids.filter((id) => !found.has(id));
+      if (missing.length) throw new NotFoundError(`线索 ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ' 等' : ''} 不存在 (no such lead)`);
+      const illegal = leads.filter((l) => !allowedActions(l.status, l.card).includes(action));
+      if (illegal.length) {
+        throw new ConflictError(`${illegal.length} 条线索当前状态不能“${LIFECYCLE[action].label}”，本次未作任何改动`, {
+          action,
+          leads: illegal.slice(0, 50).map((l) => ({ id: l.id, status: l.status, allowed: allowedActions(l.status, l.card) })),
+        });
+      }
+      const assignee = action === 'assign' ? await this.assignee(em, details.assigneeId!, leads) : null;
+      const states: LeadState[] = [];
+      for (const lead of leads) states.push(await this.apply(em, lead, action, details, assignee));
+      return { count: states.length, leads: states };
+    });
+  }
+
+  private async apply(em: EntityManager, lead: LeadRow, action: LeadAction, d: NormalisedDetails, assignee: { id: string; name: string } | null): Promise<LeadState> {
+    const allowed = allowedActions(lead.status, lead.card);
+    if (!allowed.includes(action)) {
+      throw new ConflictError(
+        `线索 ${lead.id} 当前为“${STATUS_LABELS[lead.status]}”，不能“${LIFECYCLE[action].label}”；可以：${allowed.map((a) => `${LIFECYCLE[a].label} (${a})`).join('、') || '无'}`,
+        { status: lead.status, action, allowed },
+      );
+    }
+    const to = nextStatus(action, lead.status);
+    const set: Record<string, unknown> = { status: to };
+    const definition = LIFECYCLE[action];
+    if (to !== lead.status && definition.starts !== undefined) {
+      set.deadline_step = definition.starts;
+      set.due_on = definition.starts ? WorkingDays.add(this.clock.today(), this.deadlines()[definition.starts]) : null;
+    }
+    switch (action) {
+      case 'assign':
+        set.assignee_id = assignee!.id;
+        set.assignee_name = assignee!.name;
+        break;
+      case 'dismiss':
+        Object.assign(set, { verdict: 'dismissed', outcome: 'dismissed', finding: d.finding ?? d.reason, verified_at: this.clock.now() });
+        break;
+      case 'confirm':
+        Object.assign(set, { verdict: 'confirmed', finding: d.finding, amount_confirmed_fen: d.amountConfirmedFen!.toString(), verified_at: this.clock.now() });
+        break;
+      case 'dispose':
+        set.disposals = [...new Set([...(lead.disposals as string[]), ...d.disposals!])];
+        break;
+      case 'record-recovery': {
+        const total = BigInt(lead.amount_recovered_fen) + d.amountRecoveredFen!;
+        if (total > BigInt(lead.amount_confirmed_fen ?? 0)) {
+          throw new InputError(`追回金额合计 ${fenToYuan(total)} 元超过查实金额 ${fenToYuan(lead.amount_confirmed_fen ?? 0)} 元`, { column: 'amountRecovered', value: fenToYuan(d.amountRecoveredFen!), expected: `≤ ${fenToYuan(BigInt(lead.amount_confirmed_fen ?? 0) - BigInt(lead.amount_recovered_fen))}` });
+        }
+        set.amount_recovered_fen = total.toString();
+        break;
+      }
+      case 'rectify':
+        Object.assign(set, { outcome: 'rectified', rectified_at: this.clock.now() });
+        break;
+      case 'close':
+        set.closed_at = this.clock.now();
+        break;
+      case 'clear-card':
+        set.card = null;
+        set.card_since = null;
+        break;
+    }
+    const columns = Object.keys(set);
+    const [updated] = await em.query(
+      `WITH u AS (UPDATE leads SET ${columns.map((c, i) => `${c} = $${i + 2}`).join(', ')}, updated_at = now() WHERE id = $1 RETURNING ${LEAD_COLUMNS}) SELECT * FROM u`,
+      [lead.id, ...columns.map((c) => set[c])],
+    );
+    await this.audit.append(
+      em,
+      {
+        action: `lead.${action}`,
+        subjectType: 'lead',
+        subjectId: lead.id,
+        regionCode: lead.region_code,
+        reason: d.reason,
+        data: compact({
+          from: lead.status,
+          to,
+          finding: d.finding,
+          amountConfirmed: d.amountConfirmedFen != null ? fenToYuan(d.amountConfirmedFen) : undefined,
+          amountRecovered: d.amountRecoveredFen != null ? fenToYuan(d.amountRecoveredFen) : undefined,
+          disposals: d.disposals,
+          assignee: assignee ? { id: assignee.id, name: assignee.name } : undefined,
+          card: action === 'clear-card' ? lead.card : undefined,
+          dueOn: set.due_on !== undefined ? set.due_on : undefined,
+          attachments: d.attachments.length ? d.attachments : undefined,
+        }),
+      },
+      undefined,
+      this.clock.now(),
+    );
+    return toState(updated);
+  }
+
+  /** An active inspector whose region covers every lead being assigned. */
+  private async assignee(em: EntityManager, userId: string, leads: LeadRow[]): Promise<{ id: string; name: string }> {
+    const [user] = /^\d{1,18}$/.test(userId)
+      ? await em.query(`SELECT id::text, display_name, role, region_code, active FROM users WHERE id = $1`, [userId])
+      : [];
+    if (!user || !user.active || user.role !== 'inspector') {
+      throw new InputError(`分派对象 ${userId} 不是在岗的核查人员 (no active inspector with this id)`, { column: 'assigneeId', value: userId, expected: 'an active inspector' });
+    }
+    const outside = leads.find((l) => !l.region_code.startsWith(user.region_code));
+    if (outside) throw new InputError(`核查人员 ${user.display_name} 的辖区 ${user.region_code} 不含线索 ${outside.id} 所在的 ${outside.region_code}`, { column: 'assigneeId', value: userId, expected: 'an inspector whose region covers the lead' });
+    return { id: user.id, name: user.display_name };
+  }
+
+  private deadlines() {
+    return readDeadlines(this.config.configDir).deadlines;
+  }
+}
+
+interface NormalisedDetails {
+  reason: string | null;
+  finding: string | null;
+  amountConfirmedFen: bigint | null;
+  amountRecoveredFen: bigint | null;
+  disposals: string[] | undefined;
+  assigneeId: string | null;
+  attachments: string[];
+}
+
+function checkAction(action: string): LeadAction {
+  if (!LEAD_ACTIONS.includes(action as LeadAction)) {
+    throw new InputError(`未知的操作 "${action}"`, { column: 'action', value: String(action), expected: LEAD_ACTIONS.join(' | ') });
+  }
+  return action as LeadAction;
+}
+
+/** Each action's required fields, checked before any row is locked. */
+function normaliseDetails(action: LeadAction, d: TransitionDetails): NormalisedDetails {
+  const text = (v: string | null | undefined) => (typeof v === 'string' && v.trim() ? v.trim() : null);
+  const out: NormalisedDetails = {
+    reason: text(d.reason),
+    finding: text(d.finding),
+    amountConfirmedFen: d.amountConfirmedFen ?? null,
+    amountRecoveredFen: d.amountRecoveredFen ?? null,
+    disposals: d.disposals,
+    assigneeId: d.assigneeId ?? null,
+    attachments: (d.attachments ?? []).map((a) => String(a).trim()).filter(Boolean),
+  };
+  const need = (ok: boolean, column: string, message: string, expected: string) => {
+    if (!ok) throw new InputError(message, { column, expected });
+  };
+  if (LIFECYCLE[action].needsReason) need(out.reason !== null, 'reason', `“${LIFECYCLE[action].label}”须说明理由`, 'a reason');
+  if (action === 'assign') need(out.assigneeId !== null, 'assigneeId', '分派须指定核查人员', 'assigneeId');
+  if (action === 'confirm') {
+    need(out.finding !== null, 'finding', '查实须填写核查结论', 'finding');
+    need(out.amountConfirmedFen !== null && out.amountConfirmedFen >= 0n, 'amountConfirmed', '查实须填写查实金额（元）', 'amountConfirmed ≥ 0');
+  }
+  if (action === 'dispose') {
+    need(!!out.disposals?.length, 'disposals', `处置须选择至少一种处置方式：${DISPOSALS.join('、')}`, DISPOSALS.join(' | '));
+    const unknown = out.disposals!.find((x) => !(DISPOSALS as readonly string[]).includes(x));
+    if (unknown) throw new InputError(`未知的处置方式 "${unknown}"`, { column: 'disposals', value: unknown, expected: DISPOSALS.join(' | ') });
+  }
+  if (action === 'record-recovery') need(out.amountRecoveredFen !== null && out.amountRecoveredFen > 0n, 'amountRecovered', '须填写本次追回金额（元）', 'amountRecovered > 0');
+  return out;
+}
+
+function compact(data: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined && v !== null));
+}
+
+function toState(row: Record<string, any>): LeadState {
+  return {
+    id: row.id,
+    status: row.status,
+    outcome: row.outcome,
+    verdict: row.verdict,
+    card: row.card,
+    deadline_step: row.deadline_step,
+    due_on: row.due_on,
+    assignee_id: row.assignee_id,
+    assignee_name: row.assignee_name,
+    finding: row.finding,
+    amount_confirmed: row.amount_confirmed_fen != null ? fenToYuan(row.amount_confirmed_fen) : null,
+    amount_recovered: fenToYuan(row.amount_recovered_fen ?? 0),
+    disposals: row.disposals ?? [],
+    allowed_actions: allowedActions(row.status, row.card),
+  };
+}

@@ -1,0 +1,14 @@
+import { Injectable } from '@nestjs/common';
+import { JobHandler, JobName, type JobOf } from '@sunlight/queue';
+import { SweepCards, SweepCardsCommand } from './sweep-cards.usecase.js';
+
+@Injectable()
+export class TriageProcessor {
+  constructor(private readonly sweepCards: SweepCards) {}
+
+  /** Safe to run twice: cards only go up, and a second sweep of the same day finds nothing new. */
+  @JobHandler(JobName.SweepCards)
+  sweep(job: JobOf<JobName.SweepCards>) {
+    return this.sweepCards.execute(new SweepCardsCommand(job.data.today));
+  }
+}
