@@ -28,6 +28,11 @@ class Imports {
   async registry() {
     return undefined;
   }
+
+  @JobHandler(JobName.SweepCards)
+  async sweep() {
+    return undefined;
+  }
 }
 
 function moduleFor(backend: QueueBackendConfig, handlers: unknown[]) {

@@ -37,7 +37,7 @@ async function main() {
     await app.listen(infra.config.port, infra.config.host);
     const { port } = app.getHttpServer().address() as { port: number };
     const url = `http://${infra.config.host === '0.0.0.0' ? '127.0.0.1' : infra.config.host}:${port}`;
-    infra.database.announce({ httpUrl: url });
+    infra.database.announce({ httpUrl: url, consumesJobs: infra.config.inlineWorker });
     closeOnSignals(app, infra, say);
     say(`ready at ${url}  (API docs ${url}/api/docs, health ${url}/health)`);
     say(`database: ${infra.database.description}; queue: ${infra.queue.kind === 'redis' ? 'Redis' : 'PostgreSQL'}${infra.config.inlineWorker ? '; worker: in this process' : ''}`);

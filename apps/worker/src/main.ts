@@ -12,6 +12,7 @@ async function main() {
     app.useLogger(app.get(SunlightLogger));
     await app.init();
     closeOnSignals(app, infra, say);
+    infra.database.announce({ consumesJobs: true });
     say(`processing jobs (database: ${infra.database.description}; queue: ${infra.queue.kind})`);
   } catch (err) {
     await infra.database.close();

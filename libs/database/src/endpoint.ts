@@ -26,6 +26,11 @@ export interface DatabaseEndpoint {
   owner: boolean;
   /** The owner writes its web console URL here so that other processes can print it. */
   announce(info: Partial<LockInfo>): void;
+  /**
+   * Embedded, joined through the owner's socket: does the owner process queued jobs? (Through
+   * one multiplexed session, BullMQ cannot count workers by their connections.)
+   */
+  ownerConsumesJobs?: () => boolean;
   close(): Promise<void>;
 }
 
@@ -138,6 +143,7 @@ async function joinEmbedded(dataDir: string, owner: LockInfo, poolSize: number):
     description: `embedded PGlite ${path.join(dataDir, 'pgdata')} via pid ${owner.pid}`,
     bulkFiles: { hostDir: path.join(dataDir, 'pgdata', 'import'), serverDir: `${EMBEDDED_SERVER_DIR}/import` },
     owner: false,
+    ownerConsumesJobs: () => DataDirLock.read(dataDir)?.consumesJobs === true,
     announce: () => undefined,
     close: async () => undefined,
   };

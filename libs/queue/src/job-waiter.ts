@@ -18,6 +18,8 @@ export class JobWaiter {
   async ensureConsumer(job: JobName): Promise<boolean> {
     const queue = JOB_QUEUE[job];
     if (this.host.isRunning(queue)) return true;
+    const backend = this.registry.backend.config;
+    if (backend.kind === 'postgres' && backend.consumedElsewhere?.()) return false;
     if ((await this.registry.get(queue).workerCount()) > 0) return false;
     this.host.start([queue]);
     return true;

@@ -4,7 +4,7 @@ import type pg from 'pg';
 /** BullMQ on Redis (production) or on its PostgreSQL backend in the application database. */
 export type QueueBackendConfig =
   | { kind: 'redis'; url: string; prefix: string }
-  | { kind: 'postgres'; connection: pg.PoolConfig; schema: string };
+  | { kind: 'postgres'; connection: pg.PoolConfig; schema: string; consumedElsewhere?: () => boolean };
 
 type Classes = { Queue: typeof Queue; Worker: typeof Worker; QueueEvents: typeof QueueEvents };
 

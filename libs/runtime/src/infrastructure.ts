@@ -31,7 +31,7 @@ export async function openInfrastructure(role: LockInfo['role'], log?: (line: st
       ? { kind: 'redis', url: config.redisUrl, prefix: config.queuePrefix }
       : // Through pglite-socket every connection shares one session, so BullMQ cannot pin its
         // own search_path there: its tables live in public beside ours.
-        { kind: 'postgres', connection: database.connection, schema: database.kind === 'embedded' ? 'public' : 'bullmq' };
+        { kind: 'postgres', connection: database.connection, schema: database.kind === 'embedded' ? 'public' : 'bullmq', consumedElsewhere: database.ownerConsumesJobs };
     return { config, database, queue, role };
   } catch (err) {
     await database.close();

@@ -13,6 +13,8 @@ export interface LockInfo {
   port?: number;
   /** URL of the web console, when the owner serves one. */
   httpUrl?: string;
+  /** The owner processes queued jobs (a worker, or a server with its inline worker). */
+  consumesJobs?: boolean;
   startedAt: string;
 }
 

@@ -25,7 +25,10 @@ interface ActionDefinition {
   from: readonly LeadStatus[];
   /** The status after the action; undefined keeps the current one. */
   to?: LeadStatus;
-  /** The deadline that starts running with the action (undefined keeps the current one, null stops it). */
+  /**
+   * The deadline that starts running when the action changes the status (undefined keeps the
+   * current one, null stops it): rectification runs from the first disposal.
+   */
   starts?: DeadlineStep | null;
   /** A reason is required (dismissals and card clearing must say why). */
   needsReason?: boolean;
@@ -43,8 +46,8 @@ export const LIFECYCLE: Record<LeadAction, ActionDefinition> = {
   dismiss: { label: '查否', from: ['new', 'assigned', 'verifying'], to: 'dismissed', starts: null, needsReason: true },
   confirm: { label: '查实', from: ['verifying'], to: 'confirmed', starts: 'dispose' },
   // A second disposal (谈话 after 函询) is added to the first.
-  dispose: { label: '处置', from: ['confirmed', 'disposed'], to: 'disposed' },
-  'start-rectification': { label: '开始整改', from: ['disposed'], to: 'rectifying', starts: 'rectify' },
+  dispose: { label: '处置', from: ['confirmed', 'disposed'], to: 'disposed', starts: 'rectify' },
+  'start-rectification': { label: '开始整改', from: ['disposed'], to: 'rectifying' },
   'record-recovery': { label: '登记收缴/追回', from: ['confirmed', 'disposed', 'rectifying', 'rectified'] },
   rectify: { label: '整改完成', from: ['rectifying'], to: 'rectified', starts: 'close' },
   close: { label: '销号', from: ['rectified', 'dismissed'], to: 'closed', starts: null },

@@ -34,12 +34,13 @@ export class SearchLeadsCommand {
   ) {}
 }
 
+// (Qualified with the table alias: bare names in ORDER BY would mean the text output columns.)
 const SORTS: Record<LeadSort, { key: string; cast: string; order: string; after: string }> = {
   // Leads without a deadline (settled ones) come last.
-  due: { key: `coalesce(due_on, 'infinity'::date)`, cast: 'date', order: `coalesce(due_on, 'infinity'::date), id`, after: '>' },
-  amount: { key: 'amount_at_risk_fen', cast: 'bigint', order: 'amount_at_risk_fen DESC, id DESC', after: '<' },
-  age: { key: 'id', cast: 'bigint', order: 'id', after: '>' },
-  newest: { key: 'id', cast: 'bigint', order: 'id DESC', after: '<' },
+  due: { key: `coalesce(l.due_on, 'infinity'::date)`, cast: 'date', order: `coalesce(l.due_on, 'infinity'::date), l.id`, after: '>' },
+  amount: { key: 'l.amount_at_risk_fen', cast: 'bigint', order: 'l.amount_at_risk_fen DESC, l.id DESC', after: '<' },
+  age: { key: 'l.id', cast: 'bigint', order: 'l.id', after: '>' },
+  newest: { key: 'l.id', cast: 'bigint', order: 'l.id DESC', after: '<' },
 };
 
 const STATUSES = ['new', 'assigned', 'verifying', 'dismissed', 'confirmed', 'disposed', 'rectifying', 'rectified', 'closed'];
@@ -63,11 +64,14 @@ export class SearchLeads {
     const where = whereClause(command.filters);
     if (command.cursor) {
       const [key, id] = decodeCursor(command.cursor, command.sort);
-      where.params.push(key, id);
-      const k = where.params.length - 1;
-      where.conditions.push(command.sort === 'age' || command.sort === 'newest'
-        ? `id ${sort.after} $${k + 1}::bigint`
-        : `(${sort.key}, id) ${sort.after} ($${k}::${sort.cast}, $${k + 1}::bigint)`);
+      if (sort.key === 'l.id') {
+        where.params.push(id);
+        where.conditions.push(`l.id ${sort.after} $${where.params.length}::bigint`);
+      } else {
+        where.params.push(key, id);
+        const k = where.params.length - 1;
+        where.conditions.push(`(${sort.key}, l.id) ${sort.after} ($${k}::${sort.cast}, $${k + 1}::bigint)`);
+      }
     }
     where.params.push(limit);
     const rows = await this.dataSource.query(
@@ -75,7 +79,7 @@ export class SearchLeads {
               amount_at_risk_fen::text, amount_confirmed_fen::text, amount_recovered_fen::text, evidence_count, card, card_since,
               to_char(due_on, 'YYYY-MM-DD') AS due_on, deadline_step, assignee_id::text, assignee_name, disposals,
               explanation, repeat_of::text, repeat_rule, created_at, (${sort.key})::text AS sort_key
-       FROM leads WHERE ${where.conditions.join(' AND ')}
+       FROM leads l WHERE ${where.conditions.join(' AND ')}
        ORDER BY ${sort.order} LIMIT $${where.params.length}`,
       where.params,
     );

@@ -129,7 +129,8 @@ export class TransitionLead {
     const set: Record<string, unknown> = { status: to };
     const definition = LIFECYCLE[action];
     if (to !== lead.status && definition.starts !== undefined) {
-      set.deadline_step = definition.starts;
+      // A settled lead keeps the name of its last step; only its deadline stops.
+      if (definition.starts) set.deadline_step = definition.starts;
       set.due_on = definition.starts ? WorkingDays.add(this.clock.today(), this.deadlines()[definition.starts]) : null;
     }
     switch (action) {
