@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { NotFoundError, scopeSql } from '@sunlight/common';
+import { fenToYuan, NotFoundError, scopeSql } from '@sunlight/common';
 import { AuditLog } from '@sunlight/audit';
 import { ExportLeads, ExportLeadsCommand, type ExportedLead } from './export-leads.usecase.js';
+import { allowedActions } from './triage/lifecycle.js';
 
 /**
  * One lead in the actor's scope with its evidence and its history; a lead outside the scope
@@ -16,13 +17,30 @@ export class GetLead {
     private readonly audit: AuditLog,
   ) {}
 
-  async execute(leadId: string): Promise<ExportedLead & { history: unknown[] }> {
+  async execute(leadId: string): Promise<ExportedLead & { history: unknown[]; triage: Record<string, unknown> }> {
     if (!/^\d{1,18}$/.test(leadId)) throw new NotFoundError(`线索 ${leadId} 不存在 (no such lead)`);
     const [visible] = await this.dataSource.query(`SELECT id FROM leads WHERE id = $1 AND ${scopeSql('region_code')}`, [leadId]);
     if (!visible) throw new NotFoundError(`线索 ${leadId} 不存在 (no such lead)`);
     const lead = await this.exportLeads.one(leadId);
     const history = await this.audit.history('lead', leadId);
-    return { ...lead!, history };
+    const [t] = await this.dataSource.query(
+      `SELECT assignee_id::text, assignee_name, deadline_step, verdict, finding, amount_confirmed_fen::text, amount_recovered_fen::text, disposals, card, status
+       FROM leads WHERE id = $1`,
+      [leadId],
+    );
+    const yuan = (fen: string | null) => (fen == null ? null : fenToYuan(fen));
+    const triage = {
+      assignee_id: t.assignee_id,
+      assignee_name: t.assignee_name,
+      deadline_step: t.deadline_step,
+      verdict: t.verdict,
+      finding: t.finding,
+      amount_confirmed: yuan(t.amount_confirmed_fen),
+      amount_recovered: yuan(t.amount_recovered_fen),
+      disposals: t.disposals,
+      allowed_actions: allowedActions(t.status, t.card),
+    };
+    return { ...lead!, history, triage };
   }
 
   /**
@@ -32,7 +50,7 @@ export class GetLead {
   async reveal(leadId: string, reason: string): Promise<ExportedLead> {
     const lead = await this.execute(leadId);
     await this.audit.record({ action: 'lead.reveal', subjectType: 'lead', subjectId: leadId, regionCode: lead.region_code, reason, data: { fields: ['id_number', 'bank_account'] } });
-    const { history: _history, ...rest } = lead;
+    const { history: _history, triage: _triage, ...rest } = lead;
     return rest;
   }
 }
