@@ -416,3 +416,55 @@ describe(`deadlines and warning cards by a simulated clock (${primaryBackend().n
     expect(card).toBe('red');
   });
 });
+
+describe('lead triage on the embedded default, under concurrency', () => {
+  let env: TestEnv;
+  let server: RunningServer;
+  let db: pg.Client;
+
+  beforeAll(async () => {
+    env = await freshEnv('embedded', { SUNLIGHT_LOGIN_RATE: '1000' });
+    await createUser(env, 'in.songzi', 'inspector', '421087');
+    await createUser(env, 'admin', 'admin', '');
+    server = await startServer(env);
+    // Through the server's own socket, as the CLI goes while it runs.
+    const { port } = JSON.parse(await (await import('node:fs/promises')).readFile(`${env.dataDir}/sunlight.lock`, 'utf8'));
+    db = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
+    await db.connect();
+  });
+  afterAll(async () => {
+    await db?.end();
+    await server?.stop();
+    await env?.cleanup();
+  });
+
+  it('takes 20 clients stepping leads and reading the queue at once, every step applied once and the audit chain whole', async () => {
+    const query = async (sql: string, params?: unknown[]) => (await db.query(sql, params as unknown[])).rows;
+    const leads: string[] = [];
+    for (let i = 0; i < 40; i++) leads.push(await seedLead(query, { region: `42108710${1 + (i % 5)}`, dueOn: '2026-12-31' }));
+    const [me] = await query(`SELECT id::text FROM users WHERE username = 'in.songzi'`);
+    const token = await login(server.url, 'in.songzi');
+    const admin = await login(server.url, 'admin');
+    const call = async (method: string, url: string, body?: unknown, who = token) => {
+      const res = await fetch(`${server.url}${url}`, { method, headers: { authorization: `Bearer ${who}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+      return { status: res.status, json: await res.json() };
+    };
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, async (_, client) => {
+        const seen: number[] = [];
+        for (const lead of leads.slice(client * 2, client * 2 + 2)) {
+          seen.push((await call('POST', `/api/leads/${lead}/actions`, { action: 'assign', assigneeId: me.id })).status);
+          seen.push((await call('GET', '/api/leads?status=assigned&sort=amount&limit=20')).status);
+          seen.push((await call('POST', `/api/leads/${lead}/actions`, { action: 'start-verification' })).status);
+          seen.push((await call('GET', '/api/leads/facets')).status);
+        }
+        return seen;
+      }),
+    );
+    expect(statuses.flat().every((s) => s === 200)).toBe(true);
+    const rows = await query(`SELECT status, count(*)::int AS n FROM leads WHERE id = ANY($1::bigint[]) GROUP BY status`, [leads]);
+    expect(rows).toEqual([{ status: 'verifying', n: 40 }]);
+    expect((await query(`SELECT count(*)::int AS n FROM audit_events WHERE subject_id = ANY($1) AND action LIKE 'lead.%'`, [leads]))[0].n).toBe(80);
+    expect((await call('GET', '/api/admin/audit/verify', undefined, admin)).json.ok).toBe(true);
+  });
+});
