@@ -5,10 +5,12 @@ import path from 'node:path';
 import { checksBenchmark } from './checks.js';
 import { ingestBenchmark } from './ingest.js';
 import { OUT, say } from './support.js';
+import { triageBenchmark } from './triage.js';
 
 const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   ingest: () => ingestBenchmark(Number(process.env.BENCH_ROWS) || undefined),
   checks: () => checksBenchmark(Number(process.env.BENCH_RECIPIENTS) || undefined),
+  triage: () => triageBenchmark(Number(process.env.BENCH_LEADS) || undefined, Number(process.env.BENCH_PHASE_SECONDS) * 1000 || undefined),
 };
 
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(BENCHMARKS);

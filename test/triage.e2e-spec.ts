@@ -209,8 +209,8 @@ describe(`lead triage over HTTP (${primaryBackend().name})`, () => {
     const order: Record<string, (a: any, b: any) => number> = {
       due: (a, b) => (a.due < b.due ? -1 : a.due > b.due ? 1 : Number(a.id) - Number(b.id)),
       amount: (a, b) => (a.amount !== b.amount ? (a.amount > b.amount ? -1 : 1) : Number(b.id) - Number(a.id)),
-      age: (a, b) => Number(a.id) - Number(b.id),
-      newest: (a, b) => Number(b.id) - Number(a.id),
+      age: (a, b) => a.created_at.getTime() - b.created_at.getTime() || Number(a.id) - Number(b.id),
+      newest: (a, b) => b.created_at.getTime() - a.created_at.getTime() || Number(b.id) - Number(a.id),
     };
     for (const row of all) row.amount = BigInt(row.amount);
     for (const row of all) row.due = row.due instanceof Date ? shanghaiDate(row.due) : String(row.due);
@@ -447,7 +447,7 @@ describe('lead triage on the embedded default, under concurrency', () => {
     const admin = await login(server.url, 'admin');
     const call = async (method: string, url: string, body?: unknown, who = token) => {
       const res = await fetch(`${server.url}${url}`, { method, headers: { authorization: `Bearer ${who}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
-      return { status: res.status, json: await res.json() };
+      return { status: res.status, json: (await res.json()) as any };
     };
     const statuses = await Promise.all(
       Array.from({ length: 20 }, async (_, client) => {

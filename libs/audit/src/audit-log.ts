@@ -74,14 +74,18 @@ export class AuditLog {
       data: entry.data ?? {},
     };
     const hash = eventHash(prevHash, sealed(event));
+    // The event and the chain's head in one statement: the lock above is held until commit, so
+    // every round trip saved here is time other writers do not wait.
     const [row] = await em.query(
-      `INSERT INTO audit_events (at, actor_id, actor_name, actor_role, action, subject_type, subject_id, region_code, reason, data, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id::text`,
+      `WITH e AS (
+         INSERT INTO audit_events (at, actor_id, actor_name, actor_role, action, subject_type, subject_id, region_code, reason, data, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id, hash),
+       h AS (
+         INSERT INTO app_meta (key, value, updated_at)
+         SELECT 'audit-head', jsonb_build_object('id', e.id::text, 'hash', e.hash), now() FROM e
+         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now())
+       SELECT id::text FROM e`,
       [event.at, event.actorId, event.actorName, event.actorRole, event.action, event.subjectType, event.subjectId, event.regionCode, event.reason, JSON.stringify(event.data), prevHash, hash],
-    );
-    await em.query(
-      `INSERT INTO app_meta (key, value, updated_at) VALUES ('audit-head', $1, now()) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-      [JSON.stringify({ id: row.id, hash })],
     );
     return { id: row.id, prevHash, hash, ...event };
   }

@@ -26,7 +26,9 @@ export class Triage1795398000000 implements MigrationInterface {
         ADD COLUMN card_since timestamptz`);
     await q.query(`UPDATE leads SET card_since = created_at WHERE card IS NOT NULL`);
     await q.query(`UPDATE leads SET verdict = CASE outcome WHEN 'dismissed' THEN 'dismissed' ELSE 'confirmed' END WHERE outcome IS NOT NULL`);
-    await q.query(`CREATE INDEX idx_leads_county_created ON leads (county_code, created_at)`);
+    await q.query(`CREATE INDEX idx_leads_county_created ON leads (county_code, created_at, id)`);
+    await q.query(`CREATE INDEX idx_leads_county_status_created ON leads (county_code, status, created_at, id)`);
+    await q.query(`CREATE INDEX idx_leads_created ON leads (created_at, id)`);
     // Queue views: a county, ordered by deadline, amount or age; keyset pagination on (key, id).
     await q.query(`DROP INDEX IF EXISTS idx_leads_region_status`);
     await q.query(`CREATE INDEX idx_leads_region ON leads (region_code)`);
@@ -35,7 +37,6 @@ export class Triage1795398000000 implements MigrationInterface {
     await q.query(`CREATE INDEX idx_leads_due ON leads ((coalesce(due_on, 'infinity'::date)), id)`);
     await q.query(`CREATE INDEX idx_leads_amount ON leads (amount_at_risk_fen DESC, id DESC)`);
     await q.query(`CREATE INDEX idx_leads_county_amount ON leads (county_code, amount_at_risk_fen DESC, id DESC)`);
-    await q.query(`CREATE INDEX idx_leads_county_age ON leads (county_code, id)`);
     await q.query(`CREATE INDEX idx_leads_county_facets ON leads (county_code, status, rule_code, card, severity)`);
     await q.query(`CREATE INDEX idx_leads_assignee ON leads (assignee_id, (coalesce(due_on, 'infinity'::date)), id) WHERE assignee_id IS NOT NULL`);
     await q.query(`CREATE INDEX idx_leads_open_due ON leads (due_on) WHERE status NOT IN ('dismissed', 'closed')`);
@@ -79,7 +80,7 @@ export class Triage1795398000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE notice_counters; DROP TABLE notices; DROP TABLE calendar_days`);
-    for (const index of ['idx_leads_region', 'idx_leads_county_due', 'idx_leads_county_amount', 'idx_leads_county_age', 'idx_leads_county_facets', 'idx_leads_assignee', 'idx_leads_open_due', 'idx_leads_county_created', 'idx_leads_due', 'idx_leads_amount']) {
+    for (const index of ['idx_leads_region', 'idx_leads_county_due', 'idx_leads_county_amount', 'idx_leads_county_facets', 'idx_leads_assignee', 'idx_leads_open_due', 'idx_leads_county_created', 'idx_leads_due', 'idx_leads_amount', 'idx_leads_county_status_created', 'idx_leads_created']) {
       await q.query(`DROP INDEX IF EXISTS ${index}`);
     }
     await q.query(`CREATE INDEX idx_leads_region_status ON leads (region_code, status)`);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ActorContext, fenToYuan, InputError, NotFoundError, scopeSql, yuanToFen } from '@sunlight/common';
+import { ActorContext, fenToYuan, InputError, NotFoundError, yuanToFen } from '@sunlight/common';
 import { allowedActions } from './lifecycle.js';
 
 export type LeadSort = 'due' | 'amount' | 'age' | 'newest';
@@ -39,8 +39,10 @@ const SORTS: Record<LeadSort, { key: string; cast: string; order: string; after:
   // Leads without a deadline (settled ones) come last.
   due: { key: `coalesce(l.due_on, 'infinity'::date)`, cast: 'date', order: `coalesce(l.due_on, 'infinity'::date), l.id`, after: '>' },
   amount: { key: 'l.amount_at_risk_fen', cast: 'bigint', order: 'l.amount_at_risk_fen DESC, l.id DESC', after: '<' },
-  age: { key: 'l.id', cast: 'bigint', order: 'l.id', after: '>' },
-  newest: { key: 'l.id', cast: 'bigint', order: 'l.id DESC', after: '<' },
+  // Age by the time raised (not the id): the (county, created_at, id) and (county, status,
+  // created_at, id) indexes then serve the date-range and status filters in order.
+  age: { key: 'l.created_at', cast: 'timestamptz', order: 'l.created_at, l.id', after: '>' },
+  newest: { key: 'l.created_at', cast: 'timestamptz', order: 'l.created_at DESC, l.id DESC', after: '<' },
 };
 
 const STATUSES = ['new', 'assigned', 'verifying', 'dismissed', 'confirmed', 'disposed', 'rectifying', 'rectified', 'closed'];
@@ -64,21 +66,17 @@ export class SearchLeads {
     const where = whereClause(command.filters);
     if (command.cursor) {
       const [key, id] = decodeCursor(command.cursor, command.sort);
-      if (sort.key === 'l.id') {
-        where.params.push(id);
-        where.conditions.push(`l.id ${sort.after} $${where.params.length}::bigint`);
-      } else {
-        where.params.push(key, id);
-        const k = where.params.length - 1;
-        where.conditions.push(`(${sort.key}, l.id) ${sort.after} ($${k}::${sort.cast}, $${k + 1}::bigint)`);
-      }
+      where.params.push(key, id);
+      const k = where.params.length - 1;
+      where.conditions.push(`(${sort.key}, l.id) ${sort.after} ($${k}::${sort.cast}, $${k + 1}::bigint)`);
     }
     where.params.push(limit);
     const rows = await this.dataSource.query(
       `SELECT id::text, rule_code, severity, status, verdict, outcome, id_number, name, program_code, period, bank_account, region_code,
               amount_at_risk_fen::text, amount_confirmed_fen::text, amount_recovered_fen::text, evidence_count, card, card_since,
               to_char(due_on, 'YYYY-MM-DD') AS due_on, deadline_step, assignee_id::text, assignee_name, disposals,
-              explanation, repeat_of::text, repeat_rule, created_at, (${sort.key})::text AS sort_key
+              explanation, repeat_of::text, repeat_rule, created_at,
+              ${sort.cast === 'timestamptz' ? `to_char(${sort.key} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')` : `(${sort.key})::text`} AS sort_key
        FROM leads l WHERE ${where.conditions.join(' AND ')}
        ORDER BY ${sort.order} LIMIT $${where.params.length}`,
       where.params,
@@ -114,7 +112,7 @@ export class SearchLeads {
 
 /** Filters as SQL conditions with bound parameters, the caller's scope always among them. */
 function whereClause(f: LeadFilters): { conditions: string[]; params: unknown[] } {
-  const conditions = [scopeSql('region_code')];
+  const conditions: string[] = [];
   const params: unknown[] = [];
   const bind = (value: unknown) => (params.push(value), `$${params.length}`);
   const list = (name: string, values: string[] | undefined, allowed: (v: string) => boolean, expected: string) => {
@@ -124,15 +122,22 @@ function whereClause(f: LeadFilters): { conditions: string[]; params: unknown[] 
     return values;
   };
 
-  const scope = ActorContext.current().scope ?? '';
+  const actorScope = ActorContext.current().scope;
+  if (actorScope === null) return { conditions: ['FALSE'], params };
+  const scope = actorScope;
   const region = f.region ?? '';
   if (!/^\d{0,9}$/.test(region)) throw new InputError(`行政区划代码 "${region}" 无效`, { column: 'region', value: region, expected: '2–9 位数字' });
   if (region && !region.startsWith(scope) && !scope.startsWith(region)) throw new NotFoundError(`行政区划 ${region} 不在您的辖区内 (not in your region)`);
-  // The narrower of the caller's scope and the requested region; a county is an equality on
-  // county_code, which the queue indexes lead with.
+  // The caller's scope is enforced here (not by scopeSql) as the narrower of the scope and the
+  // requested region, always a prefix inside the scope, and written on county_code, which the
+  // queue indexes lead with: a county is an equality, a city or province a range of counties.
+  // (A second, equivalent region_code LIKE would make the planner underestimate the rows and
+  // sort the whole county instead of reading the first page in index order.)
   const prefix = region.length > scope.length ? region : scope;
   if (prefix.length >= 6) conditions.push(`county_code = ${bind(prefix.slice(0, 6))}`);
-  if (prefix.length > 6 || (prefix.length > 0 && prefix.length < 6)) conditions.push(`region_code LIKE ${bind(prefix)} || '%'`);
+  else if (prefix.length > 0) conditions.push(`county_code LIKE ${bind(prefix)} || '%'`);
+  if (prefix.length > 6) conditions.push(`region_code LIKE ${bind(prefix)} || '%'`);
+  if (!conditions.length) conditions.push('TRUE');
 
   const rules = list('rule', f.rules, (v) => /^R\d{2}$/.test(v), 'R01…R12');
   if (rules) conditions.push(`rule_code = ANY(${bind(rules)}::text[])`);
@@ -178,7 +183,10 @@ function encodeCursor(sort: LeadSort, key: string, id: string): string {
 function decodeCursor(cursor: string, sort: LeadSort): [string, string] {
   try {
     const [s, key, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    const keyOk = sort === 'due' ? /^(\d{4}-\d{2}-\d{2}|infinity)$/.test(key) : /^-?\d{1,19}$/.test(key);
+    const keyOk =
+      sort === 'due' ? /^(\d{4}-\d{2}-\d{2}|infinity)$/.test(key)
+      : sort === 'amount' ? /^-?\d{1,19}$/.test(key)
+      : /^\d{4}-\d{2}-\d{2}[ T][\d:.]+([+-]\d{2}(:?\d{2})?|Z)$/.test(key);
     if (s === sort && typeof key === 'string' && keyOk && /^\d{1,18}$/.test(id)) return [key, id];
   } catch {
     // fall through
