@@ -33,6 +33,21 @@ class Imports {
   async sweep() {
     return undefined;
   }
+
+  @JobHandler(JobName.PrepareDigest)
+  async prepare() {
+    return undefined;
+  }
+
+  @JobHandler(JobName.ScanAlerts)
+  async scan() {
+    return undefined;
+  }
+
+  @JobHandler(JobName.SendDigest)
+  async send() {
+    return undefined;
+  }
 }
 
 function moduleFor(backend: QueueBackendConfig, handlers: unknown[]) {

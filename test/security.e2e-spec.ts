@@ -111,6 +111,12 @@ describe(`security (${primaryBackend().name})`, () => {
     { method: 'GET', path: '/api/statistics', allowed: ['inspector', 'supervisor', 'admin'] },
     { method: 'POST', path: '/api/admin/cards/sweep', allowed: ['admin'], body: () => ({ today: '2020-01-01' }) },
     { method: 'GET', path: '/api/admin/audit/verify', allowed: ['admin'] },
+    { method: 'GET', path: '/api/digests', allowed: ['supervisor', 'admin'] },
+    { method: 'GET', path: '/api/digests/settings', allowed: ['supervisor'] },
+    { method: 'PUT', path: '/api/digests/settings', allowed: ['supervisor'], body: () => ({ hour: 99 }) },
+    { method: 'GET', path: '/api/digests/preview', allowed: ['supervisor'] },
+    { method: 'POST', path: '/api/digests/send', allowed: ['supervisor'] },
+    { method: 'GET', path: '/api/digests/{digest}', allowed: ['supervisor', 'admin'] },
     { method: 'GET', path: '/api/batches', allowed: ['uploader', 'inspector', 'supervisor', 'admin'] },
     { method: 'POST', path: '/api/batches', allowed: ['uploader'], body: () => csvForm('region_code\n') },
     { method: 'GET', path: '/api/batches/{batch}', allowed: ['uploader', 'inspector', 'supervisor', 'admin'] },
@@ -126,7 +132,7 @@ describe(`security (${primaryBackend().name})`, () => {
   /** A user of each role in 松滋 (the admin for admin), with a path filled with that county's objects. */
   const userOf = (role: Role) => (role === 'admin' ? 'admin' : `${role.slice(0, 2)}.songzi`);
   const fill = (p: string, userId = '1') =>
-    p.replace('{lead}', songziLead).replace('{batch}', songziBatch).replace('{import}', registryImport).replace('{kind}', 'deceased').replace('{user}', userId).replace('{notice}', '999999');
+    p.replace('{lead}', songziLead).replace('{batch}', songziBatch).replace('{import}', registryImport).replace('{kind}', 'deceased').replace('{user}', userId).replace('{notice}', '999999').replace('{digest}', '999999');
 
   it('covers every route the API exposes (the OpenAPI document), each with a role or public decision', async () => {
     const doc = (await call('GET', '/api/docs-json')).json;
@@ -188,6 +194,18 @@ describe(`security (${primaryBackend().name})`, () => {
     for (const path of [`/api/notices/${notice.id}`, `/api/notices/${notice.id}/print`]) expect((await call('GET', path, tokens['su.songzi'])).status).toBe(404);
     expect((await call('POST', `/api/notices/${notice.id}/answer`, tokens['in.songzi'], { answer: '越权' })).status).toBe(404);
     expect((await call('GET', '/api/notices', tokens['su.songzi'])).json).toEqual([]);
+    // A digest: its own county only, and another supervisor's digest is not there.
+    const preview = (await call('GET', '/api/digests/preview', tokens['su.songzi'])).json;
+    expect(preview.text).not.toContain('枣强');
+    expect(preview.subject).toContain('松滋市');
+    expect(preview.figures.mostOverdue.every((r: { region: string }) => r.region.startsWith('421087'))).toBe(true);
+    const zaoqiang = await login(server.url, 'su.zaoqiang'); // (the role table revoked its first sessions)
+    const sent = (await call('POST', '/api/digests/send', zaoqiang)).json;
+    expect((await call('GET', `/api/digests/${sent.digestId}`, tokens['su.songzi'])).status).toBe(404);
+    expect((await call('GET', `/api/digests/${sent.digestId}`, zaoqiang)).json.status).toMatch(/pending|sending|not-configured/);
+    const listed = (await call('GET', '/api/digests', tokens['su.songzi'])).json;
+    expect(listed.every((d: { username: string }) => d.username === 'su.songzi')).toBe(true);
+    expect(listed.map((d: { id: string }) => d.id)).not.toContain(sent.digestId);
     const exported = (await call('GET', '/api/leads/export.csv', tokens['su.zaoqiang'])).text;
     expect(exported).not.toContain('421087101');
     const batches = (await call('GET', '/api/batches', tokens['up.songzi'])).json.items;

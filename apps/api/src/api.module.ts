@@ -5,6 +5,8 @@ import { AccountsModule } from '@sunlight/accounts';
 import { AuditModule } from '@sunlight/audit';
 import { IngestionModule } from '@sunlight/ingestion';
 import { LeadsModule } from '@sunlight/leads';
+import { DigestModule } from '@sunlight/digest';
+import { DigestsController } from './digests/digests.controller.js';
 import { ProgramsModule } from '@sunlight/programs';
 import { RegionsModule } from '@sunlight/regions';
 import { RulesModule } from '@sunlight/rules';
@@ -38,6 +40,7 @@ export class ApiModule implements NestModule {
         IngestionModule,
         RulesModule,
         LeadsModule,
+        DigestModule,
         HealthModule,
         UploadsModule,
         // Named limits, set per route with @Throttle (login, uploads); generous elsewhere.
@@ -46,7 +49,7 @@ export class ApiModule implements NestModule {
           { name: 'upload', ttl: 60_000, limit: 100_000 },
         ]),
       ],
-      controllers: [WebController, AuthController, UsersController, LeadsController, BatchesController, RegistriesController, NoticesController, StatisticsController, TriageAdminController],
+      controllers: [WebController, AuthController, UsersController, LeadsController, BatchesController, RegistriesController, NoticesController, StatisticsController, TriageAdminController, DigestsController],
       providers: [
         ...(infra.config.inlineWorker ? [WorkerRunner] : []),
         DemoLoader,

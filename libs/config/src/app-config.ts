@@ -36,6 +36,20 @@ export interface AppConfig {
   checkConcurrency: number;
   /** Append log lines to this file instead of stdout/stderr. */
   logFile?: string;
+  /** Digest delivery. */
+  mail: {
+    /** smtp(s)://user:password@host:port; absent: digests are stored with status not-configured. */
+    smtpUrl?: string;
+    from: string;
+    /** Digests are signed to this webhook too (for the office chat system) when set. */
+    webhookUrl?: string;
+    webhookSecret?: string;
+    /** Where the links in a digest point (the web console). */
+    consoleUrl: string;
+    /** First retry delay of a failed delivery (ms); doubled each attempt. */
+    retryDelayMs: number;
+    attempts: number;
+  };
 }
 
 type Env = Record<string, string | undefined>;
@@ -72,7 +86,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     problems.push(`${name} must be true or false (got "${raw}")`);
     return fallback;
   };
-  const url = (name: string, protocols: string[], example: string) => {
+  const url = (name: string, protocols: string[], example: string, kind = name === 'DATABASE_URL' ? 'postgres' : 'redis') => {
     const raw = str(name);
     if (raw === undefined) return undefined;
     let parsed: URL | undefined;
@@ -82,7 +96,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
       parsed = undefined;
     }
     if (!parsed || !protocols.includes(parsed.protocol) || !parsed.hostname) {
-      const kind = name === 'DATABASE_URL' ? 'postgres' : 'redis';
       problems.push(`${name} is not a ${kind} URL (expected ${example})`);
       return undefined;
     }
@@ -114,7 +127,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
     // The embedded database has one session: rules would only queue behind each other there.
     checkConcurrency: int('SUNLIGHT_CHECK_CONCURRENCY', embedded ? 1 : 2, 1, 16),
     logFile: str('SUNLIGHT_LOG_FILE') ? path.resolve(str('SUNLIGHT_LOG_FILE')!) : undefined,
+    mail: {
+      smtpUrl: url('SUNLIGHT_SMTP_URL', ['smtp:', 'smtps:'], 'smtp://user:password@mail.example.gov.cn:587 (smtps:// for TLS from the start)', 'SMTP'),
+      from: str('SUNLIGHT_MAIL_FROM') ?? '阳光监管 <sunlight@localhost>',
+      webhookUrl: url('SUNLIGHT_DIGEST_WEBHOOK_URL', ['http:', 'https:'], 'https://chat.example.gov.cn/hooks/…', 'http(s)'),
+      webhookSecret: str('SUNLIGHT_DIGEST_WEBHOOK_SECRET'),
+      consoleUrl: (str('SUNLIGHT_CONSOLE_URL') ?? `http://127.0.0.1:${env.PORT?.trim() || 3000}`).replace(/\/+$/, ''),
+      retryDelayMs: int('SUNLIGHT_DIGEST_RETRY_MS', 60_000, 10, 3_600_000),
+      attempts: int('SUNLIGHT_DIGEST_ATTEMPTS', 6, 1, 20),
+    },
   };
+  if (config.mail.webhookUrl && !config.mail.webhookSecret) problems.push('SUNLIGHT_DIGEST_WEBHOOK_SECRET must be set with SUNLIGHT_DIGEST_WEBHOOK_URL (the webhook is signed)');
   if (!/^[\w.-]{1,64}$/.test(config.queuePrefix)) problems.push(`SUNLIGHT_QUEUE_PREFIX may hold letters, digits, "_", "-" and "." (got "${config.queuePrefix}")`);
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -8,6 +8,7 @@ export enum QueueName {
   Ingestion = 'ingestion',
   Checks = 'checks',
   Triage = 'triage',
+  Digests = 'digests',
 }
 
 export enum JobName {
@@ -19,6 +20,12 @@ export enum JobName {
   RunChecks = 'run-checks',
   /** Set the warning cards of the day (daily, and on demand). */
   SweepCards = 'sweep-cards',
+  /** Compose a supervisor's scheduled digest for the period just ended (a job scheduler per supervisor). */
+  PrepareDigest = 'prepare-digest',
+  /** Look for red cards and R12 repeats to alert supervisors about (at most once an hour each). */
+  ScanAlerts = 'scan-alerts',
+  /** Deliver one stored digest (mail, webhook); retried with back-off. */
+  SendDigest = 'send-digest',
 }
 
 export interface JobPayloads {
@@ -27,6 +34,9 @@ export interface JobPayloads {
   [JobName.RunChecks]: { runId: string };
   /** `today` only when a person asked for a simulated day; the scheduler sends {}. */
   [JobName.SweepCards]: { today?: string };
+  [JobName.PrepareDigest]: { userId: string };
+  [JobName.ScanAlerts]: Record<string, never>;
+  [JobName.SendDigest]: { digestId: string };
 }
 
 /** Which queue carries each job. */
@@ -35,6 +45,9 @@ export const JOB_QUEUE = {
   [JobName.ImportRegistry]: QueueName.Ingestion,
   [JobName.RunChecks]: QueueName.Checks,
   [JobName.SweepCards]: QueueName.Triage,
+  [JobName.PrepareDigest]: QueueName.Digests,
+  [JobName.ScanAlerts]: QueueName.Digests,
+  [JobName.SendDigest]: QueueName.Digests,
 } as const satisfies Record<JobName, QueueName>;
 
 /**
@@ -44,6 +57,8 @@ export const JOB_QUEUE = {
 export const SCHEDULES: { id: string; job: JobName; pattern: string; payload: JobPayloads[JobName] }[] = [
   // Just after midnight, so that the morning's queue and digest show the day's cards.
   { id: 'daily-card-sweep', job: JobName.SweepCards, pattern: '10 0 * * *', payload: {} },
+  // Red cards and R12 repeats reach supervisors within minutes, at most once an hour each.
+  { id: 'digest-alert-scan', job: JobName.ScanAlerts, pattern: '*/5 * * * *', payload: {} },
 ];
 
 /** The jobs a queue carries. */
@@ -57,4 +72,5 @@ export const QUEUE_CONCURRENCY: Record<QueueName, number> = {
   [QueueName.Ingestion]: 1,
   [QueueName.Checks]: 1,
   [QueueName.Triage]: 1,
+  [QueueName.Digests]: 2,
 };

@@ -15,6 +15,8 @@ type Handler = (job: Job) => Promise<unknown>;
  */
 @Injectable()
 export class WorkerHost implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly startHooks: (() => Promise<void>)[] = [];
+
   private readonly logger = new Logger(WorkerHost.name);
   private readonly handlers = new Map<JobName, Handler>();
   private readonly workers = new Map<QueueName, Worker>();
@@ -61,6 +63,18 @@ export class WorkerHost implements OnModuleInit, BeforeApplicationShutdown {
       worker.on('error', (err) => this.logger.error({ queue, err: err.message }, 'worker error'));
       this.workers.set(queue, worker);
     }
+  }
+
+  /**
+   * Work a worker process does once its workers run (e.g. declaring each supervisor's digest
+   * schedule); registered by the modules that own it, run by the WorkerRunner.
+   */
+  onWorkerProcessStart(hook: () => Promise<void>): void {
+    this.startHooks.push(hook);
+  }
+
+  async runStartHooks(): Promise<void> {
+    for (const hook of this.startHooks) await hook();
   }
 
   isRunning(queue: QueueName): boolean {

@@ -16,6 +16,7 @@ export class WorkerRunner implements OnApplicationBootstrap {
     for (const s of SCHEDULES) {
       await this.queues.get(JOB_QUEUE[s.job]).queue.upsertJobScheduler(s.id, { pattern: s.pattern, tz: 'Asia/Shanghai' }, { name: s.job, data: s.payload });
     }
+    await this.host.runStartHooks();
     this.logger.log({ schedules: SCHEDULES.map((s) => s.id) }, 'processing jobs');
   }
 }

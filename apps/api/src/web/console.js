@@ -43,6 +43,9 @@ function show() {
       show();
     };
     loadQueue();
+    // Links in the digest mails: #/leads/ID opens that lead.
+    const linked = /^#\/leads\/(\d+)$/.exec(location.hash);
+    if (linked) openLead(linked[1]).catch((err) => alert(err.message));
   }
 }
 

@@ -7,8 +7,9 @@ import { generate } from './generate.command.js';
 import { usersCreate, usersList, usersUnlock } from './users.command.js';
 import { auditVerify } from './audit-verify.command.js';
 import { cardsSweep } from './cards-sweep.command.js';
+import { digestPreview, digestSend } from './digest.command.js';
 import { leadsClose } from './leads-close.command.js';
 import { leadsExport } from './leads-export.command.js';
 import { registryImport, registryRejections } from './registry-import.command.js';
 
-export const COMMANDS: CliCommand[] = [registryImport, registryRejections, batchImport, batchRejections, checksRun, leadsExport, leadsClose, cardsSweep, usersCreate, usersList, usersUnlock, auditVerify, dbMigrate, generate];
+export const COMMANDS: CliCommand[] = [registryImport, registryRejections, batchImport, batchRejections, checksRun, leadsExport, leadsClose, cardsSweep, digestPreview, digestSend, usersCreate, usersList, usersUnlock, auditVerify, dbMigrate, generate];

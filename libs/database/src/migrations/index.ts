@@ -6,4 +6,5 @@ import { IdNumberFunctions1795395000000 } from './1795395000000-IdNumberFunction
 import { PersonPeriodIndex1795396000000 } from './1795396000000-PersonPeriodIndex.js';
 import { AccountsAndAudit1795397000000 } from './1795397000000-AccountsAndAudit.js';
 import { Triage1795398000000 } from './1795398000000-Triage.js';
-export const MIGRATIONS: Function[] = [Initial1795387942569, PartitionedDisbursements1795392000000, UploadedFiles1795393000000, IdNumberFunctions1795395000000, PersonPeriodIndex1795396000000, AccountsAndAudit1795397000000, Triage1795398000000];
+import { Digests1795399000000 } from './1795399000000-Digests.js';
+export const MIGRATIONS: Function[] = [Initial1795387942569, PartitionedDisbursements1795392000000, UploadedFiles1795393000000, IdNumberFunctions1795395000000, PersonPeriodIndex1795396000000, AccountsAndAudit1795397000000, Triage1795398000000, Digests1795399000000];

@@ -1,0 +1,218 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { subMonths, format, parseISO, startOfMonth, endOfMonth } from 'date-fns';
+import { ActorContext, fenToYuan, maskPersonalData, scopeSql, shanghaiDate, type Actor } from '@sunlight/common';
+import { InjectConfig, type AppConfig } from '@sunlight/config';
+import { LeadStatistics, LeadStatisticsCommand, type LeadFigures } from '@sunlight/leads';
+import { barChart, lineChart } from './charts.js';
+
+export type DigestKind = 'scheduled' | 'alert' | 'manual';
+
+export interface Recipient {
+  id: string;
+  username: string;
+  displayName: string;
+  email: string | null;
+  role: string;
+  regionCode: string;
+}
+
+export class ComposeDigestCommand {
+  constructor(
+    readonly recipient: Recipient,
+    readonly kind: DigestKind,
+    /** New since (exclusive) … until (inclusive). */
+    readonly since: Date,
+    readonly until: Date,
+  ) {}
+}
+
+interface LeadLine {
+  id: string;
+  rule_code: string;
+  region_name: string;
+  amount: string;
+  explanation: string;
+  card: string | null;
+}
+
+export interface DigestFigures {
+  regionCode: string;
+  regionName: string;
+  since: string;
+  until: string;
+  newLeads: number;
+  newByRule: Record<string, number>;
+  newByRegion: { region: string; name: string; count: number }[];
+  yellowCards: number;
+  redCards: number;
+  repeats: number;
+  overdueNotices: { number: string; recipient: string; due_on: string }[];
+  yearToDate: Pick<LeadFigures, 'from' | 'to' | 'raised' | 'confirmed' | 'rectified' | 'rectificationRate' | 'amountAtRisk' | 'amountConfirmed' | 'amountRecovered'>;
+  rateTrend: { month: string; rate: number | null }[];
+  mostOverdue: { region: string; name: string; overdue: number }[];
+  leadIds: string[];
+}
+
+export interface DigestContent {
+  subject: string;
+  text: string;
+  html: string;
+  charts: { cid: string; title: string; svg: string }[];
+  figures: DigestFigures;
+  empty: boolean;
+}
+
+const RULE_NAMES: Record<string, string> = {
+  R01: '死亡人员领取', R02: '财政供养人员领取', R03: '村干部及亲属领取', R04: '有车家庭领取', R05: '有工商登记领取', R06: '重复领取',
+  R07: '超标准发放', R08: '年龄不符', R09: '一个账户多人领取', R10: '冒名领取', R11: '户籍已注销', R12: '应改未改',
+};
+const KIND_LABELS: Record<DigestKind, string> = { scheduled: '定期摘要', alert: '即时预警', manual: '摘要' };
+const LIST_LIMIT = 20;
+
+/**
+ * What a supervisor must know, for their region scope: every query runs as the supervisor (the
+ * same scope in SQL as their console), so a digest can hold nothing they could not open.
+ */
+@Injectable()
+export class ComposeDigest {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly statistics: LeadStatistics,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  execute(command: ComposeDigestCommand): Promise<DigestContent> {
+    const r = command.recipient;
+    const actor: Actor = { userId: r.id, username: r.username, role: r.role as Actor['role'], scope: r.regionCode };
+    return ActorContext.run(actor, () => this.compose(command));
+  }
+
+  private async compose({ recipient, kind, since, until }: ComposeDigestCommand): Promise<DigestContent> {
+    const q = (sql: string, params: unknown[] = []) => this.dataSource.query(sql, params);
+    const window = [since, until];
+    const today = shanghaiDate(until);
+    const [named] = await q(`SELECT name FROM regions WHERE code = $1`, [recipient.regionCode]);
+    const regionName = recipient.regionCode ? (named?.name ?? recipient.regionCode) : '全国';
+
+    const byRule: { rule_code: string; n: number }[] = await q(
+      `SELECT rule_code, count(*)::int AS n FROM leads WHERE ${scopeSql('region_code')} AND created_at > $1 AND created_at <= $2 GROUP BY rule_code ORDER BY rule_code`,
+      window,
+    );
+    const byRegion: { region: string; name: string; n: number }[] = await q(
+      `SELECT l.county_code AS region, coalesce(r.name, l.county_code) AS name, count(*)::int AS n
+       FROM leads l LEFT JOIN regions r ON r.code = l.county_code
+       WHERE ${scopeSql('l.region_code')} AND l.created_at > $1 AND l.created_at <= $2
+       GROUP BY l.county_code, r.name ORDER BY n DESC, l.county_code`,
+      window,
+    );
+    const lines = (where: string) =>
+      q(
+        `SELECT l.id::text, l.rule_code, coalesce(r.name, l.region_code) AS region_name, l.amount_at_risk_fen::text AS amount_fen, l.explanation, l.card
+         FROM leads l LEFT JOIN regions r ON r.code = l.region_code
+         WHERE ${scopeSql('l.region_code')} AND ${where}
+         ORDER BY l.amount_at_risk_fen DESC, l.id LIMIT ${LIST_LIMIT}`,
+        window,
+      ).then((rows: Record<string, string>[]) =>
+        rows.map((x): LeadLine => ({ id: x.id, rule_code: x.rule_code, region_name: x.region_name, amount: fenToYuan(x.amount_fen), explanation: maskPersonalData(x.explanation), card: x.card })),
+      );
+    const newLeads = await lines(`l.created_at > $1 AND l.created_at <= $2`);
+    const carded = await lines(`l.card IN ('yellow', 'red') AND l.card_since > $1 AND l.card_since <= $2 AND l.status NOT IN ('dismissed', 'closed')`);
+    const [cards] = await q(
+      `SELECT count(*) FILTER (WHERE card = 'yellow')::int AS yellow, count(*) FILTER (WHERE card = 'red')::int AS red
+       FROM leads WHERE ${scopeSql('region_code')} AND card IN ('yellow', 'red') AND card_since > $1 AND card_since <= $2 AND status NOT IN ('dismissed', 'closed')`,
+      window,
+    );
+    const repeats = await lines(`l.rule_code = 'R12' AND l.created_at > $1 AND l.created_at <= $2`);
+    const [repeatCount] = await q(`SELECT count(*)::int AS n FROM leads WHERE ${scopeSql('region_code')} AND rule_code = 'R12' AND created_at > $1 AND created_at <= $2`, window);
+    const overdueNotices = await q(
+      `SELECT number, recipient, to_char(due_on, 'YYYY-MM-DD') AS due_on FROM notices
+       WHERE ${scopeSql('region_code')} AND status = 'issued' AND due_on < $1::date ORDER BY due_on, id LIMIT ${LIST_LIMIT}`,
+      [today],
+    );
+    const mostOverdue = await q(
+      `SELECT l.county_code AS region, coalesce(r.name, l.county_code) AS name, count(*)::int AS overdue
+       FROM leads l LEFT JOIN regions r ON r.code = l.county_code
+       WHERE ${scopeSql('l.region_code')} AND l.status NOT IN ('dismissed', 'closed') AND l.due_on < $1::date
+       GROUP BY l.county_code, r.name ORDER BY overdue DESC, l.county_code LIMIT 5`,
+      [today],
+    );
+    const region = recipient.regionCode || null;
+    const year = await this.statistics.execute(new LeadStatisticsCommand(region, `${today.slice(0, 4)}-01-01`, today));
+    const rateTrend: { month: string; rate: number | null }[] = [];
+    for (let back = 5; back >= 0; back--) {
+      const month = subMonths(startOfMonth(parseISO(today)), back);
+      const f = await this.statistics.execute(new LeadStatisticsCommand(region, format(month, 'yyyy-MM-dd'), format(endOfMonth(month), 'yyyy-MM-dd')));
+      rateTrend.push({ month: format(month, 'yyyy-MM'), rate: f.rectificationRate });
+    }
+
+    const figures: DigestFigures = {
+      regionCode: recipient.regionCode,
+      regionName,
+      since: since.toISOString(),
+      until: until.toISOString(),
+      newLeads: byRule.reduce((s, r) => s + r.n, 0),
+      newByRule: Object.fromEntries(byRule.map((r) => [r.rule_code, r.n])),
+      newByRegion: byRegion.map((r) => ({ region: r.region, name: r.name, count: r.n })),
+      yellowCards: cards.yellow,
+      redCards: cards.red,
+      repeats: repeatCount.n,
+      overdueNotices,
+      yearToDate: { from: year.from, to: year.to, raised: year.raised, confirmed: year.confirmed, rectified: year.rectified, rectificationRate: year.rectificationRate, amountAtRisk: year.amountAtRisk, amountConfirmed: year.amountConfirmed, amountRecovered: year.amountRecovered },
+      rateTrend,
+      mostOverdue,
+      leadIds: [...new Set([...newLeads, ...carded, ...repeats].map((l) => l.id))],
+    };
+    const empty = figures.newLeads === 0 && figures.yellowCards === 0 && figures.redCards === 0 && figures.repeats === 0 && overdueNotices.length === 0;
+    const charts = [
+      { cid: 'leads-by-region@sunlight', title: '新增线索（按地区）', svg: barChart('新增线索（按地区）', figures.newByRegion.slice(0, 12).map((r) => r.name), figures.newByRegion.slice(0, 12).map((r) => r.count)) },
+      { cid: 'rectification-trend@sunlight', title: '整改率走势（按发现月份）', svg: lineChart('整改率走势（按发现月份）', rateTrend.map((t) => t.month), rateTrend.map((t) => t.rate)) },
+    ];
+    const headline = empty
+      ? '本期无新情况'
+      : [`新增线索 ${figures.newLeads} 条`, figures.redCards && `红牌 ${figures.redCards} 张`, figures.yellowCards && `黄牌 ${figures.yellowCards} 张`, figures.repeats && `应改未改 ${figures.repeats} 条`, overdueNotices.length && `逾期文书 ${overdueNotices.length} 份`].filter(Boolean).join('，');
+    const subject = `【阳光监管】${regionName}${KIND_LABELS[kind]} ${today}：${headline}`;
+    const link = (id: string) => `${this.config.mail.consoleUrl}/#/leads/${id}`;
+    const percent = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
+    const period = `${fmt(since)} 至 ${fmt(until)}`;
+
+    const text: string[] = [`${recipient.displayName}：`, '', `${regionName} ${period}`, headline, ''];
+    const html: string[] = [
+      `<div style="font-family:sans-serif;max-width:640px;color:#222">`,
+      `<h2 style="color:#c0392b">${esc(regionName)} · ${esc(KIND_LABELS[kind])}</h2>`,
+      `<p>${esc(recipient.displayName)}：</p><p>${esc(period)}<br><strong>${esc(headline)}</strong></p>`,
+    ];
+    const section = (title: string, items: string[], htmlItems: string[] = items.map(esc)) => {
+      if (!items.length) return;
+      text.push(`■ ${title}`, ...items.map((i) => `  · ${i}`), '');
+      html.push(`<h3>${esc(title)}</h3><ul>${htmlItems.map((i) => `<li>${i}</li>`).join('')}</ul>`);
+    };
+    const leadItem = (l: LeadLine) => `#${l.id} ${l.rule_code} ${l.region_name} ${l.amount} 元 ${l.explanation}`;
+    const leadHtml = (l: LeadLine) => `<a href="${esc(link(l.id))}">#${esc(l.id)}</a> ${esc(l.rule_code)} ${esc(l.region_name)} ${esc(l.amount)} 元 ${esc(l.explanation)}`;
+    section('新增线索（按规则）', byRule.map((r) => `${r.rule_code} ${RULE_NAMES[r.rule_code] ?? ''}：${r.n} 条`));
+    section('新增线索（按地区）', figures.newByRegion.map((r) => `${r.name}：${r.count} 条`));
+    section(`新增线索（金额最大的 ${Math.min(LIST_LIMIT, newLeads.length)} 条）`, newLeads.map((l) => `${leadItem(l)} ${link(l.id)}`), newLeads.map(leadHtml));
+    section('新亮黄牌、红牌', carded.map((l) => `${l.card === 'red' ? '红牌' : '黄牌'} ${leadItem(l)} ${link(l.id)}`), carded.map((l) => `${l.card === 'red' ? '🟥 红牌' : '🟨 黄牌'} ${leadHtml(l)}`));
+    section('应改未改（R12）', repeats.map((l) => `${leadItem(l)} ${link(l.id)}`), repeats.map(leadHtml));
+    section('逾期未回复的文书', overdueNotices.map((n: { number: string; recipient: string; due_on: string }) => `${n.number} 致 ${n.recipient}，应于 ${n.due_on} 前回复`));
+    section('逾期线索最多的地区', mostOverdue.map((r: { name: string; overdue: number }) => `${r.name}：${r.overdue} 条`));
+    const y = figures.yearToDate;
+    section(`本年度（${y.from} 至 ${y.to}）`, [
+      `发现线索 ${y.raised} 条，查实 ${y.confirmed} 条，已整改 ${y.rectified} 条，整改率 ${percent(y.rectificationRate)}`,
+      `涉及金额 ${y.amountAtRisk} 元，查实金额 ${y.amountConfirmed} 元，追回金额 ${y.amountRecovered} 元`,
+      `整改率走势：${rateTrend.map((t) => `${t.month} ${percent(t.rate)}`).join('，')}`,
+    ]);
+    text.push(`详情请登录阳光监管：${this.config.mail.consoleUrl}/`);
+    html.push(...charts.map((c) => `<p><img src="cid:${c.cid}" alt="${esc(c.title)}" width="560" height="280"></p>`));
+    html.push(`<p><a href="${esc(this.config.mail.consoleUrl)}/">登录阳光监管查看详情</a></p></div>`);
+    return { subject, text: text.join('\n'), html: html.join('\n'), charts, figures, empty };
+  }
+}
+
+function fmt(d: Date): string {
+  return new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
+}
+
+function esc(s: string): string {
+  return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
