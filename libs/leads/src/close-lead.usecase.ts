@@ -33,10 +33,10 @@ export class CloseLead {
       throw new ConflictError(`线索 ${command.leadId} 已以“${lead.outcome === 'rectified' ? '已整改' : '查否'}”销号 (already closed as ${lead.outcome})`);
     }
     await this.dataSource.transaction(async (em) => {
-      await em.query(`UPDATE leads SET status = 'closed', outcome = $2, closed_at = now(), updated_at = now(), due_on = NULL, deadline_step = 'close',
-         verdict = coalesce(verdict, CASE $2 WHEN 'dismissed' THEN 'dismissed' ELSE 'confirmed' END),
+      await em.query(`UPDATE leads SET status = 'closed', outcome = $2::text, closed_at = now(), updated_at = now(), due_on = NULL, deadline_step = 'close',
+         verdict = coalesce(verdict, CASE $2::text WHEN 'dismissed' THEN 'dismissed' ELSE 'confirmed' END),
          verified_at = coalesce(verified_at, now()),
-         rectified_at = CASE WHEN $2 = 'rectified' THEN coalesce(rectified_at, now()) END
+         rectified_at = CASE WHEN $2::text = 'rectified' THEN coalesce(rectified_at, now()) END
        WHERE id = $1`, [command.leadId, command.outcome]);
       await this.audit.append(em, {
         action: 'lead.close',
