@@ -30,7 +30,8 @@ export function loggerParams(config: AppConfig, destination: 1 | 2): Params {
       autoLogging: { ignore: (req) => req.url === '/health' },
       serializers: {
         req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, url: maskPersonalData(req.url) }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        // (pino's standard serializer reports null until headers are flushed; the raw response knows.)
+        res: (res: { statusCode: number | null; raw?: { statusCode?: number } }) => ({ statusCode: res.raw?.statusCode ?? res.statusCode }),
       },
     },
   };
