@@ -38,7 +38,8 @@ export class Triage1795398000000 implements MigrationInterface {
     await q.query(`CREATE INDEX idx_leads_amount ON leads (amount_at_risk_fen DESC, id DESC)`);
     await q.query(`CREATE INDEX idx_leads_county_amount ON leads (county_code, amount_at_risk_fen DESC, id DESC)`);
     await q.query(`CREATE INDEX idx_leads_county_facets ON leads (county_code, status, rule_code, card, severity)`);
-    await q.query(`CREATE INDEX idx_leads_assignee ON leads (assignee_id, (coalesce(due_on, 'infinity'::date)), id) WHERE assignee_id IS NOT NULL`);
+    // "Mine": the assignee within the caller's county, by due date.
+    await q.query(`CREATE INDEX idx_leads_assignee ON leads (assignee_id, county_code, (coalesce(due_on, 'infinity'::date)), id) WHERE assignee_id IS NOT NULL`);
     await q.query(`CREATE INDEX idx_leads_open_due ON leads (due_on) WHERE status NOT IN ('dismissed', 'closed')`);
     await q.query(`
       CREATE TABLE calendar_days (

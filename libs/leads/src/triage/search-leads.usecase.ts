@@ -115,6 +115,9 @@ function whereClause(f: LeadFilters): { conditions: string[]; params: unknown[] 
   const conditions: string[] = [];
   const params: unknown[] = [];
   const bind = (value: unknown) => (params.push(value), `$${params.length}`);
+  // One value as an equality, not "= ANY": an equality lets the index that leads with it also
+  // give the sort order (PostgreSQL 15 does not order through an ANY).
+  const oneOf = (column: string, values: string[]) => (values.length === 1 ? `${column} = ${bind(values[0])}` : `${column} = ANY(${bind(values)}::text[])`);
   const list = (name: string, values: string[] | undefined, allowed: (v: string) => boolean, expected: string) => {
     if (!values?.length) return undefined;
     const bad = values.find((v) => !allowed(v));
@@ -140,19 +143,19 @@ function whereClause(f: LeadFilters): { conditions: string[]; params: unknown[] 
   if (!conditions.length) conditions.push('TRUE');
 
   const rules = list('rule', f.rules, (v) => /^R\d{2}$/.test(v), 'R01…R12');
-  if (rules) conditions.push(`rule_code = ANY(${bind(rules)}::text[])`);
+  if (rules) conditions.push(oneOf('rule_code', rules));
   const severities = list('severity', f.severities, (v) => SEVERITIES.includes(v), SEVERITIES.join(' | '));
-  if (severities) conditions.push(`severity = ANY(${bind(severities)}::text[])`);
+  if (severities) conditions.push(oneOf('severity', severities));
   const statuses = list('status', f.statuses, (v) => STATUSES.includes(v), STATUSES.join(' | '));
-  if (statuses) conditions.push(`status = ANY(${bind(statuses)}::text[])`);
+  if (statuses) conditions.push(oneOf('status', statuses));
   const cards = list('card', f.cards, (v) => CARDS.includes(v), CARDS.join(' | '));
   if (cards) {
     const colours = cards.filter((c) => c !== 'none');
-    const parts = [...(colours.length ? [`card = ANY(${bind(colours)}::text[])`] : []), ...(cards.includes('none') ? ['card IS NULL'] : [])];
+    const parts = [...(colours.length ? [oneOf('card', colours)] : []), ...(cards.includes('none') ? ['card IS NULL'] : [])];
     conditions.push(`(${parts.join(' OR ')})`);
   }
   const programs = list('program', f.programs, (v) => /^[A-Za-z0-9_]{1,16}$/.test(v), 'program codes');
-  if (programs) conditions.push(`program_code = ANY(${bind(programs)}::text[])`);
+  if (programs) conditions.push(oneOf('program_code', programs));
   if (f.assignee) {
     if (f.assignee === 'none') conditions.push('assignee_id IS NULL');
     else {
