@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SAMPLES, TEST_PASSWORD, cli, createUser, freshEnv, jsonLines, login, primaryBackend, startServer, type RunningServer, type TestEnv } from './support/harness.js';
+import { SAMPLES, TEST_PASSWORD, apiClient, cli, createUser, freshEnv, jsonLines, login, primaryBackend, startServer, type RunningServer, type TestEnv } from './support/harness.js';
 
 /**
  * Two counties (松滋市 421087 and 枣强县 131121), a user of each role in each, and an admin.
@@ -32,22 +32,7 @@ describe(`security (${primaryBackend().name})`, () => {
   let zaoqiangBatch: string;
   let registryImport: string;
 
-  const call = async (method: string, url: string, token?: string, body?: unknown, extraHeaders: Record<string, string> = {}) => {
-    const isForm = body instanceof FormData;
-    const res = await fetch(`${server.url}${url}`, {
-      method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body && !isForm ? { 'content-type': 'application/json' } : {}), ...extraHeaders },
-      body: body === undefined ? undefined : isForm ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let json: any;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, text, json, headers: res.headers };
-  };
+  const call = apiClient(() => server.url);
   const csvForm = (content: string, name = 'batch.csv', fields: Record<string, string> = {}) => {
     const form = new FormData();
     form.append('file', new Blob([content]), name);

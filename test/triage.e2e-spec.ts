@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { createUser, freshEnv, login, primaryBackend, startServer, bootApp, type RunningServer, type TestApp, type TestEnv } from './support/harness.js';
+import { apiClient, createUser, freshEnv, login, primaryBackend, startServer, bootApp, type RunningServer, type TestApp, type TestEnv } from './support/harness.js';
 import { ActorContext, FixedClock, shanghaiDate, type Actor } from '@sunlight/common';
 import { SweepCards, SweepCardsCommand, TransitionLead, TransitionLeadCommand, WorkingDays } from '@sunlight/leads';
 import { JobName, JobWaiter, QueueName, QueueRegistry, WorkerHost } from '@sunlight/queue';
@@ -51,21 +51,7 @@ describe(`lead triage over HTTP (${primaryBackend().name})`, () => {
   const ids: Record<string, string> = {};
   const query = async (sql: string, params?: unknown[]) => (await db.query(sql, params as unknown[])).rows;
 
-  const call = async (method: string, url: string, token: string, body?: unknown) => {
-    const res = await fetch(`${server.url}${url}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let json: any;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, json, text };
-  };
+  const call = apiClient(() => server.url);
   const act = (lead: string, action: string, extra: Record<string, unknown> = {}, who = 'in.songzi') => call('POST', `/api/leads/${lead}/actions`, tokens[who], { action, ...extra });
   const today = () => shanghaiDate(new Date());
 
@@ -445,18 +431,15 @@ describe('lead triage on the embedded default, under concurrency', () => {
     const [me] = await query(`SELECT id::text FROM users WHERE username = 'in.songzi'`);
     const token = await login(server.url, 'in.songzi');
     const admin = await login(server.url, 'admin');
-    const call = async (method: string, url: string, body?: unknown, who = token) => {
-      const res = await fetch(`${server.url}${url}`, { method, headers: { authorization: `Bearer ${who}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
-      return { status: res.status, json: (await res.json()) as any };
-    };
+    const call = apiClient(() => server.url);
     const statuses = await Promise.all(
       Array.from({ length: 20 }, async (_, client) => {
         const seen: number[] = [];
         for (const lead of leads.slice(client * 2, client * 2 + 2)) {
-          seen.push((await call('POST', `/api/leads/${lead}/actions`, { action: 'assign', assigneeId: me.id })).status);
-          seen.push((await call('GET', '/api/leads?status=assigned&sort=amount&limit=20')).status);
-          seen.push((await call('POST', `/api/leads/${lead}/actions`, { action: 'start-verification' })).status);
-          seen.push((await call('GET', '/api/leads/facets')).status);
+          seen.push((await call('POST', `/api/leads/${lead}/actions`, token, { action: 'assign', assigneeId: me.id })).status);
+          seen.push((await call('GET', '/api/leads?status=assigned&sort=amount&limit=20', token)).status);
+          seen.push((await call('POST', `/api/leads/${lead}/actions`, token, { action: 'start-verification' })).status);
+          seen.push((await call('GET', '/api/leads/facets', token)).status);
         }
         return seen;
       }),
@@ -465,6 +448,6 @@ describe('lead triage on the embedded default, under concurrency', () => {
     const rows = await query(`SELECT status, count(*)::int AS n FROM leads WHERE id = ANY($1::bigint[]) GROUP BY status`, [leads]);
     expect(rows).toEqual([{ status: 'verifying', n: 40 }]);
     expect((await query(`SELECT count(*)::int AS n FROM audit_events WHERE subject_id = ANY($1) AND action LIKE 'lead.%'`, [leads]))[0].n).toBe(80);
-    expect((await call('GET', '/api/admin/audit/verify', undefined, admin)).json.ok).toBe(true);
+    expect((await call('GET', '/api/admin/audit/verify', admin)).json.ok).toBe(true);
   });
 });

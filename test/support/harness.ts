@@ -285,3 +285,33 @@ export async function login(url: string, username: string, password = TEST_PASSW
   if (!res.ok || !body.accessToken) throw new Error(`login ${username}: ${res.status} ${body.message}`);
   return body.accessToken;
 }
+
+export interface ApiAnswer {
+  status: number;
+  text: string;
+  json: any;
+  headers: Headers;
+}
+
+/**
+ * Calls a running server's API as the console does: a bearer token, a JSON or multipart body,
+ * the answer parsed when it is JSON. `baseUrl` is read at each call (servers start in beforeAll).
+ */
+export function apiClient(baseUrl: () => string) {
+  return async (method: string, url: string, token?: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<ApiAnswer> => {
+    const isForm = body instanceof FormData;
+    const res = await fetch(`${baseUrl()}${url}`, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined && !isForm ? { 'content-type': 'application/json' } : {}), ...extraHeaders },
+      body: body === undefined ? undefined : isForm ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let json: any;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, text, json, headers: res.headers };
+  };
+}

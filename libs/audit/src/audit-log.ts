@@ -60,46 +60,21 @@ export class AuditLog {
 
   /** Appends inside the caller's transaction: the change and its record commit together. */
   async append(em: EntityManager, entry: AuditEntry, actor: Actor = ActorContext.current(), at = new Date()): Promise<AuditEvent> {
-    await em.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
-    const [last] = await em.query('SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1');
-    const prevHash: string = last?.hash ?? GENESIS_HASH;
-    const event = {
-      at: at.toISOString(),
-      actorId: actor.userId,
-      actorName: actor.username,
-      actorRole: actor.role,
-      ...entry,
-      regionCode: entry.regionCode ?? null,
-      reason: entry.reason ?? null,
-      data: entry.data ?? {},
-    };
-    const hash = eventHash(prevHash, sealed(event));
-    // The event and the chain's head in one statement: the lock above is held until commit, so
-    // every round trip saved here is time other writers do not wait.
-    const [row] = await em.query(
-      `WITH e AS (
-         INSERT INTO audit_events (at, actor_id, actor_name, actor_role, action, subject_type, subject_id, region_code, reason, data, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id, hash),
-       h AS (
-         INSERT INTO app_meta (key, value, updated_at)
-         SELECT 'audit-head', jsonb_build_object('id', e.id::text, 'hash', e.hash), now() FROM e
-         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now())
-       SELECT id::text FROM e`,
-      [event.at, event.actorId, event.actorName, event.actorRole, event.action, event.subjectType, event.subjectId, event.regionCode, event.reason, JSON.stringify(event.data), prevHash, hash],
-    );
-    return { id: row.id, prevHash, hash, ...event };
+    const [event] = await this.appendMany(em, [entry], actor, at);
+    return event;
   }
 
   /**
-   * Appends many events in one statement inside the caller's transaction (a card sweep may set
-   * thousands of cards at once); the chain is the same as appending them one by one.
+   * Appends events, in order, in one statement inside the caller's transaction (a card sweep
+   * may set thousands of cards at once): the chain is the same as appending them one by one.
    */
-  async appendMany(em: EntityManager, entries: AuditEntry[], actor: Actor = ActorContext.current(), at = new Date()): Promise<number> {
-    if (!entries.length) return 0;
+  async appendMany(em: EntityManager, entries: AuditEntry[], actor: Actor = ActorContext.current(), at = new Date()): Promise<AuditEvent[]> {
+    if (!entries.length) return [];
     await em.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
     const [last] = await em.query('SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1');
     let prevHash: string = last?.hash ?? GENESIS_HASH;
-    const columns: unknown[][] = [[], [], [], [], [], [], [], [], [], [], [], []];
+    const events: Omit<AuditEvent, 'id'>[] = [];
+    const columns: unknown[][] = Array.from({ length: 12 }, () => []);
     for (const entry of entries) {
       const event = {
         at: at.toISOString(),
@@ -112,26 +87,29 @@ export class AuditLog {
         data: entry.data ?? {},
       };
       const hash = eventHash(prevHash, sealed(event));
-      const values = [event.at, event.actorId, event.actorName, event.actorRole, event.action, event.subjectType, event.subjectId, event.regionCode, event.reason, JSON.stringify(event.data), prevHash, hash];
-      values.forEach((v, i) => columns[i].push(v));
+      [event.at, event.actorId, event.actorName, event.actorRole, event.action, event.subjectType, event.subjectId, event.regionCode, event.reason, JSON.stringify(event.data), prevHash, hash]
+        .forEach((v, i) => columns[i].push(v));
+      events.push({ ...event, prevHash, hash });
       prevHash = hash;
     }
-    const rows = await em.query(
+    // The events and the chain's head in one statement: the lock above is held until commit, so
+    // every round trip saved here is time other writers do not wait.
+    const rows: { id: string }[] = await em.query(
       `WITH i AS (
          INSERT INTO audit_events (at, actor_id, actor_name, actor_role, action, subject_type, subject_id, region_code, reason, data, prev_hash, hash)
          SELECT at, actor_id, actor_name, actor_role, action, subject_type, subject_id, region_code, reason, data::jsonb, prev_hash, hash
          FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
               WITH ORDINALITY AS t(at, actor_id, actor_name, actor_role, action, subject_type, subject_id, region_code, reason, data, prev_hash, hash, n)
          ORDER BY n
-         RETURNING id, hash)
-       SELECT id::text, hash FROM i ORDER BY id DESC LIMIT 1`,
+         RETURNING id, hash),
+       h AS (
+         INSERT INTO app_meta (key, value, updated_at)
+         SELECT 'audit-head', jsonb_build_object('id', id::text, 'hash', hash), now() FROM i ORDER BY id DESC LIMIT 1
+         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now())
+       SELECT id::text FROM i ORDER BY id`,
       columns,
     );
-    await em.query(
-      `INSERT INTO app_meta (key, value, updated_at) VALUES ('audit-head', $1, now()) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-      [JSON.stringify({ id: rows[0].id, hash: rows[0].hash })],
-    );
-    return entries.length;
+    return events.map((e, n) => ({ id: rows[n].id, ...e }));
   }
 
   /** Appends in a transaction of its own (for events that change nothing else, like a reveal). */

@@ -124,7 +124,6 @@ export class ComposeDigest {
       window,
     );
     const repeats = await lines(`l.rule_code = 'R12' AND l.created_at > $1 AND l.created_at <= $2`);
-    const [repeatCount] = await q(`SELECT count(*)::int AS n FROM leads WHERE ${scopeSql('region_code')} AND rule_code = 'R12' AND created_at > $1 AND created_at <= $2`, window);
     const overdueNotices = await q(
       `SELECT number, recipient, to_char(due_on, 'YYYY-MM-DD') AS due_on FROM notices
        WHERE ${scopeSql('region_code')} AND status = 'issued' AND due_on < $1::date ORDER BY due_on, id LIMIT ${LIST_LIMIT}`,
@@ -156,7 +155,7 @@ export class ComposeDigest {
       newByRegion: byRegion.map((r) => ({ region: r.region, name: r.name, count: r.n })),
       yellowCards: cards.yellow,
       redCards: cards.red,
-      repeats: repeatCount.n,
+      repeats: byRule.find((r) => r.rule_code === 'R12')?.n ?? 0, // R12 leads are new leads of the period
       overdueNotices,
       yearToDate: { from: year.from, to: year.to, raised: year.raised, confirmed: year.confirmed, rectified: year.rectified, rectificationRate: year.rectificationRate, amountAtRisk: year.amountAtRisk, amountConfirmed: year.amountConfirmed, amountRecovered: year.amountRecovered },
       rateTrend,

@@ -7,9 +7,20 @@ export interface DeadlineSettings {
   cards: { blueBefore: number; redAfter: number };
 }
 
-/** Reads config/deadlines.json. */
+const read = new Map<string, DeadlineSettings>();
+
+/**
+ * config/deadlines.json, read and checked once per process (like the rule and program
+ * catalogues): every state change and check run asks for it, and a change needs a restart.
+ */
 export function readDeadlines(configDir: string): DeadlineSettings {
   const file = path.join(configDir, 'deadlines.json');
+  let settings = read.get(file);
+  if (!settings) read.set(file, (settings = parse(file)));
+  return settings;
+}
+
+function parse(file: string): DeadlineSettings {
   const raw = JSON.parse(readFileSync(file, 'utf8')) as Partial<DeadlineSettings>;
   const settings: DeadlineSettings = {
     deadlines: { verify: 15, dispose: 10, rectify: 30, close: 5, noticeAnswer: 10, ...(raw.deadlines ?? {}) },

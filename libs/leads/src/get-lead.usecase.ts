@@ -19,15 +19,15 @@ export class GetLead {
 
   async execute(leadId: string): Promise<ExportedLead & { history: unknown[]; triage: Record<string, unknown> }> {
     if (!/^\d{1,18}$/.test(leadId)) throw new NotFoundError(`线索 ${leadId} 不存在 (no such lead)`);
-    const [visible] = await this.dataSource.query(`SELECT id FROM leads WHERE id = $1 AND ${scopeSql('region_code')}`, [leadId]);
-    if (!visible) throw new NotFoundError(`线索 ${leadId} 不存在 (no such lead)`);
-    const lead = await this.exportLeads.one(leadId);
-    const history = await this.audit.history('lead', leadId);
+    // The scope check and the lead's triage state in one read.
     const [t] = await this.dataSource.query(
       `SELECT assignee_id::text, assignee_name, deadline_step, verdict, finding, amount_confirmed_fen::text, amount_recovered_fen::text, disposals, card, status
-       FROM leads WHERE id = $1`,
+       FROM leads WHERE id = $1 AND ${scopeSql('region_code')}`,
       [leadId],
     );
+    if (!t) throw new NotFoundError(`线索 ${leadId} 不存在 (no such lead)`);
+    const lead = await this.exportLeads.one(leadId);
+    const history = await this.audit.history('lead', leadId);
     const yuan = (fen: string | null) => (fen == null ? null : fenToYuan(fen));
     const triage = {
       assignee_id: t.assignee_id,

@@ -14,7 +14,8 @@ export class WorkerRunner implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     this.host.start();
     for (const s of SCHEDULES) {
-      await this.queues.get(JOB_QUEUE[s.job]).queue.upsertJobScheduler(s.id, { pattern: s.pattern, tz: 'Asia/Shanghai' }, { name: s.job, data: s.payload });
+      // (SCHEDULES pairs each job with its own payload; the queue's generic cannot follow that.)
+      await this.queues.get(JOB_QUEUE[s.job]).schedule(s.id, s.pattern, s.job as never, s.payload as never);
     }
     await this.host.runStartHooks();
     this.logger.log({ schedules: SCHEDULES.map((s) => s.id) }, 'processing jobs');
