@@ -60,7 +60,7 @@ describe(`security (${primaryBackend().name})`, () => {
     const batches = (await call('GET', '/api/batches', tokens.admin)).json.items;
     songziBatch = batches.find((b: { region_code: string }) => b.region_code.startsWith('421087')).id;
     zaoqiangBatch = batches.find((b: { region_code: string }) => b.region_code.startsWith('131121')).id;
-    registryImport = (await call('GET', '/api/registries/imports', tokens.admin)).json[0].id;
+    registryImport = (await call('GET', '/api/registries/imports', tokens.admin)).json.items[0].id;
   });
   afterAll(async () => {
     await server?.stop();

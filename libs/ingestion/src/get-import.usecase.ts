@@ -32,11 +32,14 @@ export class GetImport {
     return row;
   }
 
-  async registries(limit = 50) {
-    return this.dataSource.query(
+  /** Registry imports, newest first, a page at a time (keyset on the numeric id). */
+  async registries(limit = 50, before?: string) {
+    const size = Math.min(Math.max(limit, 1), 200);
+    const items = await this.dataSource.query(
       `SELECT id::text, kind, file_name, replace, imported_by, status, total_rows, accepted_rows, rejected_rows, error, created_at, finished_at
-       FROM registry_imports ORDER BY id DESC LIMIT $1`,
-      [Math.min(Math.max(limit, 1), 200)],
+       FROM registry_imports WHERE ($1::bigint IS NULL OR registry_imports.id < $1) ORDER BY registry_imports.id DESC LIMIT $2`,
+      [before ?? null, size],
     );
+    return { items, next: items.length === size ? (items[items.length - 1].id as string) : null };
   }
 }

@@ -62,7 +62,7 @@ export class ExportLeads {
   async *execute(command: ExportLeadsCommand = new ExportLeadsCommand()): AsyncGenerator<ExportedLead> {
     let after = '0';
     for (;;) {
-      const leads = await this.dataSource.query(`${LEAD_COLUMNS} WHERE id > $1 AND ${scopeSql('region_code')} ORDER BY id LIMIT $2`, [after, command.pageSize]);
+      const leads = await this.dataSource.query(`${LEAD_COLUMNS} WHERE leads.id > $1 AND ${scopeSql('region_code')} ORDER BY leads.id LIMIT $2`, [after, command.pageSize]);
       if (!leads.length) return;
       yield* await this.withEvidence(leads);
       after = leads[leads.length - 1].id;
@@ -71,7 +71,7 @@ export class ExportLeads {
 
   /** One lead, whatever the scope (callers check it). */
   async one(leadId: string): Promise<ExportedLead | undefined> {
-    const leads = await this.dataSource.query(`${LEAD_COLUMNS} WHERE id = $1`, [leadId]);
+    const leads = await this.dataSource.query(`${LEAD_COLUMNS} WHERE leads.id = $1`, [leadId]);
     return (await this.withEvidence(leads))[0];
   }
 

@@ -1,6 +1,6 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
 import { maskPersonalData, type Actor } from '@sunlight/common';
 import { CurrentActor, Roles } from '../auth/access.js';
@@ -35,9 +35,11 @@ export class RegistriesController {
 
   @Get('imports')
   @Roles('uploader', 'supervisor', 'admin')
-  @ApiOperation({ summary: '比对库导入记录 (every registry import: who, when, file hash, counts)' })
-  list(@Query('limit') limit?: string) {
-    return this.imports.registries(Number(limit) || 50);
+  @ApiOperation({ summary: '比对库导入记录，新的在前，分页 (every registry import: who, when, file hash, counts; `next` is the `before` of the following page)' })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'before', required: false })
+  list(@Query('limit') limit?: string, @Query('before') before?: string) {
+    return this.imports.registries(Number(limit) || 50, before && /^\d{1,18}$/.test(before) ? before : undefined);
   }
 
   @Get('imports/:id')

@@ -140,7 +140,7 @@ export class Notices {
     const rows = await this.dataSource.query(
       `SELECT ${COLUMNS} FROM notices WHERE ${scopeSql('region_code')}
          AND ($1::text IS NULL OR status = $1) AND (NOT $2 OR (status = 'issued' AND due_on < $3::date))
-       ORDER BY id DESC LIMIT $4`,
+       ORDER BY notices.id DESC LIMIT $4`,
       [filter.status ?? null, filter.overdue ?? false, this.clock.today(), Math.min(Math.max(filter.limit ?? 100, 1), 500)],
     );
     return rows.map((r: Record<string, any>) => this.present(r));
