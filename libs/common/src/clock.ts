@@ -30,10 +30,24 @@ export class FixedClock extends Clock {
   }
 }
 
-const SHANGHAI_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+/** The one time zone of the domain: dates, deadlines, schedules and every time shown to people. */
+export const TIME_ZONE = 'Asia/Shanghai';
 
+const SHANGHAI_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+const SHANGHAI_HOUR = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, hour: '2-digit', hour12: false });
+const SHANGHAI_MINUTE = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hour12: false });
+
+/** `YYYY-MM-DD` of an instant in Asia/Shanghai. */
 export function shanghaiDate(instant: Date): string {
   return SHANGHAI_DAY.format(instant);
 }
 
-export const TIME_ZONE = 'Asia/Shanghai';
+/** The hour (`00`–`23`) of an instant in Asia/Shanghai. */
+export function shanghaiHour(instant: Date): string {
+  return SHANGHAI_HOUR.format(instant);
+}
+
+/** `YYYY-MM-DD HH:mm` in Asia/Shanghai: how times are shown to people. */
+export function shanghaiDateTime(instant: Date): string {
+  return `${shanghaiDate(instant)} ${SHANGHAI_MINUTE.format(instant)}`;
+}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { subMonths, format, parseISO, startOfMonth, endOfMonth } from 'date-fns';
-import { ActorContext, fenToYuan, maskPersonalData, scopeSql, shanghaiDate, type Actor } from '@sunlight/common';
+import { ActorContext, fenToYuan, maskPersonalData, scopeSql, escapeHtml, shanghaiDate, shanghaiDateTime, type Actor } from '@sunlight/common';
 import { InjectConfig, type AppConfig } from '@sunlight/config';
 import { LeadStatistics, LeadStatisticsCommand, type LeadFigures } from '@sunlight/leads';
 import { barChart, lineChart } from './charts.js';
@@ -173,21 +173,21 @@ export class ComposeDigest {
     const subject = `【阳光监管】${regionName}${KIND_LABELS[kind]} ${today}：${headline}`;
     const link = (id: string) => `${this.config.mail.consoleUrl}/#/leads/${id}`;
     const percent = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
-    const period = `${fmt(since)} 至 ${fmt(until)}`;
+    const period = `${shanghaiDateTime(since)} 至 ${shanghaiDateTime(until)}`;
 
     const text: string[] = [`${recipient.displayName}：`, '', `${regionName} ${period}`, headline, ''];
     const html: string[] = [
       `<div style="font-family:sans-serif;max-width:640px;color:#222">`,
-      `<h2 style="color:#c0392b">${esc(regionName)} · ${esc(KIND_LABELS[kind])}</h2>`,
-      `<p>${esc(recipient.displayName)}：</p><p>${esc(period)}<br><strong>${esc(headline)}</strong></p>`,
+      `<h2 style="color:#c0392b">${escapeHtml(regionName)} · ${escapeHtml(KIND_LABELS[kind])}</h2>`,
+      `<p>${escapeHtml(recipient.displayName)}：</p><p>${escapeHtml(period)}<br><strong>${escapeHtml(headline)}</strong></p>`,
     ];
-    const section = (title: string, items: string[], htmlItems: string[] = items.map(esc)) => {
+    const section = (title: string, items: string[], htmlItems: string[] = items.map(escapeHtml)) => {
       if (!items.length) return;
       text.push(`■ ${title}`, ...items.map((i) => `  · ${i}`), '');
-      html.push(`<h3>${esc(title)}</h3><ul>${htmlItems.map((i) => `<li>${i}</li>`).join('')}</ul>`);
+      html.push(`<h3>${escapeHtml(title)}</h3><ul>${htmlItems.map((i) => `<li>${i}</li>`).join('')}</ul>`);
     };
     const leadItem = (l: LeadLine) => `#${l.id} ${l.rule_code} ${l.region_name} ${l.amount} 元 ${l.explanation}`;
-    const leadHtml = (l: LeadLine) => `<a href="${esc(link(l.id))}">#${esc(l.id)}</a> ${esc(l.rule_code)} ${esc(l.region_name)} ${esc(l.amount)} 元 ${esc(l.explanation)}`;
+    const leadHtml = (l: LeadLine) => `<a href="${escapeHtml(link(l.id))}">#${escapeHtml(l.id)}</a> ${escapeHtml(l.rule_code)} ${escapeHtml(l.region_name)} ${escapeHtml(l.amount)} 元 ${escapeHtml(l.explanation)}`;
     section('新增线索（按规则）', byRule.map((r) => `${r.rule_code} ${RULE_NAMES[r.rule_code] ?? ''}：${r.n} 条`));
     section('新增线索（按地区）', figures.newByRegion.map((r) => `${r.name}：${r.count} 条`));
     section(`新增线索（金额最大的 ${Math.min(LIST_LIMIT, newLeads.length)} 条）`, newLeads.map((l) => `${leadItem(l)} ${link(l.id)}`), newLeads.map(leadHtml));
@@ -202,16 +202,9 @@ export class ComposeDigest {
       `整改率走势：${rateTrend.map((t) => `${t.month} ${percent(t.rate)}`).join('，')}`,
     ]);
     text.push(`详情请登录阳光监管：${this.config.mail.consoleUrl}/`);
-    html.push(...charts.map((c) => `<p><img src="cid:${c.cid}" alt="${esc(c.title)}" width="560" height="280"></p>`));
-    html.push(`<p><a href="${esc(this.config.mail.consoleUrl)}/">登录阳光监管查看详情</a></p></div>`);
+    html.push(...charts.map((c) => `<p><img src="cid:${c.cid}" alt="${escapeHtml(c.title)}" width="560" height="280"></p>`));
+    html.push(`<p><a href="${escapeHtml(this.config.mail.consoleUrl)}/">登录阳光监管查看详情</a></p></div>`);
     return { subject, text: text.join('\n'), html: html.join('\n'), charts, figures, empty };
   }
 }
 
-function fmt(d: Date): string {
-  return new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
-}
-
-function esc(s: string): string {
-  return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}

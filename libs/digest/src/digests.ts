@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ActorContext, Clock, InputError, NotFoundError, shanghaiDate } from '@sunlight/common';
+import { ActorContext, Clock, InputError, NotFoundError, shanghaiDate, shanghaiHour } from '@sunlight/common';
 import { InjectConfig, type AppConfig } from '@sunlight/config';
 import { InjectQueue, JobName, QueueName, type TypedQueue } from '@sunlight/queue';
 import { ComposeDigest, ComposeDigestCommand, type DigestKind, type Recipient } from './compose-digest.js';
@@ -126,7 +126,7 @@ export class Digests {
     const s = await this.settings(recipient.id);
     const now = this.clock.now();
     const day = shanghaiDate(now);
-    const hour = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', hour12: false }).format(now);
+    const hour = shanghaiHour(now);
     const periodKey = kind === 'scheduled' ? day : kind === 'alert' ? `${day}T${hour}` : now.toISOString();
     const [existing] = await this.dataSource.query(`SELECT id::text FROM digests WHERE user_id = $1 AND kind = $2 AND period_key = $3`, [recipient.id, kind, periodKey]);
     if (existing) return { id: existing.id, created: false };

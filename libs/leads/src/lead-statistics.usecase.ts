@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { fenToYuan, InputError, inActorScope, NotFoundError, scopeSql } from '@sunlight/common';
+import { fenToYuan, InputError, inActorScope, NotFoundError, scopeSql, TIME_ZONE } from '@sunlight/common';
 import { DISPOSALS } from './triage/lifecycle.js';
 
 export class LeadStatisticsCommand {
@@ -61,8 +61,8 @@ export class LeadStatistics {
     if (region && !inActorScope(region)) throw new NotFoundError(`行政区划 ${region} 不在您的辖区内 (not in your region)`);
     const cohort = `FROM leads
       WHERE ${scopeSql('region_code')} AND region_code LIKE $1 || '%'
-        AND created_at >= ($2::date)::timestamp AT TIME ZONE 'Asia/Shanghai'
-        AND created_at < ($3::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'`;
+        AND created_at >= ($2::date)::timestamp AT TIME ZONE '${TIME_ZONE}'
+        AND created_at < ($3::date + 1)::timestamp AT TIME ZONE '${TIME_ZONE}'`;
     const params = [region, command.from, command.to];
     const [totals] = await this.dataSource.query(
       `SELECT count(*)::int AS raised,

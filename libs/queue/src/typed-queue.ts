@@ -1,5 +1,6 @@
 import type { JobsOptions, Queue } from 'bullmq';
 import { JOB_QUEUE, type JobName, type JobPayloads, type JobsOf, type QueueName } from './jobs.js';
+import { TIME_ZONE } from '@sunlight/common';
 
 /** A BullMQ queue that only accepts its own jobs, with their payload types. */
 export class TypedQueue<Q extends QueueName> {
@@ -15,7 +16,7 @@ export class TypedQueue<Q extends QueueName> {
    * read in `tz` (Asia/Shanghai unless said otherwise). Upserting is idempotent, so every worker
    * process may declare its schedules at start.
    */
-  schedule<J extends JobsOf<Q>>(schedulerId: string, pattern: string, job: J, payload: JobPayloads[J], tz = 'Asia/Shanghai') {
+  schedule<J extends JobsOf<Q>>(schedulerId: string, pattern: string, job: J, payload: JobPayloads[J], tz = TIME_ZONE) {
     if (JOB_QUEUE[job as JobName] !== this.name) throw new Error(`job ${job} does not belong to queue ${this.name}`);
     return this.queue.upsertJobScheduler(schedulerId, { pattern, tz }, { name: job, data: payload, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
   }

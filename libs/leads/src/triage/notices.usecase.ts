@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Clock, ConflictError, InputError, NotFoundError, inActorScope, scopeSql } from '@sunlight/common';
+import { Clock, ConflictError, InputError, NotFoundError, escapeHtml, inActorScope, scopeSql } from '@sunlight/common';
 import { InjectConfig, type AppConfig } from '@sunlight/config';
 import { AuditLog } from '@sunlight/audit';
 import { readDeadlines } from '../deadlines.js';
@@ -203,8 +203,4 @@ ${n.lead_ids.length ? `<p class="leads">涉及问题线索编号：${n.lead_ids.
     return noticeId;
   }
 
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 }

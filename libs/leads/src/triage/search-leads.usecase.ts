@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ActorContext, fenToYuan, InputError, NotFoundError, yuanToFen } from '@sunlight/common';
+import { ActorContext, fenToYuan, InputError, NotFoundError, TIME_ZONE, yuanToFen } from '@sunlight/common';
 import { allowedActions } from './lifecycle.js';
 
 export type LeadSort = 'due' | 'amount' | 'age' | 'newest';
@@ -174,7 +174,7 @@ function whereClause(f: LeadFilters): { conditions: string[]; params: unknown[] 
     if (!value) continue;
     if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) throw new InputError(`筛选条件 ${name} 的值 "${value}" 不是日期`, { column: name, value, expected: 'YYYY-MM-DD' });
     const day = name === 'to' ? `(${bind(value)}::date + 1)` : `${bind(value)}::date`;
-    conditions.push(`created_at ${op} (${day})::timestamp AT TIME ZONE 'Asia/Shanghai'`);
+    conditions.push(`created_at ${op} (${day})::timestamp AT TIME ZONE '${TIME_ZONE}'`);
   }
   return { conditions, params };
 }
