@@ -1,8 +1,9 @@
+import { BATCH_COLUMNS } from '@sunlight/ingestion';
 import { person } from './people.js';
 import { Random } from './random.js';
 
-export const BATCH_HEADER = ['region_code', 'program_code', 'period', 'id_number', 'name', 'household_id', 'amount', 'bank_account', 'account_holder', 'paid_on', 'payer'];
-export const BATCH_HEADER_ZH = ['行政区划代码', '项目代码', '发放期间', '身份证号', '姓名', '户编号', '发放金额', '银行账号', '账户名', '发放日期', '发放单位'];
+/** The batch file's columns in CONTRACT order, as ingestion defines them. */
+export const BATCH_HEADER = BATCH_COLUMNS.map((c) => c.name);
 
 export interface BatchRowsOptions {
   seed: number;

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { idNumberCheckCharacter, withCheckDigit } from '@sunlight/common';
+import { REGISTRIES, REGISTRY_KINDS, type RegistryKind } from '@sunlight/ingestion';
 import { BATCH_HEADER } from './batch-rows.js';
 import { writeCsv } from './csv.js';
 import { sampleTownships } from './regions.js';
@@ -35,16 +36,6 @@ export interface PopulationOptions {
   registrySizes?: Partial<Record<RegistryKind, number>>;
 }
 
-export type RegistryKind = 'deceased' | 'public-employees' | 'village-officials' | 'household-members' | 'vehicles' | 'businesses';
-
-export const REGISTRY_HEADERS: Record<RegistryKind, string[]> = {
-  deceased: ['id_number', 'name', 'death_date'],
-  'public-employees': ['id_number', 'name', 'employer', 'from_date', 'to_date'],
-  'village-officials': ['id_number', 'name', 'region_code', 'role', 'household_id'],
-  'household-members': ['household_id', 'id_number', 'name', 'relation'],
-  vehicles: ['id_number', 'plate_no', 'registered_on', 'deregistered_on'],
-  businesses: ['id_number', 'company', 'registered_on', 'deregistered_on'],
-};
 
 /** A lead the data must raise, by its key fields (as `leads export` writes them). */
 export interface ExpectedLead {
@@ -457,9 +448,9 @@ export class Population {
   async write(dir: string): Promise<{ registries: Record<RegistryKind, string>; batches: string[] }> {
     mkdirSync(dir, { recursive: true });
     const registries = {} as Record<RegistryKind, string>;
-    for (const kind of Object.keys(REGISTRY_HEADERS) as RegistryKind[]) {
+    for (const kind of REGISTRY_KINDS) {
       registries[kind] = path.join(dir, `${kind}.csv`);
-      await writeCsv(registries[kind], REGISTRY_HEADERS[kind], this.registries[kind]);
+      await writeCsv(registries[kind], REGISTRIES[kind].columns.map((c) => c.name), this.registries[kind]);
     }
     const batches: string[] = [];
     for (const period of this.periods()) {
