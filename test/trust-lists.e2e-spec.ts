@@ -2,6 +2,9 @@ import { parse } from 'csv-parse/sync';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { DataSource } from 'typeorm';
+import { AuditLog } from '@sunlight/audit';
+import { SYSTEM_ACTOR } from '@sunlight/common';
 import { GetImport, ImportBatch, ImportBatchCommand, ImportRegistry, ImportRegistryCommand, ListBatches, ListBatchesCommand } from '@sunlight/ingestion';
 import { apiClient, bootApp, cli, createUser, freshEnv, login, primaryBackend, startServer, type RunningServer, type TestApp, type TestEnv } from './support/harness.js';
 
@@ -91,6 +94,17 @@ describe('lists and pages in numeric id order, each row once', () => {
       before = page.next;
     }
     expectEachOnceInOrder(seen, all.map((r) => Number(r.id)));
+  });
+
+  it('a bulk audit append gives each event its own id when the ids gain a digit', async () => {
+    const [{ last }] = await app.query<{ last: string }>('SELECT coalesce(max(id), 0)::text AS last FROM audit_events');
+    const nextPower = 10 ** String(Number(last) + 1).length; // 9 → 10, 99 → 100, …
+    const entries = Array.from({ length: nextPower - Number(last) + 3 }, (_, i) => ({ action: 'test.bulk', subjectType: 'test', subjectId: `s${i}` }));
+    const events = await app.get(DataSource).transaction((em) => app.get(AuditLog).appendMany(em, entries, SYSTEM_ACTOR));
+    const stored = await app.query<{ id: string; subject_id: string }>(`SELECT id::text, subject_id FROM audit_events WHERE action = 'test.bulk'`);
+    expect(Math.max(...stored.map((r) => Number(r.id)))).toBeGreaterThan(nextPower);
+    const stored_ = new Map(stored.map((r) => [r.subject_id, r.id]));
+    expect(events.map((e) => [e.subjectId, e.id])).toEqual(entries.map((e) => [e.subjectId, stored_.get(e.subjectId)]));
   });
 
   describe('over HTTP', () => {

@@ -94,7 +94,7 @@ export class AuditLog {
     }
     // The events and the chain's head in one statement: the lock above is held until commit, so
     // every round trip saved here is time other writers do not wait.
-    const rows: { id: string }[] = await em.query(
+    const rows: { id: string; hash: string }[] = await em.query(
       `WITH i AS (
          INSERT INTO audit_events (at, actor_id, actor_name, actor_role, action, subject_type, subject_id, region_code, reason, data, prev_hash, hash)
          SELECT at, actor_id, actor_name, actor_role, action, subject_type, subject_id, region_code, reason, data::jsonb, prev_hash, hash
@@ -106,10 +106,12 @@ export class AuditLog {
          INSERT INTO app_meta (key, value, updated_at)
          SELECT 'audit-head', jsonb_build_object('id', id::text, 'hash', hash), now() FROM i ORDER BY id DESC LIMIT 1
          ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now())
-       SELECT id::text FROM i ORDER BY id`,
+       SELECT id::text, hash FROM i`,
       columns,
     );
-    return events.map((e, n) => ({ id: rows[n].id, ...e }));
+    // Matched by hash, which is unique: nothing here depends on the order rows come back in.
+    const idOf = new Map(rows.map((r) => [r.hash, r.id]));
+    return events.map((e) => ({ id: idOf.get(e.hash)!, ...e }));
   }
 
   /** Appends in a transaction of its own (for events that change nothing else, like a reveal). */

@@ -99,7 +99,7 @@ export class TransitionLead {
     if (bad) throw new NotFoundError(`线索 ${bad} 不存在 (no such lead)`);
     const details = normaliseDetails(action, command.details);
     return this.dataSource.transaction(async (em) => {
-      const leads: LeadRow[] = await em.query(`SELECT ${LEAD_COLUMNS} FROM leads WHERE id = ANY($1::bigint[]) AND ${scopeSql('region_code')} ORDER BY id FOR UPDATE`, [ids]);
+      const leads: LeadRow[] = await em.query(`SELECT ${LEAD_COLUMNS} FROM leads WHERE id = ANY($1::bigint[]) AND ${scopeSql('region_code')} ORDER BY leads.id FOR UPDATE`, [ids]);
       const found = new Set(leads.map((l) => l.id));
       const missing = ids.filter((id) => !found.has(id));
       if (missing.length) throw new NotFoundError(`线索 ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ' 等' : ''} 不存在 (no such lead)`);
