@@ -63,7 +63,7 @@ const scores = precisionRecall(expected, found);
 t = process.hrtime.bigint();
 const extra = await app.get(ImportBatch).execute(new ImportBatchCommand(path.join(dir, 'incremental.csv'), 'incremental.csv', 'bench', '', false));
 const incrementalImportMs = ms(t);
-const [run] = await db.query(`SELECT id::text FROM check_runs WHERE $1 = ANY(batch_ids) ORDER BY id DESC LIMIT 1`, [extra.batchId]);
+const [run] = await db.query(`SELECT id::text FROM check_runs WHERE $1 = ANY(batch_ids) ORDER BY check_runs.id DESC LIMIT 1`, [extra.batchId]);
 const incrementalTimer = ruleTimer();
 t = process.hrtime.bigint();
 const incremental = await app.get(RunChecks).execute(run.id, incrementalTimer.progress);

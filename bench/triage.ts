@@ -275,7 +275,7 @@ async function describeData(c: pg.Client) {
 async function dealLeads(c: pg.Client, inspectors: LoadPlan['clients'], perInspector = 3000) {
   for (const county of INSPECTOR_COUNTIES) {
     const mine = inspectors.filter((i) => i.region === county);
-    const { rows } = await c.query(`SELECT id::text, status FROM leads WHERE county_code = $1 AND status IN ('new', 'assigned', 'verifying') ORDER BY id DESC LIMIT $2`, [county, perInspector * mine.length]);
+    const { rows } = await c.query(`SELECT id::text, status FROM leads WHERE county_code = $1 AND status IN ('new', 'assigned', 'verifying') ORDER BY leads.id DESC LIMIT $2`, [county, perInspector * mine.length]);
     rows.forEach((r, i) => mine[i % mine.length].leads.push([r.id, r.status]));
   }
 }

@@ -27,7 +27,7 @@ async function checkAll(app: TestApp): Promise<CheckRunSummary> {
 
 /** The run a stored batch queued for its own payments, processed here. */
 async function checkBatch(app: TestApp, batchId: string): Promise<CheckRunSummary> {
-  const [run] = await app.query(`SELECT id::text FROM check_runs WHERE $1 = ANY(batch_ids) ORDER BY id DESC LIMIT 1`, [batchId]);
+  const [run] = await app.query(`SELECT id::text FROM check_runs WHERE $1 = ANY(batch_ids) ORDER BY check_runs.id DESC LIMIT 1`, [batchId]);
   return app.get(RunChecks).execute(run.id);
 }
 

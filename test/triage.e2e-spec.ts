@@ -301,10 +301,10 @@ describe(`lead triage over HTTP (${primaryBackend().name})`, () => {
     expect((await call('GET', '/api/admin/audit/verify', tokens.admin)).json.ok).toBe(true);
 
     // Someone with the database owner's rights switches the guard off and rewrites a finding.
-    const [victim] = await query(`SELECT id::text FROM audit_events WHERE action = 'lead.confirm' ORDER BY id LIMIT 1`);
+    const [victim] = await query(`SELECT id::text FROM audit_events WHERE action = 'lead.confirm' ORDER BY audit_events.id LIMIT 1`);
     await query(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only`);
     await query(`UPDATE audit_events SET data = jsonb_set(data, '{amountConfirmed}', '"1.00"') WHERE id = $1`, [victim.id]);
-    const [middle] = await query(`SELECT id::text FROM audit_events WHERE action = 'lead.dispose' ORDER BY id LIMIT 1`);
+    const [middle] = await query(`SELECT id::text FROM audit_events WHERE action = 'lead.dispose' ORDER BY audit_events.id LIMIT 1`);
     await query(`DELETE FROM audit_events WHERE id = $1`, [middle.id]);
     await query(`ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only`);
 
