@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { AuditLog } from '@sunlight/audit';
 import { SYSTEM_ACTOR } from '@sunlight/common';
 import { GetImport, ImportBatch, ImportBatchCommand, ImportRegistry, ImportRegistryCommand, ListBatches, ListBatchesCommand } from '@sunlight/ingestion';
-import { apiClient, bootApp, cli, createUser, freshEnv, login, primaryBackend, startServer, type RunningServer, type TestApp, type TestEnv } from './support/harness.js';
+import { ROOT, apiClient, bootApp, cli, createUser, freshEnv, login, primaryBackend, startServer, type RunningServer, type TestApp, type TestEnv } from './support/harness.js';
 
 // Issue 11: ids are bigints, and every list and page must come back in their numeric order with
 // each row exactly once. Selecting `id::text AS id` and ordering by `id` sorted by the text
@@ -105,6 +105,16 @@ describe('lists and pages in numeric id order, each row once', () => {
     expect(Math.max(...stored.map((r) => Number(r.id)))).toBeGreaterThan(nextPower);
     const stored_ = new Map(stored.map((r) => [r.subject_id, r.id]));
     expect(events.map((e) => [e.subjectId, e.id])).toEqual(entries.map((e) => [e.subjectId, stored_.get(e.subjectId)]));
+  });
+
+  it('batch rejections (CLI) lists every rejected row through ingestion and counts them', async () => {
+    const imported = await cli(env, 'batch', 'import', path.join(ROOT, 'test/fixtures/batch-with-errors.csv'), '--allow-partial');
+    expect(imported.json.rejected).toBeGreaterThan(1);
+    const listed = await cli(env, 'batch', 'rejections', String(imported.json.batchId));
+    expect(listed.code).toBe(0);
+    expect(listed.json).toEqual({ batchId: imported.json.batchId, rejected: imported.json.rejected });
+    const rows = new Set([...listed.stderr.matchAll(/第 (\d+) 行/g)].map((m) => m[1]));
+    expect(rows.size).toBe(imported.json.rejected);
   });
 
   describe('over HTTP', () => {

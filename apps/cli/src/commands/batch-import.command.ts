@@ -1,7 +1,6 @@
 import path from 'node:path';
-import { DataSource } from 'typeorm';
 import { InputError } from '@sunlight/common';
-import { ImportBatch, ImportBatchCommand } from '@sunlight/ingestion';
+import { ImportBatch, ImportBatchCommand, Rejections } from '@sunlight/ingestion';
 import { normalizeRegionCode } from '@sunlight/regions';
 import { EXIT_OK, EXIT_REJECTED, type CliCommand } from '../command.js';
 import { printRejections } from './rejections.js';
@@ -32,7 +31,7 @@ export const batchImport: CliCommand = {
     const result = await app.get(ImportBatch).execute(command, progressPrinter(io));
     if (result.duplicateOf) io.say(`该文件已于批次 ${result.duplicateOf} 导入，未重复入库 (same file as batch ${result.duplicateOf})`);
     else if (result.status === 'stored') io.say(`已入库 ${result.accepted} 行${result.rejected ? `，拒收 ${result.rejected} 行` : ''} (batch ${result.batchId})`);
-    if (result.rejected || result.error) await printRejections(app.get(DataSource), 'batch', result.batchId, io);
+    if (result.rejected || result.error) await printRejections(app.get(Rejections), 'batch', result.batchId, io);
     if (result.status === 'rejected') io.say(`整批拒收，未入库任何数据${result.error ? '' : '；改正后重新导入，或用 --allow-partial 只导入合格的行'} (batch rejected)`);
     io.result({ batchId: Number(result.batchId), status: result.status, accepted: result.accepted, rejected: result.rejected, duplicateOf: result.duplicateOf === null ? null : Number(result.duplicateOf) });
     return result.status === 'rejected' ? EXIT_REJECTED : EXIT_OK;

@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { Rejections } from '@sunlight/ingestion';
 import { EXIT_OK, type CliCommand } from '../command.js';
 import { printRejections } from './rejections.js';
 
@@ -11,9 +11,8 @@ export const batchRejections: CliCommand = {
   async run(app, args, io) {
     const [id] = args.positionals;
     if (!/^\d+$/.test(id)) throw new Error(`BATCH_ID must be a number (got "${id}")`);
-    await printRejections(app.get(DataSource), 'batch', id, io, 1_000_000);
-    const [{ count }] = await app.get(DataSource).query(`SELECT count(DISTINCT row_no)::int AS count FROM rejected_rows WHERE source = 'batch' AND import_id = $1`, [id]);
-    io.result({ batchId: Number(id), rejected: count });
+    const rejected = await printRejections(app.get(Rejections), 'batch', id, io, 1_000_000);
+    io.result({ batchId: Number(id), rejected });
     return EXIT_OK;
   },
 };

@@ -1,6 +1,5 @@
 import path from 'node:path';
-import { DataSource } from 'typeorm';
-import { ImportRegistry, ImportRegistryCommand, REGISTRY_KINDS } from '@sunlight/ingestion';
+import { ImportRegistry, ImportRegistryCommand, REGISTRY_KINDS, Rejections } from '@sunlight/ingestion';
 import { EXIT_OK, EXIT_REJECTED, type CliCommand } from '../command.js';
 import { progressPrinter } from './progress.js';
 import { printRejections } from './rejections.js';
@@ -22,7 +21,7 @@ export const registryImport: CliCommand = {
       new ImportRegistryCommand(kind, path.resolve(file), path.basename(file), String(args.options.user ?? process.env.USER ?? 'cli'), args.options.replace === true, args.options['allow-partial'] === true),
       progressPrinter(io),
     );
-    if (result.rejected || result.error) await printRejections(app.get(DataSource), 'registry', result.importId!, io);
+    if (result.rejected || result.error) await printRejections(app.get(Rejections), 'registry', result.importId!, io);
     io.say(result.status === 'stored' ? `已导入 ${result.accepted} 行${result.rejected ? `，拒收 ${result.rejected} 行` : ''} (import ${result.importId})` : '整批拒收，比对库未改变 (rejected; the registry is unchanged)');
     io.result({ kind: result.kind, accepted: result.accepted, rejected: result.rejected, importId: Number(result.importId), status: result.status });
     return result.status === 'stored' ? EXIT_OK : EXIT_REJECTED;
@@ -38,7 +37,7 @@ export const registryRejections: CliCommand = {
   async run(app, args, io) {
     const [id] = args.positionals;
     if (!/^\d+$/.test(id)) throw new Error(`IMPORT_ID must be a number (got "${id}")`);
-    await printRejections(app.get(DataSource), 'registry', id, io, 1_000_000);
+    await printRejections(app.get(Rejections), 'registry', id, io, 1_000_000);
     io.result({ importId: Number(id) });
     return EXIT_OK;
   },

@@ -1,20 +1,25 @@
-import type { DataSource } from 'typeorm';
+import type { Rejections } from '@sunlight/ingestion';
 import type { CliIo } from '../command.js';
 
-/** Lists the rejected rows of an import on stderr: row, column, value, what was expected. */
-export async function printRejections(db: DataSource, source: 'batch' | 'registry', importId: string, io: CliIo, limit = 50): Promise<void> {
-  const rows: { row_no: number; column_name: string | null; value: string | null; reason: string }[] = await db.query(
-    `SELECT row_no, column_name, value, reason FROM rejected_rows WHERE source = $1 AND import_id = $2 ORDER BY row_no, id LIMIT $3`,
-    [source, importId, limit + 1],
-  );
-  for (const r of rows.slice(0, limit)) {
-    if (r.row_no === 0) {
-      io.say(`  ${r.reason}`); // a problem of the whole file, which names its place
-      continue;
+/**
+ * Lists the rejected rows of an import on stderr (row, column, value, what was expected), at
+ * most `limit` file rows, through ingestion's own pages; answers how many rows were rejected.
+ */
+export async function printRejections(rejections: Rejections, source: 'batch' | 'registry', importId: string, io: CliIo, limit = 50): Promise<number> {
+  let after = 0;
+  let shown = 0;
+  let total = 0;
+  while (shown < limit) {
+    const page = await rejections.page(source, importId, after, Math.min(1000, limit - shown));
+    total = page.total;
+    if (!page.items.length) break;
+    for (const r of page.items) {
+      if (r.row === 0) io.say(`  ${r.reason}`); // a problem of the whole file, which names its place
+      else io.say(`  第 ${r.row} 行${r.column ? ` ${r.column}` : ''}${r.value !== null ? ` "${r.value}"` : ''}: ${r.reason}`);
     }
-    const column = r.column_name ? ` ${r.column_name}` : '';
-    const value = r.value !== null ? ` "${r.value}"` : '';
-    io.say(`  第 ${r.row_no} 行${column}${value}: ${r.reason}`);
+    shown += new Set(page.items.map((r) => r.row)).size;
+    after = page.items[page.items.length - 1].row;
   }
-  if (rows.length > limit) io.say(`  … 更多见 npm run cli -- ${source} rejections ${importId}`);
+  if (total > shown) io.say(`  … 更多见 npm run cli -- ${source} rejections ${importId}`);
+  return total;
 }
