@@ -16,14 +16,21 @@ export interface BatchRowsOptions {
   programs?: { code: string; min: number; max: number }[];
 }
 
-const DEFAULT_PROGRAMS = [
-  { code: 'DIBAO', min: 300, max: 1100 },
-  { code: 'TEKUN', min: 600, max: 1400 },
-  { code: 'CANJI', min: 60, max: 190 },
-  { code: 'GAOLING', min: 100, max: 300 },
-  { code: 'YIMIN', min: 600, max: 600 },
-  { code: 'GENGDI', min: 200, max: 4000 },
-];
+/** Typical payments of each program in yuan, at or below the catalogue's caps. */
+export const AMOUNT_RANGES: Record<string, { min: number; max: number }> = {
+  DIBAO: { min: 300, max: 1100 },
+  TEKUN: { min: 600, max: 1400 },
+  CANJI: { min: 60, max: 190 },
+  GAOLING: { min: 100, max: 300 },
+  JIAOYU: { min: 300, max: 1000 },
+  YIMIN: { min: 600, max: 600 },
+  GENGDI: { min: 200, max: 4000 },
+};
+
+// JIAOYU has an age range batchRows does not keep to.
+const DEFAULT_PROGRAMS = Object.entries(AMOUNT_RANGES)
+  .filter(([code]) => code !== 'JIAOYU')
+  .map(([code, range]) => ({ code, ...range }));
 
 /**
  * Plain, valid payment rows: each recipient one program, paid once a month per listed period

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { idNumberCheckCharacter, withCheckDigit } from '@sunlight/common';
+import { idNumberCheckCharacter, repoRoot, withCheckDigit } from '@sunlight/common';
+import { readProgramCatalogue } from '@sunlight/programs';
 import { REGISTRIES, REGISTRY_KINDS, type RegistryKind } from '@sunlight/ingestion';
-import { BATCH_HEADER } from './batch-rows.js';
+import { AMOUNT_RANGES, BATCH_HEADER } from './batch-rows.js';
 import { writeCsv } from './csv.js';
 import { sampleTownships } from './regions.js';
 import { Random } from './random.js';
@@ -69,24 +70,27 @@ export interface Payment {
   paidOn: string;
 }
 
+/** A program as the generator pays it: the shipped catalogue's facts and a typical amount range. */
 interface Program {
   code: string;
-  cap: number;
   min: number;
   max: number;
   frequency: 'monthly' | 'yearly';
   ages?: [number, number];
 }
 
-const PROGRAMS: Record<string, Program> = {
-  DIBAO: { code: 'DIBAO', cap: 1200, min: 300, max: 1100, frequency: 'monthly' },
-  TEKUN: { code: 'TEKUN', cap: 1500, min: 600, max: 1400, frequency: 'monthly' },
-  CANJI: { code: 'CANJI', cap: 200, min: 60, max: 190, frequency: 'monthly' },
-  GAOLING: { code: 'GAOLING', cap: 300, min: 100, max: 300, frequency: 'monthly', ages: [80, 150] },
-  JIAOYU: { code: 'JIAOYU', cap: 1500, min: 300, max: 1000, frequency: 'monthly', ages: [6, 30] },
-  YIMIN: { code: 'YIMIN', cap: 600, min: 600, max: 600, frequency: 'yearly' },
-  GENGDI: { code: 'GENGDI', cap: 5000, min: 200, max: 4000, frequency: 'yearly' },
-};
+/**
+ * The programs the population is paid from. Frequency and ages come from the shipped catalogue
+ * (config/programs.json, CONTRACT §2), which the planted cases are written against.
+ */
+const PROGRAMS: Record<string, Program> = Object.fromEntries(
+  readProgramCatalogue(path.join(repoRoot(), 'config'))
+    .filter((p) => p.code in AMOUNT_RANGES && p.frequency !== 'one-off')
+    .map((p) => [
+      p.code,
+      { code: p.code, ...AMOUNT_RANGES[p.code], frequency: p.frequency as Program['frequency'], ages: p.minAge === null ? undefined : [p.minAge, p.maxAge ?? 150] },
+    ]),
+);
 const MIX: [string, number][] = [
   ['DIBAO', 0.4],
   ['TEKUN', 0.1],

@@ -42,17 +42,3 @@ export function readProgramCatalogue(configDir: string): ProgramDefinition[] {
     };
   });
 }
-
-/**
- * The period unit of a payment (CONTRACT §2): its month for monthly programs, its calendar year
- * for yearly ones, the whole life of the person for one-off ones (null).
- */
-export function periodUnit(frequency: ProgramFrequency, period: string): string | null {
-  if (frequency === 'monthly') return period.slice(0, 7);
-  if (frequency === 'yearly') return period.slice(0, 4);
-  return null;
-}
-
-/** The same in SQL, for a `period` date column and a `frequency` column. */
-export const PERIOD_UNIT_SQL = (frequency: string, period: string) =>
-  `CASE ${frequency} WHEN 'monthly' THEN to_char(${period}, 'YYYY-MM') WHEN 'yearly' THEN to_char(${period}, 'YYYY') END`;
