@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RegionsModule } from '@sunlight/regions';
 import { Authenticator, Login, Logout, RefreshSession } from './auth.usecases.js';
 import { DemoAccounts } from './demo-accounts.js';
 import { TokenService } from './token.service.js';
@@ -6,5 +7,5 @@ import { ChangePassword, CreateUser, ListUsers, RevokeSessions, UpdateUser } fro
 
 const PROVIDERS = [TokenService, Login, RefreshSession, Logout, Authenticator, CreateUser, UpdateUser, ChangePassword, ListUsers, RevokeSessions, DemoAccounts];
 
-@Module({ providers: PROVIDERS, exports: PROVIDERS })
+@Module({ imports: [RegionsModule], providers: PROVIDERS, exports: PROVIDERS })
 export class AccountsModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ConflictError, InputError, NotFoundError, ROLES, type Role } from '@sunlight/common';
+import { RegionsService } from '@sunlight/regions';
 import { AuditLog } from '@sunlight/audit';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from './passwords.js';
 
@@ -42,10 +43,9 @@ export class CreateUserCommand {
   ) {}
 }
 
-async function checkRegion(dataSource: DataSource, regionCode: string): Promise<void> {
+async function checkRegion(regions: RegionsService, regionCode: string): Promise<void> {
   if (regionCode === '') return; // the whole country
-  const rows = await dataSource.query(`SELECT 1 FROM regions WHERE code = $1`, [regionCode]);
-  if (!rows.length) throw new InputError(`行政区划代码 ${regionCode} 不存在 (unknown region)`, { column: 'regionCode', value: regionCode });
+  if ((await regions.find(regionCode))?.code !== regionCode) throw new InputError(`行政区划代码 ${regionCode} 不存在 (unknown region)`, { column: 'regionCode', value: regionCode });
 }
 
 function checkRole(role: string): asserts role is Role {
@@ -58,6 +58,7 @@ export class CreateUser {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditLog,
+    private readonly regions: RegionsService,
   ) {}
 
   async execute(command: CreateUserCommand): Promise<UserView> {
@@ -65,7 +66,7 @@ export class CreateUser {
       throw new InputError('用户名为 3–64 位字母、数字或 . _ - (username: 3 to 64 letters, digits, . _ -)', { column: 'username', value: command.username });
     }
     checkRole(command.role);
-    await checkRegion(this.dataSource, command.regionCode);
+    await checkRegion(this.regions, command.regionCode);
     checkPasswordPolicy(command.password);
     const hash = await hashPassword(command.password);
     return this.dataSource.transaction(async (em) => {
@@ -94,12 +95,13 @@ export class UpdateUser {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditLog,
+    private readonly regions: RegionsService,
   ) {}
 
   async execute(command: UpdateUserCommand): Promise<UserView> {
     const c = command.changes;
     if (c.role !== undefined) checkRole(c.role);
-    if (c.regionCode !== undefined) await checkRegion(this.dataSource, c.regionCode);
+    if (c.regionCode !== undefined) await checkRegion(this.regions, c.regionCode);
     if (c.password !== undefined) checkPasswordPolicy(c.password);
     const hash = c.password !== undefined ? await hashPassword(c.password) : null;
     return this.dataSource.transaction(async (em) => {
