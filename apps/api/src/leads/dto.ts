@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBooleanString, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { DISPOSALS, LEAD_ACTIONS, NOTICE_KINDS, type LeadAction, type LeadFilters, type NoticeKind, type TransitionDetails } from '@sunlight/leads';
+import { DISPOSALS, NOTICE_KINDS, STEP_ACTIONS, type LeadAction, type LeadFilters, type NoticeKind, type TransitionDetails } from '@sunlight/leads';
 import { InputError, yuanToFen } from '@sunlight/common';
 
 const YUAN = /^\d{1,13}(\.\d{1,2})?$/;
@@ -96,8 +96,8 @@ export function detailsOf(d: StepDetailsDto): TransitionDetails {
 }
 
 export class LeadActionDto extends StepDetailsDto {
-  @ApiProperty({ enum: LEAD_ACTIONS, description: '分派 assign、开始核查、查否 dismiss、查实 confirm、处置 dispose、开始整改、登记追回、整改完成 rectify、销号 close、撤销预警牌 clear-card' })
-  @IsIn(LEAD_ACTIONS) action: LeadAction;
+  @ApiProperty({ enum: STEP_ACTIONS, description: '分派 assign、开始核查、查否 dismiss、查实 confirm、处置 dispose、开始整改、登记追回、整改完成 rectify、销号 close、撤销预警牌 clear-card' })
+  @IsIn(STEP_ACTIONS) action: LeadAction;
 }
 
 export class BulkActionDto extends StepDetailsDto {

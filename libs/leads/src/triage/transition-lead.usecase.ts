@@ -6,7 +6,7 @@ import { InjectConfig, type AppConfig } from '@sunlight/config';
 import type { LeadStatus } from '../entities/index.js';
 import { readDeadlines } from '../deadlines.js';
 import { WorkingDays } from '../working-days.js';
-import { allowedActions, DISPOSALS, LEAD_ACTIONS, LIFECYCLE, nextStatus, STATUS_LABELS, type LeadAction } from './lifecycle.js';
+import { allowedActions, DISPOSALS, LEAD_ACTIONS, LIFECYCLE, nextStatus, OUTCOME_LABELS, STATUS_LABELS, type LeadAction } from './lifecycle.js';
 
 /** What a person adds to a step: all optional here, required per action by the lifecycle. */
 export interface TransitionDetails {
@@ -20,6 +20,8 @@ export interface TransitionDetails {
   assigneeId?: string | null;
   /** References to attachments kept elsewhere (document numbers, file ids). */
   attachments?: string[];
+  /** Who typed the command, for steps the command line takes as the system (kept in the audit event). */
+  operator?: string | null;
 }
 
 export class TransitionLeadCommand {
@@ -56,7 +58,7 @@ export interface LeadState {
 }
 
 const LEAD_COLUMNS = `id::text, status, outcome, verdict, card, deadline_step, to_char(due_on, 'YYYY-MM-DD') AS due_on, assignee_id::text, assignee_name,
-  finding, amount_confirmed_fen::text, amount_recovered_fen::text, disposals, region_code`;
+  finding, amount_confirmed_fen::text, amount_recovered_fen::text, disposals, region_code, verified_at, rectified_at`;
 
 type LeadRow = Record<string, any> & { id: string; status: LeadStatus; region_code: string; card: string | null };
 
@@ -118,16 +120,17 @@ export class TransitionLead {
   }
 
   private async apply(em: EntityManager, lead: LeadRow, action: LeadAction, d: NormalisedDetails, assignee: { id: string; name: string } | null): Promise<LeadState> {
-    const allowed = allowedActions(lead.status, lead.card);
+    const definition = LIFECYCLE[action];
+    // A shortcut's refusal names the other shortcuts too: they are what its caller can type.
+    const allowed = allowedActions(lead.status, lead.card, { shortcuts: definition.shortcut });
     if (!allowed.includes(action)) {
-      throw new ConflictError(
-        `线索 ${lead.id} 当前为“${STATUS_LABELS[lead.status]}”，不能“${LIFECYCLE[action].label}”；可以：${allowed.map((a) => `${LIFECYCLE[a].label} (${a})`).join('、') || '无'}`,
-        { status: lead.status, action, allowed },
-      );
+      const now = lead.status === 'closed' && lead.outcome ? `${STATUS_LABELS.closed}（${OUTCOME_LABELS[lead.outcome as keyof typeof OUTCOME_LABELS]}）` : STATUS_LABELS[lead.status];
+      throw new ConflictError(`线索 ${lead.id} 当前为“${now}”，不能“${definition.label}”；可以：${allowed.map(stepName).join('、') || '无'}`, { status: lead.status, action, allowed });
     }
     const to = nextStatus(action, lead.status);
     const set: Record<string, unknown> = { status: to };
-    const definition = LIFECYCLE[action];
+    if (definition.outcome) set.outcome = definition.outcome;
+    if (to === 'closed') set.closed_at = this.clock.now();
     if (to !== lead.status && definition.starts !== undefined) {
       // A settled lead keeps the name of its last step; only its deadline stops.
       if (definition.starts) set.deadline_step = definition.starts;
@@ -139,7 +142,9 @@ export class TransitionLead {
         set.assignee_name = assignee!.name;
         break;
       case 'dismiss':
-        Object.assign(set, { verdict: 'dismissed', outcome: 'dismissed', finding: d.finding ?? d.reason, verified_at: this.clock.now() });
+      case 'close-dismissed':
+        // 查否 is what verification concluded; a lead dismissed before keeps its finding and date.
+        Object.assign(set, { verdict: 'dismissed', finding: lead.finding ?? d.finding ?? d.reason, verified_at: lead.verified_at ?? this.clock.now() });
         break;
       case 'confirm':
         Object.assign(set, { verdict: 'confirmed', finding: d.finding, amount_confirmed_fen: d.amountConfirmedFen!.toString(), verified_at: this.clock.now() });
@@ -156,10 +161,9 @@ export class TransitionLead {
         break;
       }
       case 'rectify':
-        Object.assign(set, { outcome: 'rectified', rectified_at: this.clock.now() });
-        break;
-      case 'close':
-        set.closed_at = this.clock.now();
+      case 'close-rectified':
+        // No verdict: a lead closed as rectified without verification was not thereby confirmed.
+        set.rectified_at = lead.rectified_at ?? this.clock.now();
         break;
       case 'clear-card':
         set.card = null;
@@ -182,6 +186,7 @@ export class TransitionLead {
         data: compact({
           from: lead.status,
           to,
+          outcome: definition.outcome,
           finding: d.finding,
           amountConfirmed: d.amountConfirmedFen != null ? fenToYuan(d.amountConfirmedFen) : undefined,
           amountRecovered: d.amountRecoveredFen != null ? fenToYuan(d.amountRecoveredFen) : undefined,
@@ -190,6 +195,7 @@ export class TransitionLead {
           card: action === 'clear-card' ? lead.card : undefined,
           dueOn: set.due_on !== undefined ? set.due_on : undefined,
           attachments: d.attachments.length ? d.attachments : undefined,
+          by: d.operator,
         }),
       },
       undefined,
@@ -216,6 +222,12 @@ export class TransitionLead {
   }
 }
 
+/** How a refusal names a step: shortcuts as the operator types them. */
+function stepName(action: LeadAction): string {
+  const { label, shortcut, outcome } = LIFECYCLE[action];
+  return shortcut ? `${label} (--as ${outcome})` : `${label} (${action})`;
+}
+
 interface NormalisedDetails {
   reason: string | null;
   finding: string | null;
@@ -224,6 +236,7 @@ interface NormalisedDetails {
   disposals: string[] | undefined;
   assigneeId: string | null;
   attachments: string[];
+  operator: string | null;
 }
 
 function checkAction(action: string): LeadAction {
@@ -244,6 +257,7 @@ function normaliseDetails(action: LeadAction, d: TransitionDetails): NormalisedD
     disposals: d.disposals,
     assigneeId: d.assigneeId ?? null,
     attachments: (d.attachments ?? []).map((a) => String(a).trim()).filter(Boolean),
+    operator: text(d.operator),
   };
   const need = (ok: boolean, column: string, message: string, expected: string) => {
     if (!ok) throw new InputError(message, { column, expected });
