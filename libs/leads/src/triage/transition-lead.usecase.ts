@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { Clock, ConflictError, fenToYuan, InputError, NotFoundError, scopeSql } from '@sunlight/common';
+import { checkAmountFen, Clock, ConflictError, fenToYuan, formatYuan, InputError, NotFoundError, scopeSql } from '@sunlight/common';
 import { AuditLog } from '@sunlight/audit';
 import { InjectConfig, type AppConfig } from '@sunlight/config';
 import type { LeadStatus } from '../entities/index.js';
@@ -14,6 +14,8 @@ export interface TransitionDetails {
   finding?: string | null;
   /** Fen. */
   amountConfirmedFen?: bigint | null;
+  /** Why the amount confirmed is above the lead's evidence total (required only then). */
+  amountReason?: string | null;
   /** Fen, added to what was recovered before. */
   amountRecoveredFen?: bigint | null;
   disposals?: string[];
@@ -146,9 +148,17 @@ export class TransitionLead {
         // 查否 is what verification concluded; a lead dismissed before keeps its finding and date.
         Object.assign(set, { verdict: 'dismissed', finding: lead.finding ?? d.finding ?? d.reason, verified_at: lead.verified_at ?? this.clock.now() });
         break;
-      case 'confirm':
+      case 'confirm': {
+        const evidence = await this.evidenceTotalFen(em, lead.id);
+        if (d.amountConfirmedFen! > evidence && d.amountReason === null) {
+          throw new InputError(`查实金额 ${formatYuan(d.amountConfirmedFen!)} 元超过线索证据合计 ${formatYuan(evidence)} 元，须在 amountReason 中说明理由`, {
+            column: 'amountReason',
+            expected: `查实金额超过 ${fenToYuan(evidence)} 元的理由`,
+          });
+        }
         Object.assign(set, { verdict: 'confirmed', finding: d.finding, amount_confirmed_fen: d.amountConfirmedFen!.toString(), verified_at: this.clock.now() });
         break;
+      }
       case 'dispose':
         set.disposals = [...new Set([...(lead.disposals as string[]), ...d.disposals!])];
         break;
@@ -189,6 +199,7 @@ export class TransitionLead {
           outcome: definition.outcome,
           finding: d.finding,
           amountConfirmed: d.amountConfirmedFen != null ? fenToYuan(d.amountConfirmedFen) : undefined,
+          amountReason: action === 'confirm' ? d.amountReason : undefined,
           amountRecovered: d.amountRecoveredFen != null ? fenToYuan(d.amountRecoveredFen) : undefined,
           disposals: d.disposals,
           assignee: assignee ? { id: assignee.id, name: assignee.name } : undefined,
@@ -217,6 +228,19 @@ export class TransitionLead {
     return { id: user.id, name: user.display_name };
   }
 
+  /**
+   * What the lead's evidence adds up to: its payments, or its amount at risk when that is more
+   * (a lead of money owed but never paid has no payments of its own).
+   */
+  private async evidenceTotalFen(em: EntityManager, leadId: string): Promise<bigint> {
+    const [row] = await em.query(
+      `SELECT greatest(l.amount_at_risk_fen, coalesce((SELECT sum(d.amount_fen) FROM lead_evidence e JOIN disbursements d ON d.id = e.disbursement_id WHERE e.lead_id = l.id), 0))::text AS fen
+       FROM leads l WHERE l.id = $1`,
+      [leadId],
+    );
+    return BigInt(row.fen);
+  }
+
   private deadlines() {
     return readDeadlines(this.config.configDir).deadlines;
   }
@@ -232,6 +256,7 @@ interface NormalisedDetails {
   reason: string | null;
   finding: string | null;
   amountConfirmedFen: bigint | null;
+  amountReason: string | null;
   amountRecoveredFen: bigint | null;
   disposals: string[] | undefined;
   assigneeId: string | null;
@@ -253,6 +278,7 @@ function normaliseDetails(action: LeadAction, d: TransitionDetails): NormalisedD
     reason: text(d.reason),
     finding: text(d.finding),
     amountConfirmedFen: d.amountConfirmedFen ?? null,
+    amountReason: text(d.amountReason),
     amountRecoveredFen: d.amountRecoveredFen ?? null,
     disposals: d.disposals,
     assigneeId: d.assigneeId ?? null,
@@ -266,14 +292,18 @@ function normaliseDetails(action: LeadAction, d: TransitionDetails): NormalisedD
   if (action === 'assign') need(out.assigneeId !== null, 'assigneeId', '分派须指定核查人员', 'assigneeId');
   if (action === 'confirm') {
     need(out.finding !== null, 'finding', '查实须填写核查结论', 'finding');
-    need(out.amountConfirmedFen !== null && out.amountConfirmedFen >= 0n, 'amountConfirmed', '查实须填写查实金额（元）', 'amountConfirmed ≥ 0');
+    need(out.amountConfirmedFen !== null, 'amountConfirmed', '查实须填写查实金额（元）', 'amountConfirmed');
+    checkAmountFen(out.amountConfirmedFen!, 'amountConfirmed', '查实金额');
   }
   if (action === 'dispose') {
     need(!!out.disposals?.length, 'disposals', `处置须选择至少一种处置方式：${DISPOSALS.join('、')}`, DISPOSALS.join(' | '));
     const unknown = out.disposals!.find((x) => !(DISPOSALS as readonly string[]).includes(x));
     if (unknown) throw new InputError(`未知的处置方式 "${unknown}"`, { column: 'disposals', value: unknown, expected: DISPOSALS.join(' | ') });
   }
-  if (action === 'record-recovery') need(out.amountRecoveredFen !== null && out.amountRecoveredFen > 0n, 'amountRecovered', '须填写本次追回金额（元）', 'amountRecovered > 0');
+  if (action === 'record-recovery') {
+    need(out.amountRecoveredFen !== null, 'amountRecovered', '须填写本次追回金额（元）', 'amountRecovered');
+    checkAmountFen(out.amountRecoveredFen!, 'amountRecovered', '追回金额');
+  }
   return out;
 }
 
