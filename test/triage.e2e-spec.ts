@@ -353,7 +353,7 @@ describe(`deadlines and warning cards by a simulated clock (${primaryBackend().n
 
   const step = (lead: string, action: any, details: Record<string, unknown> = {}) =>
     ActorContext.run({ ...inspector }, () => app.get(TransitionLead).execute(new TransitionLeadCommand(lead, action, details)));
-  const sweep = (day: string) => app.get(SweepCards).execute(new SweepCardsCommand(day));
+  const sweep = (day: string) => app.get(SweepCards).execute(new SweepCardsCommand(day, true)); // the fixed clock's days, applied
   const cardOf = async (lead: string) => (await app.query(`SELECT card FROM leads WHERE id = $1`, [lead]))[0].card;
 
   it('counts deadlines in working days across the Spring Festival and its make-up Saturdays', async () => {

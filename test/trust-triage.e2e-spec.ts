@@ -213,6 +213,15 @@ describe(`trustworthy triage (${primaryBackend().name})`, () => {
       expect((await trail(red)).map((e: { action: string }) => e.action)).toEqual(['lead.card']);
     });
 
+    it('applies a sweep of the real today without being told, as the daily job does', async () => {
+      const late = await seed('verifying', { dueOn: '2025-01-02' }); // long past: red today, whatever day the test runs
+      const run = await cli(env, 'cards', 'sweep');
+      expect(run.code).toBe(0);
+      expect(run.json).toMatchObject({ applied: true });
+      expect(run.json.changes).toContainEqual({ leadId: late, from: null, to: 'red' });
+      expect((await lead(late)).card).toBe('red');
+    });
+
     it('simulates a day through the admin route without changing anything, and applies it with apply: true', async () => {
       const red = await seed('verifying', { dueOn: '2027-01-04' });
       const before = await snapshot();

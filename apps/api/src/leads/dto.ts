@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBooleanString, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsBooleanString, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { DISPOSALS, NOTICE_KINDS, STEP_ACTIONS, type LeadAction, type LeadFilters, type NoticeKind, type TransitionDetails } from '@sunlight/leads';
 import { parseAmount } from '@sunlight/common';
 
@@ -147,4 +147,6 @@ export class StatisticsQueryDto {
 export class SweepDto {
   @ApiPropertyOptional({ description: '模拟某一天（YYYY-MM-DD）；默认今天' })
   @IsOptional() @Matches(DAY) today?: string;
+  @ApiPropertyOptional({ description: '写入预警牌；默认只有今天的扫描写入，模拟某一天只返回将变化的预警牌' })
+  @IsOptional() @IsBoolean() apply?: boolean;
 }
