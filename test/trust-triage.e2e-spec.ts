@@ -26,11 +26,11 @@ describe(`trustworthy triage (${primaryBackend().name})`, () => {
   const query = (sql: string, params?: unknown[]) => app.query(sql, params);
 
   /** A lead in the given state, with no evidence of its own (its amount at risk is the ceiling). */
-  const seed = async (status = 'new', extra: { dueOn?: string; verdict?: string; outcome?: string; confirmedFen?: number; atRiskFen?: number } = {}) => {
+  const seed = async (status = 'new', extra: { dueOn?: string; verdict?: string; outcome?: string; confirmedFen?: number; atRiskFen?: number; region?: string; createdAt?: string } = {}) => {
     const [row] = await query(
-      `INSERT INTO leads (rule_code, rule_version, severity, status, lead_key, region_code, amount_at_risk_fen, due_on, program_code, name, id_number, explanation, verdict, outcome, amount_confirmed_fen)
-       VALUES ('R01', 1, 'high', $1, $2, '421087101', $3, $4::date, 'DIBAO', '张三', '421087198001010011', '测试线索', $5, $6, $7) RETURNING id::text`,
-      [status, `TRUST|${process.pid}|${++seq}`, extra.atRiskFen ?? 120000, extra.dueOn ?? null, extra.verdict ?? null, extra.outcome ?? null, extra.confirmedFen ?? null],
+      `INSERT INTO leads (rule_code, rule_version, severity, status, lead_key, region_code, amount_at_risk_fen, due_on, program_code, name, id_number, explanation, verdict, outcome, amount_confirmed_fen, created_at)
+       VALUES ('R01', 1, 'high', $1, $2, $8, $3, $4::date, 'DIBAO', '张三', '421087198001010011', '测试线索', $5, $6, $7, coalesce($9::timestamptz, now())) RETURNING id::text`,
+      [status, `TRUST|${process.pid}|${++seq}`, extra.atRiskFen ?? 120000, extra.dueOn ?? null, extra.verdict ?? null, extra.outcome ?? null, extra.confirmedFen ?? null, extra.region ?? '421087101', extra.createdAt ?? null],
     );
     return row.id as string;
   };
@@ -112,6 +112,15 @@ describe(`trustworthy triage (${primaryBackend().name})`, () => {
       const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
       expect(refused?.reason).toBeInstanceOf(ConflictError);
       expect(await trail(id)).toHaveLength(1);
+    });
+
+    it('keeps the rectification rate a rate of confirmed leads when unverified leads are closed as rectified', async () => {
+      const cohort = { region: '421087109', createdAt: '2024-05-06T10:00:00+08:00' };
+      await seed('closed', { ...cohort, verdict: 'confirmed', outcome: 'rectified', confirmedFen: 50000 });
+      await seed('confirmed', { ...cohort, verdict: 'confirmed', confirmedFen: 50000 });
+      expect((await cli(env, 'leads', 'close', await seed('new', cohort), '--as', 'rectified')).code).toBe(0);
+      const figures = (await call('GET', '/api/statistics?region=421087109&from=2024-05-01&to=2024-05-31', token)).json;
+      expect(figures).toMatchObject({ raised: 3, confirmed: 2, rectified: 2, rectificationRate: 0.5 });
     });
 
     it('is not one of the steps offered to people in the API', async () => {

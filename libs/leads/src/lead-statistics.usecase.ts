@@ -27,7 +27,10 @@ export interface LeadFigures {
   dismissed: number;
   /** 已整改 (rectified, whether closed or not) */
   rectified: number;
-  /** 整改率 = rectified ÷ confirmed, 0..1; null when nothing was confirmed. */
+  /**
+   * 整改率 = confirmed leads rectified ÷ confirmed, 0..1; null when nothing was confirmed. (A
+   * lead closed as rectified without verification counts as rectified, not in this rate.)
+   */
   rectificationRate: number | null;
   /** Leads per disposal type (a lead with two disposals counts under both). */
   disposals: Record<string, number>;
@@ -70,6 +73,7 @@ export class LeadStatistics {
               count(*) FILTER (WHERE verdict = 'confirmed')::int AS confirmed,
               count(*) FILTER (WHERE verdict = 'dismissed')::int AS dismissed,
               count(*) FILTER (WHERE outcome = 'rectified')::int AS rectified,
+              count(*) FILTER (WHERE outcome = 'rectified' AND verdict = 'confirmed')::int AS confirmed_rectified,
               coalesce(sum(amount_at_risk_fen), 0)::text AS at_risk,
               coalesce(sum(amount_confirmed_fen), 0)::text AS confirmed_fen,
               coalesce(sum(amount_recovered_fen), 0)::text AS recovered_fen,
@@ -92,7 +96,7 @@ export class LeadStatistics {
       confirmed: totals.confirmed,
       dismissed: totals.dismissed,
       rectified: totals.rectified,
-      rectificationRate: totals.confirmed ? Math.round((totals.rectified / totals.confirmed) * 10000) / 10000 : null,
+      rectificationRate: totals.confirmed ? Math.round((totals.confirmed_rectified / totals.confirmed) * 10000) / 10000 : null,
       disposals: byDisposal,
       amountAtRisk: fenToYuan(totals.at_risk),
       amountConfirmed: fenToYuan(totals.confirmed_fen),
