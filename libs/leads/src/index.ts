@@ -1,4 +1,5 @@
 export * from './entities/index.js';
+export * from './labels.js';
 export * from './working-days.js';
 export * from './deadlines.js';
 export * from './export-leads.usecase.js';

@@ -1,4 +1,4 @@
-import { SweepCards, SweepCardsCommand } from '@sunlight/leads';
+import { CARD_LABELS, SweepCards, SweepCardsCommand } from '@sunlight/leads';
 import { EXIT_OK, type CliCommand } from '../command.js';
 
 export const cardsSweep: CliCommand = {
@@ -14,7 +14,7 @@ export const cardsSweep: CliCommand = {
     const today = typeof args.options.today === 'string' ? args.options.today : undefined;
     const apply = args.options.apply === true ? true : undefined; // absent: the default (apply only the real today)
     const result = await app.get(SweepCards).execute(new SweepCardsCommand(today, apply));
-    const counts = `蓝牌 ${result.set.blue}，黄牌 ${result.set.yellow}，红牌 ${result.set.red}`;
+    const counts = (['blue', 'yellow', 'red'] as const).map((card) => `${CARD_LABELS[card]} ${result.set[card]}`).join('，');
     io.say(result.applied ? `${result.today}：新亮${counts}` : `${result.today}（模拟，未写入）：将新亮${counts}；加 --apply 写入`);
     io.result(result);
     return EXIT_OK;

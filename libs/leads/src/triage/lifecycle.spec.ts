@@ -1,3 +1,4 @@
+import { ACTION_LABELS } from '../labels.js';
 import { allowedActions, CLOSE_ACTIONS, LEAD_ACTIONS, LIFECYCLE, nextStatus, STEP_ACTIONS } from './lifecycle.js';
 
 describe('lead lifecycle', () => {
@@ -27,7 +28,7 @@ describe('lead lifecycle', () => {
   it('keeps the status on reassignment and recovery', () => {
     expect(nextStatus('assign', 'verifying')).toBe('verifying');
     expect(nextStatus('record-recovery', 'rectifying')).toBe('rectifying');
-    expect(LEAD_ACTIONS.every((a) => LIFECYCLE[a].label.length > 0)).toBe(true);
+    expect(LEAD_ACTIONS.every((a) => ACTION_LABELS[a].length > 0)).toBe(true);
   });
 
   it("offers the operator's close shortcuts only when asked, and only where the outcome fits what the lead is", () => {

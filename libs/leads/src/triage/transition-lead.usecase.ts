@@ -6,7 +6,8 @@ import { InjectConfig, type AppConfig } from '@sunlight/config';
 import type { LeadStatus } from '../entities/index.js';
 import { readDeadlines } from '../deadlines.js';
 import { WorkingDays } from '../working-days.js';
-import { allowedActions, DISPOSALS, LEAD_ACTIONS, LIFECYCLE, nextStatus, OUTCOME_LABELS, STATUS_LABELS, type LeadAction } from './lifecycle.js';
+import { ACTION_LABELS, statusLabel } from '../labels.js';
+import { allowedActions, DISPOSALS, LEAD_ACTIONS, LIFECYCLE, nextStatus, type LeadAction } from './lifecycle.js';
 
 /** What a person adds to a step: all optional here, required per action by the lifecycle. */
 export interface TransitionDetails {
@@ -109,7 +110,7 @@ export class TransitionLead {
       if (missing.length) throw new NotFoundError(`线索 ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ' 等' : ''} 不存在 (no such lead)`);
       const illegal = leads.filter((l) => !allowedActions(l.status, l.card).includes(action));
       if (illegal.length) {
-        throw new ConflictError(`${illegal.length} 条线索当前状态不能“${LIFECYCLE[action].label}”，本次未作任何改动`, {
+        throw new ConflictError(`${illegal.length} 条线索当前状态不能“${ACTION_LABELS[action]}”，本次未作任何改动`, {
           action,
           leads: illegal.slice(0, 50).map((l) => ({ id: l.id, status: l.status, allowed: allowedActions(l.status, l.card) })),
         });
@@ -126,8 +127,7 @@ export class TransitionLead {
     // A shortcut's refusal names the other shortcuts too: they are what its caller can type.
     const allowed = allowedActions(lead.status, lead.card, { shortcuts: definition.shortcut });
     if (!allowed.includes(action)) {
-      const now = lead.status === 'closed' && lead.outcome ? `${STATUS_LABELS.closed}（${OUTCOME_LABELS[lead.outcome as keyof typeof OUTCOME_LABELS]}）` : STATUS_LABELS[lead.status];
-      throw new ConflictError(`线索 ${lead.id} 当前为“${now}”，不能“${definition.label}”；可以：${allowed.map(stepName).join('、') || '无'}`, { status: lead.status, action, allowed });
+      throw new ConflictError(`线索 ${lead.id} 当前为“${statusLabel(lead.status, lead.outcome)}”，不能“${ACTION_LABELS[action]}”；可以：${allowed.map(stepName).join('、') || '无'}`, { status: lead.status, action, allowed });
     }
     const to = nextStatus(action, lead.status);
     const set: Record<string, unknown> = { status: to };
@@ -248,8 +248,8 @@ export class TransitionLead {
 
 /** How a refusal names a step: shortcuts as the operator types them. */
 function stepName(action: LeadAction): string {
-  const { label, shortcut, outcome } = LIFECYCLE[action];
-  return shortcut ? `${label} (--as ${outcome})` : `${label} (${action})`;
+  const { shortcut, outcome } = LIFECYCLE[action];
+  return shortcut ? `${ACTION_LABELS[action]} (--as ${outcome})` : `${ACTION_LABELS[action]} (${action})`;
 }
 
 interface NormalisedDetails {
@@ -288,7 +288,7 @@ function normaliseDetails(action: LeadAction, d: TransitionDetails): NormalisedD
   const need = (ok: boolean, column: string, message: string, expected: string) => {
     if (!ok) throw new InputError(message, { column, expected });
   };
-  if (LIFECYCLE[action].needsReason) need(out.reason !== null, 'reason', `“${LIFECYCLE[action].label}”须说明理由`, 'a reason');
+  if (LIFECYCLE[action].needsReason) need(out.reason !== null, 'reason', `“${ACTION_LABELS[action]}”须说明理由`, 'a reason');
   if (action === 'assign') need(out.assigneeId !== null, 'assigneeId', '分派须指定核查人员', 'assigneeId');
   if (action === 'confirm') {
     need(out.finding !== null, 'finding', '查实须填写核查结论', 'finding');
