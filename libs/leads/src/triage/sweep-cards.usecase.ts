@@ -5,6 +5,7 @@ import { InjectConfig, type AppConfig } from '@sunlight/config';
 import { AuditLog } from '@sunlight/audit';
 import type { WarningCard } from '../entities/index.js';
 import { readDeadlines } from '../deadlines.js';
+import { LeadRepository } from '../lead.repository.js';
 import { WorkingCalendar } from './calendar.js';
 
 export class SweepCardsCommand {
@@ -35,34 +36,6 @@ export interface SweepResult {
   changes: CardChange[];
 }
 
-const rank = (card: string) => `coalesce(array_position(ARRAY['blue', 'yellow', 'red'], ${card}::text), 0)`;
-
-/**
- * The cards a sweep for day $1 raises: blue when a lead's deadline is $2 working days away or
- * fewer, yellow once it has passed, red when passed by $3; only ever up, so open leads already
- * red are not looked at.
- */
-const CHANGES = `WITH t AS (SELECT workday_index AS idx FROM calendar_days WHERE day = $1::date),
-  computed AS (
-    SELECT l.id, l.region_code, l.due_on, l.card AS before,
-           CASE WHEN $1::date > l.due_on AND t.idx - c.workday_index >= $3 THEN 'red'
-                WHEN $1::date > l.due_on THEN 'yellow'
-                WHEN c.workday_index - t.idx <= $2 THEN 'blue' END AS card
-    FROM leads l JOIN calendar_days c ON c.day = l.due_on CROSS JOIN t
-    WHERE l.status NOT IN ('dismissed', 'closed') AND l.due_on IS NOT NULL
-      AND l.due_on <= (SELECT max(day) FROM calendar_days, t WHERE workday_index <= t.idx + $2)
-      AND l.card IS DISTINCT FROM 'red'
-  ),
-  changes AS (SELECT * FROM computed WHERE card IS NOT NULL AND ${rank('card')} > ${rank('before')})`;
-
-interface ChangedRow {
-  id: string;
-  region_code: string;
-  before: WarningCard | null;
-  after: WarningCard;
-  due_on: string;
-}
-
 /**
  * The daily warning-card sweep (预警): blue when a lead's deadline is `blueBefore` working days
  * away or fewer, yellow once it has passed, red when passed by `redAfter` working days. One
@@ -76,6 +49,7 @@ export class SweepCards {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly leads: LeadRepository,
     private readonly calendar: WorkingCalendar,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
@@ -86,29 +60,13 @@ export class SweepCards {
     const today = command.today ?? this.clock.today();
     if (!/^\d{4}-\d{2}-\d{2}$/.test(today) || Number.isNaN(Date.parse(today))) throw new InputError(`日期 "${today}" 无效`, { column: 'today', value: today, expected: 'YYYY-MM-DD' });
     await this.calendar.ensure();
-    const { blueBefore, redAfter } = readDeadlines(this.config.configDir).cards;
+    const rules = readDeadlines(this.config.configDir).cards;
     const result = await this.dataSource.transaction(async (em) => {
-      // A simulation cannot write, whatever the statement below becomes.
+      // A simulation cannot write, whatever the statements below become.
       if (!command.apply) await em.query(`SET TRANSACTION READ ONLY`);
-      const [known] = await em.query(`SELECT workday_index FROM calendar_days WHERE day = $1`, [today]);
-      if (!known) throw new InputError(`日期 ${today} 超出工作日历范围 (2020–2035)`, { column: 'today', value: today, expected: '2020-01-01 … 2035-12-31' });
-      if (!command.apply) {
-        return (await em.query(
-          `${CHANGES} SELECT id::text, region_code, before, card AS after, to_char(due_on, 'YYYY-MM-DD') AS due_on FROM changes ORDER BY id`,
-          [today, blueBefore, redAfter],
-        )) as ChangedRow[];
-      }
-      const changed: ChangedRow[] = await em.query(
-        `${CHANGES},
-         u AS (
-           UPDATE leads l SET card = changes.card, card_since = $4, updated_at = now()
-           FROM changes
-           WHERE l.id = changes.id AND ${rank('changes.card')} > ${rank('l.card')}
-           RETURNING l.id::text, l.region_code, changes.before, changes.card AS after, to_char(l.due_on, 'YYYY-MM-DD') AS due_on
-         )
-         SELECT * FROM u ORDER BY id::bigint`,
-        [today, blueBefore, redAfter, this.clock.now()],
-      );
+      if (!(await this.calendar.covers(em, today))) throw new InputError(`日期 ${today} 超出工作日历范围 (2020–2035)`, { column: 'today', value: today, expected: '2020-01-01 … 2035-12-31' });
+      if (!command.apply) return this.leads.cardChanges(em, today, rules);
+      const changed = await this.leads.raiseCards(em, today, rules, this.clock.now());
       await this.audit.appendMany(
         em,
         changed.map((c) => ({

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { checkAmountFen, Clock, ConflictError, fenToYuan, formatYuan, InputError, NotFoundError, scopeSql } from '@sunlight/common';
+import { checkAmountFen, Clock, ConflictError, fenToYuan, formatYuan, InputError, NotFoundError } from '@sunlight/common';
 import { AuditLog } from '@sunlight/audit';
 import { InjectConfig, type AppConfig } from '@sunlight/config';
 import type { LeadStatus } from '../entities/index.js';
+import { LeadRepository, type LeadChanges, type LeadStepRow } from '../lead.repository.js';
 import { readDeadlines } from '../deadlines.js';
 import { WorkingDays } from '../working-days.js';
 import { ACTION_LABELS, statusLabel } from '../labels.js';
@@ -60,11 +61,6 @@ export interface LeadState {
   allowed_actions: LeadAction[];
 }
 
-const LEAD_COLUMNS = `id::text, status, outcome, verdict, card, deadline_step, to_char(due_on, 'YYYY-MM-DD') AS due_on, assignee_id::text, assignee_name,
-  finding, amount_confirmed_fen::text, amount_recovered_fen::text, disposals, region_code, verified_at, rectified_at`;
-
-type LeadRow = Record<string, any> & { id: string; status: LeadStatus; region_code: string; card: string | null };
-
 const MAX_BULK = 1000;
 
 /**
@@ -77,6 +73,7 @@ const MAX_BULK = 1000;
 export class TransitionLead {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly leads: LeadRepository,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     @InjectConfig() private readonly config: AppConfig,
@@ -87,7 +84,7 @@ export class TransitionLead {
     if (!/^\d{1,18}$/.test(command.leadId)) throw new NotFoundError(`线索 ${command.leadId} 不存在 (no such lead)`);
     const details = normaliseDetails(action, command.details);
     return this.dataSource.transaction(async (em) => {
-      const [lead] = await em.query(`SELECT ${LEAD_COLUMNS} FROM leads WHERE id = $1 AND ${scopeSql('region_code')} FOR UPDATE`, [command.leadId]);
+      const lead = await this.leads.lockInScope(em, command.leadId);
       if (!lead) throw new NotFoundError(`线索 ${command.leadId} 不存在 (no such lead)`);
       const assignee = action === 'assign' ? await this.assignee(em, details.assigneeId!, [lead]) : null;
       return this.apply(em, lead, action, details, assignee);
@@ -104,7 +101,7 @@ export class TransitionLead {
     if (bad) throw new NotFoundError(`线索 ${bad} 不存在 (no such lead)`);
     const details = normaliseDetails(action, command.details);
     return this.dataSource.transaction(async (em) => {
-      const leads: LeadRow[] = await em.query(`SELECT ${LEAD_COLUMNS} FROM leads WHERE id = ANY($1::bigint[]) AND ${scopeSql('region_code')} ORDER BY id FOR UPDATE`, [ids]);
+      const leads = await this.leads.lockAllInScope(em, ids);
       const found = new Set(leads.map((l) => l.id));
       const missing = ids.filter((id) => !found.has(id));
       if (missing.length) throw new NotFoundError(`线索 ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ' 等' : ''} 不存在 (no such lead)`);
@@ -122,7 +119,7 @@ export class TransitionLead {
     });
   }
 
-  private async apply(em: EntityManager, lead: LeadRow, action: LeadAction, d: NormalisedDetails, assignee: { id: string; name: string } | null): Promise<LeadState> {
+  private async apply(em: EntityManager, lead: LeadStepRow, action: LeadAction, d: NormalisedDetails, assignee: { id: string; name: string } | null): Promise<LeadState> {
     const definition = LIFECYCLE[action];
     // A shortcut's refusal names the other shortcuts too: they are what its caller can type.
     const allowed = allowedActions(lead.status, lead.card, { shortcuts: definition.shortcut });
@@ -130,7 +127,7 @@ export class TransitionLead {
       throw new ConflictError(`线索 ${lead.id} 当前为“${statusLabel(lead.status, lead.outcome)}”，不能“${ACTION_LABELS[action]}”；可以：${allowed.map(stepName).join('、') || '无'}`, { status: lead.status, action, allowed });
     }
     const to = nextStatus(action, lead.status);
-    const set: Record<string, unknown> = { status: to };
+    const set: LeadChanges = { status: to };
     if (definition.outcome) set.outcome = definition.outcome;
     if (to === 'closed') set.closed_at = this.clock.now();
     if (to !== lead.status && definition.starts !== undefined) {
@@ -149,7 +146,7 @@ export class TransitionLead {
         Object.assign(set, { verdict: 'dismissed', finding: lead.finding ?? d.finding ?? d.reason, verified_at: lead.verified_at ?? this.clock.now() });
         break;
       case 'confirm': {
-        const evidence = await this.evidenceTotalFen(em, lead.id);
+        const evidence = await this.leads.evidenceTotalFen(em, lead.id);
         if (d.amountConfirmedFen! > evidence && d.amountReason === null) {
           throw new InputError(`查实金额 ${formatYuan(d.amountConfirmedFen!)} 元超过线索证据合计 ${formatYuan(evidence)} 元，须在 amountReason 中说明理由`, {
             column: 'amountReason',
@@ -160,7 +157,7 @@ export class TransitionLead {
         break;
       }
       case 'dispose':
-        set.disposals = [...new Set([...(lead.disposals as string[]), ...d.disposals!])];
+        set.disposals = [...new Set([...lead.disposals, ...d.disposals!])];
         break;
       case 'record-recovery': {
         const total = BigInt(lead.amount_recovered_fen) + d.amountRecoveredFen!;
@@ -180,11 +177,7 @@ export class TransitionLead {
         set.card_since = null;
         break;
     }
-    const columns = Object.keys(set);
-    const [updated] = await em.query(
-      `WITH u AS (UPDATE leads SET ${columns.map((c, i) => `${c} = $${i + 2}`).join(', ')}, updated_at = now() WHERE id = $1 RETURNING ${LEAD_COLUMNS}) SELECT * FROM u`,
-      [lead.id, ...columns.map((c) => set[c])],
-    );
+    const updated = await this.leads.change(em, lead.id, set);
     await this.audit.append(
       em,
       {
@@ -216,7 +209,7 @@ export class TransitionLead {
   }
 
   /** An active inspector whose region covers every lead being assigned. */
-  private async assignee(em: EntityManager, userId: string, leads: LeadRow[]): Promise<{ id: string; name: string }> {
+  private async assignee(em: EntityManager, userId: string, leads: LeadStepRow[]): Promise<{ id: string; name: string }> {
     const [user] = /^\d{1,18}$/.test(userId)
       ? await em.query(`SELECT id::text, display_name, role, region_code, active FROM users WHERE id = $1`, [userId])
       : [];
@@ -226,19 +219,6 @@ export class TransitionLead {
     const outside = leads.find((l) => !l.region_code.startsWith(user.region_code));
     if (outside) throw new InputError(`核查人员 ${user.display_name} 的辖区 ${user.region_code} 不含线索 ${outside.id} 所在的 ${outside.region_code}`, { column: 'assigneeId', value: userId, expected: 'an inspector whose region covers the lead' });
     return { id: user.id, name: user.display_name };
-  }
-
-  /**
-   * What the lead's evidence adds up to: its payments, or its amount at risk when that is more
-   * (a lead of money owed but never paid has no payments of its own).
-   */
-  private async evidenceTotalFen(em: EntityManager, leadId: string): Promise<bigint> {
-    const [row] = await em.query(
-      `SELECT greatest(l.amount_at_risk_fen, coalesce((SELECT sum(d.amount_fen) FROM lead_evidence e JOIN disbursements d ON d.id = e.disbursement_id WHERE e.lead_id = l.id), 0))::text AS fen
-       FROM leads l WHERE l.id = $1`,
-      [leadId],
-    );
-    return BigInt(row.fen);
   }
 
   private deadlines() {
@@ -311,7 +291,7 @@ function compact(data: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined && v !== null));
 }
 
-function toState(row: Record<string, any>): LeadState {
+function toState(row: LeadStepRow): LeadState {
   return {
     id: row.id,
     status: row.status,
