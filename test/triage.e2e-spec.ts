@@ -91,7 +91,8 @@ describe(`lead triage over HTTP (${primaryBackend().name})`, () => {
   });
 
   it('walks a lead through its whole life, each step with who, when, why in the audit trail', async () => {
-    const lead = await seedLead(query, { region: '421087101', dueOn: WorkingDays.add(today(), 15) });
+    // 3 months of 1,200.00: the amount confirmed below stays within the lead's evidence.
+    const lead = await seedLead(query, { region: '421087101', dueOn: WorkingDays.add(today(), 15), amountFen: 360000 });
     let res = await act(lead, 'assign', { assigneeId: ids['in2.songzi'] });
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ status: 'assigned', assignee_name: 'in2.songzi', deadline_step: 'verify' });
