@@ -100,6 +100,9 @@ describe(`trustworthy triage (${primaryBackend().name})`, () => {
       }
       // The steps that are allowed are named: a confirmed lead may still be closed as rectified.
       expect((await cli(env, 'leads', 'close', confirmed, '--as', 'dismissed')).stderr).toContain('销号（已整改）');
+      const unknown = await cli(env, 'leads', 'close', confirmed, '--as', 'toString');
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain('--as 应为 rectified（已整改）或 dismissed（查否）');
     });
 
     it('takes one of two concurrent closes of a lead and refuses the other: the lead is read under its row lock', async () => {
