@@ -239,7 +239,8 @@ async function moveLead(rec: Recorder, plan: LoadPlan, c: ClientState, [id, stat
   const act = (body: Record<string, unknown>) => timed(rec, String(body.action), plan, c, `/api/leads/${id}/actions`, body);
   if (!(await act({ action: 'assign', assigneeId: c.userId }))) return false;
   if (status !== 'verifying' && !(await act({ action: 'start-verification' }))) return false;
-  if (Number(id) % 3) return (await act({ action: 'confirm', finding: '经核查属实：比对库记录与发放名单一致，已调取原始凭证', amountConfirmed: `${100 + (Number(id) % 900)}.50` })) !== undefined;
+  // The seeded leads' amounts vary: a confirmed amount above one needs a reason.
+  if (Number(id) % 3) return (await act({ action: 'confirm', finding: '经核查属实：比对库记录与发放名单一致，已调取原始凭证', amountConfirmed: `${100 + (Number(id) % 900)}.50`, amountReason: '另据原始凭证核定' })) !== undefined;
   return (await act({ action: 'dismiss', reason: '经核查不属实：同名同姓，身份证号不同' })) !== undefined;
 }
 

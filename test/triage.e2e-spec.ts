@@ -77,7 +77,8 @@ describe(`lead triage over HTTP (${primaryBackend().name})`, () => {
   });
 
   it('walks a lead through its whole life, each step with who, when, why in the audit trail', async () => {
-    const lead = await seedLead(query, { region: '421087101', dueOn: WorkingDays.add(today(), 15) });
+    // 3 months of 1,200.00: the amount confirmed below stays within the lead's evidence.
+    const lead = await seedLead(query, { region: '421087101', dueOn: WorkingDays.add(today(), 15), amountFen: 360000 });
     let res = await act(lead, 'assign', { assigneeId: ids['in2.songzi'] });
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ status: 'assigned', assignee_name: 'in2.songzi', deadline_step: 'verify' });
@@ -339,7 +340,7 @@ describe(`deadlines and warning cards by a simulated clock (${primaryBackend().n
 
   const step = (lead: string, action: any, details: Record<string, unknown> = {}) =>
     ActorContext.run({ ...inspector }, () => app.get(TransitionLead).execute(new TransitionLeadCommand(lead, action, details)));
-  const sweep = (day: string) => app.get(SweepCards).execute(new SweepCardsCommand(day));
+  const sweep = (day: string) => app.get(SweepCards).execute(new SweepCardsCommand(day, true)); // the fixed clock's days, applied
   const cardOf = async (lead: string) => (await app.query(`SELECT card FROM leads WHERE id = $1`, [lead]))[0].card;
 
   it('counts deadlines in working days across the Spring Festival and its make-up Saturdays', async () => {

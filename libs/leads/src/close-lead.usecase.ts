@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { ConflictError, NotFoundError } from '@sunlight/common';
-import { AuditLog } from '@sunlight/audit';
+import { InputError } from '@sunlight/common';
 import type { LeadOutcome } from './entities/index.js';
+import { CLOSE_ACTIONS } from './triage/lifecycle.js';
+import { TransitionLead, TransitionLeadCommand } from './triage/transition-lead.usecase.js';
 
 export class CloseLeadCommand {
   constructor(
     readonly leadId: string,
     readonly outcome: LeadOutcome,
+    /** Who typed the command (kept in the audit event). */
     readonly actor: string,
     readonly reason: string | null = null,
   ) {}
@@ -15,38 +16,17 @@ export class CloseLeadCommand {
 
 /**
  * Closes a lead (销号) as rectified or dismissed in one step: the operator's shortcut of
- * CONTRACT §5. The outcome decides what later evidence of the same key does (R12 or counted).
+ * CONTRACT §5. It is the lifecycle's `close-rectified` / `close-dismissed` action, so the one
+ * state machine decides where it is allowed, locks the lead and audits the step.
  */
 @Injectable()
 export class CloseLead {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly audit: AuditLog,
-  ) {}
+  constructor(private readonly transitionLead: TransitionLead) {}
 
   async execute(command: CloseLeadCommand): Promise<{ id: string; status: string; outcome: LeadOutcome }> {
-    if (!/^\d{1,18}$/.test(command.leadId)) throw new NotFoundError(`线索 ${command.leadId} 不存在 (no such lead)`);
-    const [lead] = await this.dataSource.query(`SELECT id::text, status, outcome, region_code FROM leads WHERE id = $1`, [command.leadId]);
-    if (!lead) throw new NotFoundError(`线索 ${command.leadId} 不存在 (no such lead)`);
-    if (lead.status === 'closed') {
-      if (lead.outcome === command.outcome) return { id: lead.id, status: 'closed', outcome: command.outcome };
-      throw new ConflictError(`线索 ${command.leadId} 已以“${lead.outcome === 'rectified' ? '已整改' : '查否'}”销号 (already closed as ${lead.outcome})`);
-    }
-    await this.dataSource.transaction(async (em) => {
-      await em.query(`UPDATE leads SET status = 'closed', outcome = $2::text, closed_at = now(), updated_at = now(), due_on = NULL, deadline_step = 'close',
-         verdict = coalesce(verdict, CASE $2::text WHEN 'dismissed' THEN 'dismissed' ELSE 'confirmed' END),
-         verified_at = coalesce(verified_at, now()),
-         rectified_at = CASE WHEN $2::text = 'rectified' THEN coalesce(rectified_at, now()) END
-       WHERE id = $1`, [command.leadId, command.outcome]);
-      await this.audit.append(em, {
-        action: 'lead.close',
-        subjectType: 'lead',
-        subjectId: lead.id,
-        regionCode: lead.region_code,
-        reason: command.reason,
-        data: { from: lead.status, to: 'closed', outcome: command.outcome, by: command.actor },
-      });
-    });
-    return { id: lead.id, status: 'closed', outcome: command.outcome };
+    const action = Object.hasOwn(CLOSE_ACTIONS, command.outcome) ? CLOSE_ACTIONS[command.outcome] : undefined;
+    if (!action) throw new InputError(`--as 应为 rectified（已整改）或 dismissed（查否），收到 "${command.outcome}"`, { column: 'as', value: String(command.outcome), expected: 'rectified | dismissed' });
+    const state = await this.transitionLead.execute(new TransitionLeadCommand(command.leadId, action, { reason: command.reason, operator: command.actor }));
+    return { id: state.id, status: state.status, outcome: state.outcome as LeadOutcome };
   }
 }

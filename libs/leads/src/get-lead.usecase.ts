@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { fenToYuan, NotFoundError, scopeSql } from '@sunlight/common';
+import { fenToYuan, NotFoundError } from '@sunlight/common';
 import { AuditLog } from '@sunlight/audit';
+import { LeadRepository } from './lead.repository.js';
 import { ExportLeads, ExportLeadsCommand, type ExportedLead } from './export-leads.usecase.js';
 import { allowedActions } from './triage/lifecycle.js';
 
@@ -12,22 +12,17 @@ import { allowedActions } from './triage/lifecycle.js';
 @Injectable()
 export class GetLead {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly leads: LeadRepository,
     private readonly exportLeads: ExportLeads,
     private readonly audit: AuditLog,
   ) {}
 
   async execute(leadId: string): Promise<ExportedLead & { history: unknown[]; triage: Record<string, unknown> }> {
     if (!/^\d{1,18}$/.test(leadId)) throw new NotFoundError(`线索 ${leadId} 不存在 (no such lead)`);
-    // The scope check and the lead's triage state in one read.
-    const [t] = await this.dataSource.query(
-      `SELECT assignee_id::text, assignee_name, deadline_step, verdict, finding, amount_confirmed_fen::text, amount_recovered_fen::text, disposals, card, status
-       FROM leads WHERE id = $1 AND ${scopeSql('region_code')}`,
-      [leadId],
-    );
-    if (!t) throw new NotFoundError(`线索 ${leadId} 不存在 (no such lead)`);
+    if (!(await this.leads.isVisible(leadId))) throw new NotFoundError(`线索 ${leadId} 不存在 (no such lead)`);
     const lead = await this.exportLeads.one(leadId);
     const history = await this.audit.history('lead', leadId);
+    const t = (await this.leads.triageOf(leadId))!;
     const yuan = (fen: string | null) => (fen == null ? null : fenToYuan(fen));
     const triage = {
       assignee_id: t.assignee_id,

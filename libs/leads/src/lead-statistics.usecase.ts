@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { fenToYuan, InputError, inActorScope, NotFoundError, scopeSql, TIME_ZONE } from '@sunlight/common';
+import { fenToYuan, InputError, inActorScope, NotFoundError } from '@sunlight/common';
+import { LeadRepository } from './lead.repository.js';
 import { DISPOSALS } from './triage/lifecycle.js';
 
 export class LeadStatisticsCommand {
@@ -27,7 +27,10 @@ export interface LeadFigures {
   dismissed: number;
   /** 已整改 (rectified, whether closed or not) */
   rectified: number;
-  /** 整改率 = rectified ÷ confirmed, 0..1; null when nothing was confirmed. */
+  /**
+   * 整改率 = confirmed leads rectified ÷ confirmed, 0..1; null when nothing was confirmed. (A
+   * lead closed as rectified without verification counts as rectified, not in this rate.)
+   */
   rectificationRate: number | null;
   /** Leads per disposal type (a lead with two disposals counts under both). */
   disposals: Record<string, number>;
@@ -49,7 +52,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
  */
 @Injectable()
 export class LeadStatistics {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly leads: LeadRepository) {}
 
   async execute(command: LeadStatisticsCommand): Promise<LeadFigures> {
     for (const [name, value] of [['from', command.from], ['to', command.to]] as const) {
@@ -59,28 +62,10 @@ export class LeadStatistics {
     const region = command.regionCode ?? '';
     if (!/^\d{0,9}$/.test(region)) throw new InputError(`行政区划代码 "${region}" 无效`, { column: 'region', value: region, expected: '2–9 位数字' });
     if (region && !inActorScope(region)) throw new NotFoundError(`行政区划 ${region} 不在您的辖区内 (not in your region)`);
-    const cohort = `FROM leads
-      WHERE ${scopeSql('region_code')} AND region_code LIKE $1 || '%'
-        AND created_at >= ($2::date)::timestamp AT TIME ZONE '${TIME_ZONE}'
-        AND created_at < ($3::date + 1)::timestamp AT TIME ZONE '${TIME_ZONE}'`;
-    const params = [region, command.from, command.to];
-    const [totals] = await this.dataSource.query(
-      `SELECT count(*)::int AS raised,
-              count(verdict)::int AS verified,
-              count(*) FILTER (WHERE verdict = 'confirmed')::int AS confirmed,
-              count(*) FILTER (WHERE verdict = 'dismissed')::int AS dismissed,
-              count(*) FILTER (WHERE outcome = 'rectified')::int AS rectified,
-              coalesce(sum(amount_at_risk_fen), 0)::text AS at_risk,
-              coalesce(sum(amount_confirmed_fen), 0)::text AS confirmed_fen,
-              coalesce(sum(amount_recovered_fen), 0)::text AS recovered_fen,
-              count(*) FILTER (WHERE card = 'blue' AND status NOT IN ('dismissed', 'closed'))::int AS blue,
-              count(*) FILTER (WHERE card = 'yellow' AND status NOT IN ('dismissed', 'closed'))::int AS yellow,
-              count(*) FILTER (WHERE card = 'red' AND status NOT IN ('dismissed', 'closed'))::int AS red
-       ${cohort}`,
-      params,
-    );
-    const statuses = await this.dataSource.query(`SELECT status, count(*)::int AS n ${cohort} GROUP BY status`, params);
-    const disposals = await this.dataSource.query(`SELECT d AS disposal, count(*)::int AS n ${cohort.replace('FROM leads', 'FROM leads, unnest(disposals) AS d')} GROUP BY d`, params);
+    const cohort = { region, from: command.from, to: command.to };
+    const totals = await this.leads.cohortTotals(cohort);
+    const statuses = await this.leads.cohortStatuses(cohort);
+    const disposals = await this.leads.cohortDisposals(cohort);
     const byDisposal: Record<string, number> = Object.fromEntries(DISPOSALS.map((d) => [d, 0]));
     for (const row of disposals) byDisposal[row.disposal] = row.n;
     return {
@@ -92,13 +77,13 @@ export class LeadStatistics {
       confirmed: totals.confirmed,
       dismissed: totals.dismissed,
       rectified: totals.rectified,
-      rectificationRate: totals.confirmed ? Math.round((totals.rectified / totals.confirmed) * 10000) / 10000 : null,
+      rectificationRate: totals.confirmed ? Math.round((totals.confirmed_rectified / totals.confirmed) * 10000) / 10000 : null,
       disposals: byDisposal,
       amountAtRisk: fenToYuan(totals.at_risk),
       amountConfirmed: fenToYuan(totals.confirmed_fen),
       amountRecovered: fenToYuan(totals.recovered_fen),
       overdue: { blue: totals.blue, yellow: totals.yellow, red: totals.red },
-      byStatus: Object.fromEntries(statuses.map((s: { status: string; n: number }) => [s.status, s.n])),
+      byStatus: Object.fromEntries(statuses.map((s) => [s.status, s.n])),
     };
   }
 }

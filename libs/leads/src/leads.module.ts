@@ -4,6 +4,7 @@ import { CloseLead } from './close-lead.usecase.js';
 import { ENTITIES } from './entities/index.js';
 import { ExportLeads } from './export-leads.usecase.js';
 import { GetLead } from './get-lead.usecase.js';
+import { LeadRepository } from './lead.repository.js';
 import { LeadStatistics } from './lead-statistics.usecase.js';
 import { WorkingCalendar } from './triage/calendar.js';
 import { Notices } from './triage/notices.usecase.js';
@@ -16,7 +17,7 @@ const USE_CASES = [ExportLeads, CloseLead, GetLead, SearchLeads, TransitionLead,
 
 @Module({
   imports: [TypeOrmModule.forFeature(ENTITIES)],
-  providers: [...USE_CASES, WorkingCalendar, TriageProcessor],
-  exports: USE_CASES,
+  providers: [...USE_CASES, LeadRepository, WorkingCalendar, TriageProcessor],
+  exports: [...USE_CASES, LeadRepository],
 })
 export class LeadsModule {}

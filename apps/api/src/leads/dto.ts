@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBooleanString, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { DISPOSALS, LEAD_ACTIONS, NOTICE_KINDS, type LeadAction, type LeadFilters, type NoticeKind, type TransitionDetails } from '@sunlight/leads';
-import { InputError, yuanToFen } from '@sunlight/common';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsBooleanString, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { DISPOSALS, NOTICE_KINDS, STEP_ACTIONS, type LeadAction, type LeadFilters, type NoticeKind, type TransitionDetails } from '@sunlight/leads';
+import { parseAmount } from '@sunlight/common';
 
 const YUAN = /^\d{1,13}(\.\d{1,2})?$/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -65,10 +65,13 @@ export class StepDetailsDto {
   @IsOptional() @IsString() @MaxLength(2000) reason?: string;
   @ApiPropertyOptional({ description: '核查结论（查实必填）' })
   @IsOptional() @IsString() @MaxLength(5000) finding?: string;
-  @ApiPropertyOptional({ description: '查实金额（元，查实必填）', example: '3600.00' })
-  @IsOptional() @Matches(YUAN) amountConfirmed?: string;
-  @ApiPropertyOptional({ description: '本次收缴/追回金额（元）', example: '1200.00' })
-  @IsOptional() @Matches(YUAN) amountRecovered?: string;
+  // Amounts are read by parseAmount (the rules of amounts in files, errors in Chinese), not by a pattern here.
+  @ApiPropertyOptional({ description: '查实金额（元，查实必填；可带千分位，如 6,201.54）', example: '3,600.00' })
+  @IsOptional() amountConfirmed?: string;
+  @ApiPropertyOptional({ description: '查实金额超过线索证据合计时的理由（此时必填）' })
+  @IsOptional() @IsString() @MaxLength(2000) amountReason?: string;
+  @ApiPropertyOptional({ description: '本次收缴/追回金额（元，可带千分位）', example: '1,200.00' })
+  @IsOptional() amountRecovered?: string;
   @ApiPropertyOptional({ description: '处置方式，可多选', enum: DISPOSALS, isArray: true })
   @IsOptional() @IsArray() @ArrayMaxSize(6) @IsIn(DISPOSALS as unknown as string[], { each: true }) disposals?: string[];
   @ApiPropertyOptional({ description: '分派给的核查人员 id' })
@@ -78,17 +81,13 @@ export class StepDetailsDto {
 }
 
 export function detailsOf(d: StepDetailsDto): TransitionDetails {
-  const fen = (v: string | undefined, column: string) => {
-    if (v === undefined) return null;
-    const value = yuanToFen(v);
-    if (value === null) throw new InputError(`${column} 不是金额`, { column, value: v, expected: '元，如 1200.50' });
-    return value;
-  };
+  const fen = (v: string | undefined, field: string, label: string) => (v === undefined || v === null ? null : parseAmount(v, field, label));
   return {
     reason: d.reason,
     finding: d.finding,
-    amountConfirmedFen: fen(d.amountConfirmed, 'amountConfirmed'),
-    amountRecoveredFen: fen(d.amountRecovered, 'amountRecovered'),
+    amountConfirmedFen: fen(d.amountConfirmed, 'amountConfirmed', '查实金额'),
+    amountReason: d.amountReason,
+    amountRecoveredFen: fen(d.amountRecovered, 'amountRecovered', '追回金额'),
     disposals: d.disposals,
     assigneeId: d.assigneeId,
     attachments: d.attachments,
@@ -96,8 +95,8 @@ export function detailsOf(d: StepDetailsDto): TransitionDetails {
 }
 
 export class LeadActionDto extends StepDetailsDto {
-  @ApiProperty({ enum: LEAD_ACTIONS, description: '分派 assign、开始核查、查否 dismiss、查实 confirm、处置 dispose、开始整改、登记追回、整改完成 rectify、销号 close、撤销预警牌 clear-card' })
-  @IsIn(LEAD_ACTIONS) action: LeadAction;
+  @ApiProperty({ enum: STEP_ACTIONS, description: '分派 assign、开始核查、查否 dismiss、查实 confirm、处置 dispose、开始整改、登记追回、整改完成 rectify、销号 close、撤销预警牌 clear-card' })
+  @IsIn(STEP_ACTIONS) action: LeadAction;
 }
 
 export class BulkActionDto extends StepDetailsDto {
@@ -148,4 +147,6 @@ export class StatisticsQueryDto {
 export class SweepDto {
   @ApiPropertyOptional({ description: '模拟某一天（YYYY-MM-DD）；默认今天' })
   @IsOptional() @Matches(DAY) today?: string;
+  @ApiPropertyOptional({ description: '写入预警牌；默认只有今天的扫描写入，模拟某一天只返回将变化的预警牌' })
+  @IsOptional() @IsBoolean() apply?: boolean;
 }

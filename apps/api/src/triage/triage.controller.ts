@@ -76,9 +76,9 @@ export class TriageAdminController {
   @Post('cards/sweep')
   @Roles('admin')
   @HttpCode(200)
-  @ApiOperation({ summary: '立即执行预警牌扫描（每日自动执行）；可模拟某一天' })
+  @ApiOperation({ summary: '立即执行预警牌扫描（每日自动执行）；可模拟某一天：只返回将变化的预警牌，apply: true 才写入' })
   sweep(@Body() body: SweepDto) {
-    return this.sweepCards.execute(new SweepCardsCommand(body.today));
+    return this.sweepCards.execute(new SweepCardsCommand(body.today, body.apply));
   }
 
   @Get('audit/verify')

@@ -1,5 +1,6 @@
-import { CloseLead, CloseLeadCommand } from '@sunlight/leads';
-import { EXIT_OK, type CliCommand } from '../command.js';
+import { ConflictError } from '@sunlight/common';
+import { CloseLead, CloseLeadCommand, OUTCOME_LABELS, type LeadOutcome } from '@sunlight/leads';
+import { EXIT_OK, EXIT_REJECTED, type CliCommand } from '../command.js';
 
 export const leadsClose: CliCommand = {
   words: ['leads', 'close'],
@@ -12,11 +13,17 @@ export const leadsClose: CliCommand = {
   },
   async run(app, args, io) {
     const [id] = args.positionals;
-    const outcome = args.options.as;
-    if (outcome !== 'rectified' && outcome !== 'dismissed') throw new Error(`--as must be rectified or dismissed (got ${outcome === undefined ? 'nothing' : `"${outcome}"`})`);
-    const result = await app.get(CloseLead).execute(new CloseLeadCommand(id, outcome, process.env.USER ?? 'cli', (args.options.reason as string | undefined) ?? null));
-    io.say(`线索 ${result.id} 已销号 (${outcome === 'rectified' ? '已整改' : '查否'})`);
-    io.result({ id: Number(result.id), status: result.status, outcome: result.outcome });
-    return EXIT_OK;
+    const outcome = args.options.as as LeadOutcome;
+    try {
+      const result = await app.get(CloseLead).execute(new CloseLeadCommand(id, outcome, process.env.USER ?? 'cli', (args.options.reason as string | undefined) ?? null));
+      io.say(`线索 ${result.id} 已销号 (${OUTCOME_LABELS[result.outcome]})`);
+      io.result({ id: Number(result.id), status: result.status, outcome: result.outcome });
+      return EXIT_OK;
+    } catch (err) {
+      // A close the lifecycle refuses is rejected input for the script that asked (exit 2).
+      if (!(err instanceof ConflictError)) throw err;
+      io.say(`sunlight: ${err.message}`);
+      return EXIT_REJECTED;
+    }
   },
 };

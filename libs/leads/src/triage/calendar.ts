@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import chineseDays from 'chinese-days';
 import { addDays, format, parseISO } from 'date-fns';
 
@@ -24,6 +24,12 @@ export class WorkingCalendar {
       throw error;
     });
     return this.ready;
+  }
+
+  /** Does the calendar table hold `day`? */
+  async covers(em: EntityManager, day: string): Promise<boolean> {
+    const [row] = await em.query(`SELECT 1 FROM calendar_days WHERE day = $1`, [day]);
+    return !!row;
   }
 
   private async build(): Promise<void> {

@@ -1,4 +1,5 @@
-import { allowedActions, LEAD_ACTIONS, LIFECYCLE, nextStatus } from './lifecycle.js';
+import { ACTION_LABELS } from '../labels.js';
+import { allowedActions, CLOSE_ACTIONS, LEAD_ACTIONS, LIFECYCLE, nextStatus, STEP_ACTIONS } from './lifecycle.js';
 
 describe('lead lifecycle', () => {
   it('walks the whole life: new → assigned → verifying → confirmed → disposed → rectifying → rectified → closed', () => {
@@ -27,6 +28,19 @@ describe('lead lifecycle', () => {
   it('keeps the status on reassignment and recovery', () => {
     expect(nextStatus('assign', 'verifying')).toBe('verifying');
     expect(nextStatus('record-recovery', 'rectifying')).toBe('rectifying');
-    expect(LEAD_ACTIONS.every((a) => LIFECYCLE[a].label.length > 0)).toBe(true);
+    expect(LEAD_ACTIONS.every((a) => ACTION_LABELS[a].length > 0)).toBe(true);
+  });
+
+  it("offers the operator's close shortcuts only when asked, and only where the outcome fits what the lead is", () => {
+    expect(STEP_ACTIONS).not.toContain('close-rectified');
+    expect(allowedActions('new', null)).toEqual(['assign', 'dismiss']);
+    const shortcuts = (status: Parameters<typeof nextStatus>[1]) => allowedActions(status, null, { shortcuts: true }).filter((a) => LIFECYCLE[a].shortcut);
+    expect(shortcuts('new')).toEqual(['close-rectified', 'close-dismissed']);
+    expect(shortcuts('verifying')).toEqual(['close-rectified', 'close-dismissed']);
+    expect(shortcuts('confirmed')).toEqual(['close-rectified']); // 查实 is never closed as 查否
+    expect(shortcuts('dismissed')).toEqual(['close-dismissed']);
+    expect(shortcuts('closed')).toEqual([]);
+    expect(nextStatus(CLOSE_ACTIONS.rectified, 'new')).toBe('closed');
+    expect(LIFECYCLE[CLOSE_ACTIONS.dismissed].outcome).toBe('dismissed');
   });
 });

@@ -4,6 +4,7 @@ import { Clock, ConflictError, InputError, NotFoundError, escapeHtml, inActorSco
 import { InjectConfig, type AppConfig } from '@sunlight/config';
 import { AuditLog } from '@sunlight/audit';
 import { readDeadlines } from '../deadlines.js';
+import { LeadRepository } from '../lead.repository.js';
 import { WorkingDays } from '../working-days.js';
 
 /** 三书: 预警通知书, 工作提醒书, 整改建议书. */
@@ -69,6 +70,7 @@ const COLUMNS = `id::text, kind, number, region_code, year, seq, recipient, subj
 export class Notices {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly leads: LeadRepository,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     @InjectConfig() private readonly config: AppConfig,
@@ -91,8 +93,7 @@ export class Notices {
       const [region] = await em.query(`SELECT name FROM regions WHERE code = $1`, [c.regionCode]);
       if (!region) throw new NotFoundError(`行政区划 ${c.regionCode} 不存在`);
       if (leadIds.length) {
-        const found = await em.query(`SELECT id::text FROM leads WHERE id = ANY($1::bigint[]) AND ${scopeSql('region_code')} AND region_code LIKE $2 || '%'`, [leadIds, c.regionCode]);
-        const seen = new Set(found.map((r: { id: string }) => r.id));
+        const seen = new Set(await this.leads.visibleUnder(em, leadIds, c.regionCode));
         const missing = leadIds.filter((id) => !seen.has(id));
         if (missing.length) throw new NotFoundError(`线索 ${missing.join(', ')} 不存在或不在 ${region.name} (no such lead in this region)`);
       }

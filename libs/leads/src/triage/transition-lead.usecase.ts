@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { Clock, ConflictError, fenToYuan, InputError, NotFoundError, scopeSql } from '@sunlight/common';
+import { checkAmountFen, Clock, ConflictError, fenToYuan, formatYuan, InputError, NotFoundError } from '@sunlight/common';
 import { AuditLog } from '@sunlight/audit';
 import { InjectConfig, type AppConfig } from '@sunlight/config';
 import type { LeadStatus } from '../entities/index.js';
+import { LeadRepository, type LeadChanges, type LeadStepRow } from '../lead.repository.js';
 import { readDeadlines } from '../deadlines.js';
 import { WorkingDays } from '../working-days.js';
-import { allowedActions, DISPOSALS, LEAD_ACTIONS, LIFECYCLE, nextStatus, STATUS_LABELS, type LeadAction } from './lifecycle.js';
+import { ACTION_LABELS, statusLabel } from '../labels.js';
+import { allowedActions, DISPOSALS, LEAD_ACTIONS, LIFECYCLE, nextStatus, type LeadAction } from './lifecycle.js';
 
 /** What a person adds to a step: all optional here, required per action by the lifecycle. */
 export interface TransitionDetails {
@@ -14,12 +16,16 @@ export interface TransitionDetails {
   finding?: string | null;
   /** Fen. */
   amountConfirmedFen?: bigint | null;
+  /** Why the amount confirmed is above the lead's evidence total (required only then). */
+  amountReason?: string | null;
   /** Fen, added to what was recovered before. */
   amountRecoveredFen?: bigint | null;
   disposals?: string[];
   assigneeId?: string | null;
   /** References to attachments kept elsewhere (document numbers, file ids). */
   attachments?: string[];
+  /** Who typed the command, for steps the command line takes as the system (kept in the audit event). */
+  operator?: string | null;
 }
 
 export class TransitionLeadCommand {
@@ -55,11 +61,6 @@ export interface LeadState {
   allowed_actions: LeadAction[];
 }
 
-const LEAD_COLUMNS = `id::text, status, outcome, verdict, card, deadline_step, to_char(due_on, 'YYYY-MM-DD') AS due_on, assignee_id::text, assignee_name,
-  finding, amount_confirmed_fen::text, amount_recovered_fen::text, disposals, region_code`;
-
-type LeadRow = Record<string, any> & { id: string; status: LeadStatus; region_code: string; card: string | null };
-
 const MAX_BULK = 1000;
 
 /**
@@ -72,6 +73,7 @@ const MAX_BULK = 1000;
 export class TransitionLead {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly leads: LeadRepository,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     @InjectConfig() private readonly config: AppConfig,
@@ -82,7 +84,7 @@ export class TransitionLead {
     if (!/^\d{1,18}$/.test(command.leadId)) throw new NotFoundError(`线索 ${command.leadId} 不存在 (no such lead)`);
     const details = normaliseDetails(action, command.details);
     return this.dataSource.transaction(async (em) => {
-      const [lead] = await em.query(`SELECT ${LEAD_COLUMNS} FROM leads WHERE id = $1 AND ${scopeSql('region_code')} FOR UPDATE`, [command.leadId]);
+      const lead = await this.leads.lockInScope(em, command.leadId);
       if (!lead) throw new NotFoundError(`线索 ${command.leadId} 不存在 (no such lead)`);
       const assignee = action === 'assign' ? await this.assignee(em, details.assigneeId!, [lead]) : null;
       return this.apply(em, lead, action, details, assignee);
@@ -99,13 +101,13 @@ export class TransitionLead {
     if (bad) throw new NotFoundError(`线索 ${bad} 不存在 (no such lead)`);
     const details = normaliseDetails(action, command.details);
     return this.dataSource.transaction(async (em) => {
-      const leads: LeadRow[] = await em.query(`SELECT ${LEAD_COLUMNS} FROM leads WHERE id = ANY($1::bigint[]) AND ${scopeSql('region_code')} ORDER BY leads.id FOR UPDATE`, [ids]);
+      const leads = await this.leads.lockAllInScope(em, ids);
       const found = new Set(leads.map((l) => l.id));
       const missing = ids.filter((id) => !found.has(id));
       if (missing.length) throw new NotFoundError(`线索 ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ' 等' : ''} 不存在 (no such lead)`);
       const illegal = leads.filter((l) => !allowedActions(l.status, l.card).includes(action));
       if (illegal.length) {
-        throw new ConflictError(`${illegal.length} 条线索当前状态不能“${LIFECYCLE[action].label}”，本次未作任何改动`, {
+        throw new ConflictError(`${illegal.length} 条线索当前状态不能“${ACTION_LABELS[action]}”，本次未作任何改动`, {
           action,
           leads: illegal.slice(0, 50).map((l) => ({ id: l.id, status: l.status, allowed: allowedActions(l.status, l.card) })),
         });
@@ -117,17 +119,17 @@ export class TransitionLead {
     });
   }
 
-  private async apply(em: EntityManager, lead: LeadRow, action: LeadAction, d: NormalisedDetails, assignee: { id: string; name: string } | null): Promise<LeadState> {
-    const allowed = allowedActions(lead.status, lead.card);
+  private async apply(em: EntityManager, lead: LeadStepRow, action: LeadAction, d: NormalisedDetails, assignee: { id: string; name: string } | null): Promise<LeadState> {
+    const definition = LIFECYCLE[action];
+    // A shortcut's refusal names the other shortcuts too: they are what its caller can type.
+    const allowed = allowedActions(lead.status, lead.card, { shortcuts: definition.shortcut });
     if (!allowed.includes(action)) {
-      throw new ConflictError(
-        `线索 ${lead.id} 当前为“${STATUS_LABELS[lead.status]}”，不能“${LIFECYCLE[action].label}”；可以：${allowed.map((a) => `${LIFECYCLE[a].label} (${a})`).join('、') || '无'}`,
-        { status: lead.status, action, allowed },
-      );
+      throw new ConflictError(`线索 ${lead.id} 当前为“${statusLabel(lead.status, lead.outcome)}”，不能“${ACTION_LABELS[action]}”；可以：${allowed.map(stepName).join('、') || '无'}`, { status: lead.status, action, allowed });
     }
     const to = nextStatus(action, lead.status);
-    const set: Record<string, unknown> = { status: to };
-    const definition = LIFECYCLE[action];
+    const set: LeadChanges = { status: to };
+    if (definition.outcome) set.outcome = definition.outcome;
+    if (to === 'closed') set.closed_at = this.clock.now();
     if (to !== lead.status && definition.starts !== undefined) {
       // A settled lead keeps the name of its last step; only its deadline stops.
       if (definition.starts) set.deadline_step = definition.starts;
@@ -139,13 +141,23 @@ export class TransitionLead {
         set.assignee_name = assignee!.name;
         break;
       case 'dismiss':
-        Object.assign(set, { verdict: 'dismissed', outcome: 'dismissed', finding: d.finding ?? d.reason, verified_at: this.clock.now() });
+      case 'close-dismissed':
+        // 查否 is what verification concluded; a lead dismissed before keeps its finding and date.
+        Object.assign(set, { verdict: 'dismissed', finding: lead.finding ?? d.finding ?? d.reason, verified_at: lead.verified_at ?? this.clock.now() });
         break;
-      case 'confirm':
+      case 'confirm': {
+        const evidence = await this.leads.evidenceTotalFen(em, lead.id);
+        if (d.amountConfirmedFen! > evidence && d.amountReason === null) {
+          throw new InputError(`查实金额 ${formatYuan(d.amountConfirmedFen!)} 元超过线索证据合计 ${formatYuan(evidence)} 元，须在 amountReason 中说明理由`, {
+            column: 'amountReason',
+            expected: `查实金额超过 ${fenToYuan(evidence)} 元的理由`,
+          });
+        }
         Object.assign(set, { verdict: 'confirmed', finding: d.finding, amount_confirmed_fen: d.amountConfirmedFen!.toString(), verified_at: this.clock.now() });
         break;
+      }
       case 'dispose':
-        set.disposals = [...new Set([...(lead.disposals as string[]), ...d.disposals!])];
+        set.disposals = [...new Set([...lead.disposals, ...d.disposals!])];
         break;
       case 'record-recovery': {
         const total = BigInt(lead.amount_recovered_fen) + d.amountRecoveredFen!;
@@ -156,21 +168,16 @@ export class TransitionLead {
         break;
       }
       case 'rectify':
-        Object.assign(set, { outcome: 'rectified', rectified_at: this.clock.now() });
-        break;
-      case 'close':
-        set.closed_at = this.clock.now();
+      case 'close-rectified':
+        // No verdict: a lead closed as rectified without verification was not thereby confirmed.
+        set.rectified_at = lead.rectified_at ?? this.clock.now();
         break;
       case 'clear-card':
         set.card = null;
         set.card_since = null;
         break;
     }
-    const columns = Object.keys(set);
-    const [updated] = await em.query(
-      `WITH u AS (UPDATE leads SET ${columns.map((c, i) => `${c} = $${i + 2}`).join(', ')}, updated_at = now() WHERE id = $1 RETURNING ${LEAD_COLUMNS}) SELECT * FROM u`,
-      [lead.id, ...columns.map((c) => set[c])],
-    );
+    const updated = await this.leads.change(em, lead.id, set);
     await this.audit.append(
       em,
       {
@@ -182,14 +189,17 @@ export class TransitionLead {
         data: compact({
           from: lead.status,
           to,
+          outcome: definition.outcome,
           finding: d.finding,
           amountConfirmed: d.amountConfirmedFen != null ? fenToYuan(d.amountConfirmedFen) : undefined,
+          amountReason: action === 'confirm' ? d.amountReason : undefined,
           amountRecovered: d.amountRecoveredFen != null ? fenToYuan(d.amountRecoveredFen) : undefined,
           disposals: d.disposals,
           assignee: assignee ? { id: assignee.id, name: assignee.name } : undefined,
           card: action === 'clear-card' ? lead.card : undefined,
           dueOn: set.due_on !== undefined ? set.due_on : undefined,
           attachments: d.attachments.length ? d.attachments : undefined,
+          by: d.operator,
         }),
       },
       undefined,
@@ -199,7 +209,7 @@ export class TransitionLead {
   }
 
   /** An active inspector whose region covers every lead being assigned. */
-  private async assignee(em: EntityManager, userId: string, leads: LeadRow[]): Promise<{ id: string; name: string }> {
+  private async assignee(em: EntityManager, userId: string, leads: LeadStepRow[]): Promise<{ id: string; name: string }> {
     const [user] = /^\d{1,18}$/.test(userId)
       ? await em.query(`SELECT id::text, display_name, role, region_code, active FROM users WHERE id = $1`, [userId])
       : [];
@@ -216,14 +226,22 @@ export class TransitionLead {
   }
 }
 
+/** How a refusal names a step: shortcuts as the operator types them. */
+function stepName(action: LeadAction): string {
+  const { shortcut, outcome } = LIFECYCLE[action];
+  return shortcut ? `${ACTION_LABELS[action]} (--as ${outcome})` : `${ACTION_LABELS[action]} (${action})`;
+}
+
 interface NormalisedDetails {
   reason: string | null;
   finding: string | null;
   amountConfirmedFen: bigint | null;
+  amountReason: string | null;
   amountRecoveredFen: bigint | null;
   disposals: string[] | undefined;
   assigneeId: string | null;
   attachments: string[];
+  operator: string | null;
 }
 
 function checkAction(action: string): LeadAction {
@@ -240,26 +258,32 @@ function normaliseDetails(action: LeadAction, d: TransitionDetails): NormalisedD
     reason: text(d.reason),
     finding: text(d.finding),
     amountConfirmedFen: d.amountConfirmedFen ?? null,
+    amountReason: text(d.amountReason),
     amountRecoveredFen: d.amountRecoveredFen ?? null,
     disposals: d.disposals,
     assigneeId: d.assigneeId ?? null,
     attachments: (d.attachments ?? []).map((a) => String(a).trim()).filter(Boolean),
+    operator: text(d.operator),
   };
   const need = (ok: boolean, column: string, message: string, expected: string) => {
     if (!ok) throw new InputError(message, { column, expected });
   };
-  if (LIFECYCLE[action].needsReason) need(out.reason !== null, 'reason', `“${LIFECYCLE[action].label}”须说明理由`, 'a reason');
+  if (LIFECYCLE[action].needsReason) need(out.reason !== null, 'reason', `“${ACTION_LABELS[action]}”须说明理由`, 'a reason');
   if (action === 'assign') need(out.assigneeId !== null, 'assigneeId', '分派须指定核查人员', 'assigneeId');
   if (action === 'confirm') {
     need(out.finding !== null, 'finding', '查实须填写核查结论', 'finding');
-    need(out.amountConfirmedFen !== null && out.amountConfirmedFen >= 0n, 'amountConfirmed', '查实须填写查实金额（元）', 'amountConfirmed ≥ 0');
+    need(out.amountConfirmedFen !== null, 'amountConfirmed', '查实须填写查实金额（元）', 'amountConfirmed');
+    checkAmountFen(out.amountConfirmedFen!, 'amountConfirmed', '查实金额');
   }
   if (action === 'dispose') {
     need(!!out.disposals?.length, 'disposals', `处置须选择至少一种处置方式：${DISPOSALS.join('、')}`, DISPOSALS.join(' | '));
     const unknown = out.disposals!.find((x) => !(DISPOSALS as readonly string[]).includes(x));
     if (unknown) throw new InputError(`未知的处置方式 "${unknown}"`, { column: 'disposals', value: unknown, expected: DISPOSALS.join(' | ') });
   }
-  if (action === 'record-recovery') need(out.amountRecoveredFen !== null && out.amountRecoveredFen > 0n, 'amountRecovered', '须填写本次追回金额（元）', 'amountRecovered > 0');
+  if (action === 'record-recovery') {
+    need(out.amountRecoveredFen !== null, 'amountRecovered', '须填写本次追回金额（元）', 'amountRecovered');
+    checkAmountFen(out.amountRecoveredFen!, 'amountRecovered', '追回金额');
+  }
   return out;
 }
 
@@ -267,7 +291,7 @@ function compact(data: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined && v !== null));
 }
 
-function toState(row: Record<string, any>): LeadState {
+function toState(row: LeadStepRow): LeadState {
   return {
     id: row.id,
     status: row.status,

@@ -1,0 +1,58 @@
+import type { LeadOutcome, LeadStatus, WarningCard } from './entities/index.js';
+import { DISPOSALS, type Disposal, type LeadAction } from './triage/lifecycle.js';
+
+/**
+ * The Chinese names people see for a lead's statuses, steps, verdicts, outcomes, disposals and
+ * cards: defined here once, for messages, the command line and whoever serves them to the console.
+ */
+
+export const STATUS_LABELS: Record<LeadStatus, string> = {
+  new: '新线索',
+  assigned: '已分派',
+  verifying: '核查中',
+  dismissed: '查否',
+  confirmed: '查实',
+  disposed: '已处置',
+  rectifying: '整改中',
+  rectified: '已整改',
+  closed: '已销号',
+};
+
+export const ACTION_LABELS: Record<LeadAction, string> = {
+  assign: '分派',
+  'start-verification': '开始核查',
+  dismiss: '查否',
+  confirm: '查实',
+  dispose: '处置',
+  'start-rectification': '开始整改',
+  'record-recovery': '登记收缴/追回',
+  rectify: '整改完成',
+  close: '销号',
+  'clear-card': '撤销预警牌',
+  'close-rectified': '销号（已整改）',
+  'close-dismissed': '销号（查否）',
+};
+
+export const VERDICT_LABELS: Record<'confirmed' | 'dismissed', string> = { confirmed: '查实', dismissed: '查否' };
+
+export const OUTCOME_LABELS: Record<LeadOutcome, string> = { rectified: '已整改', dismissed: '查否' };
+
+/** Disposals are stored under their Chinese names: each is its own label. */
+export const DISPOSAL_LABELS = Object.fromEntries(DISPOSALS.map((d) => [d, d])) as Record<Disposal, string>;
+
+export const CARD_LABELS: Record<WarningCard, string> = { blue: '蓝牌', yellow: '黄牌', red: '红牌' };
+
+/** Every label above, by kind. */
+export const LEAD_LABELS = {
+  status: STATUS_LABELS,
+  action: ACTION_LABELS,
+  verdict: VERDICT_LABELS,
+  outcome: OUTCOME_LABELS,
+  disposal: DISPOSAL_LABELS,
+  card: CARD_LABELS,
+} as const;
+
+/** A lead's status as people say it: a closed lead with its outcome (已销号（查否）). */
+export function statusLabel(status: LeadStatus, outcome: LeadOutcome | null): string {
+  return status === 'closed' && outcome ? `${STATUS_LABELS.closed}（${OUTCOME_LABELS[outcome]}）` : STATUS_LABELS[status];
+}
