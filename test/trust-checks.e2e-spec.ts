@@ -1,7 +1,14 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
+import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
-import { RULE_CATALOGUE } from '@sunlight/rules';
-import { TEST_PASSWORD, bootApp, cli, freshEnv, login, primaryBackend, startServer, type RunningServer, type TestEnv } from './support/harness.js';
+import { ImportBatch, ImportBatchCommand, ImportRegistry, ImportRegistryCommand, REGISTRY_KINDS } from '@sunlight/ingestion';
+import { RULE_CATALOGUE, RequestChecks, RequestChecksCommand, type CheckRunSummary } from '@sunlight/rules';
+import {
+  ROOT, SAMPLES, TEST_PASSWORD, backends, bootApp, cli, freshEnv, login, primaryBackend, startServer,
+  type RunningServer, type TestApp, type TestEnv,
+} from './support/harness.js';
 
 /**
  * Issue 11: what the digest calls a rule, "send now" on the embedded default, a stored batch
@@ -119,4 +126,108 @@ describe('"send now" on the embedded default delivers without waiting for shutdo
     expect(digest.status).toBe('sent');
     expect(inbox.messages.some((m) => JSON.stringify(m.to).includes('now@jw.example.gov.cn'))).toBe(true);
   });
+});
+
+const WORKER = path.join(ROOT, 'dist/apps/worker/src/main.js');
+
+/** `npm run start:worker`'s process; resolves once it processes jobs. */
+function startWorker(env: TestEnv, extra: Record<string, string> = {}): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [WORKER], { env: { ...env.env, ...extra }, cwd: ROOT });
+    let output = '';
+    const onData = (d: Buffer) => {
+      output += d;
+      if (output.includes('processing jobs')) resolve(child);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`worker exited with ${code}:\n${output}`)));
+  });
+}
+
+function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill(signal);
+  });
+}
+
+/** The sample registries and batches, loaded in this process (their automatic checks stay queued). */
+async function loadSamples(app: TestApp): Promise<void> {
+  for (const kind of REGISTRY_KINDS) {
+    const r = await app.get(ImportRegistry).execute(new ImportRegistryCommand(kind, path.join(SAMPLES, `${kind}.csv`), `${kind}.csv`, 'test', false, false));
+    expect(r.status).toBe('stored');
+  }
+  for (const file of ['batch-421087-2024Q2.csv', 'batch-131121-2024-04.csv']) {
+    const r = await app.get(ImportBatch).execute(new ImportBatchCommand(path.join(SAMPLES, file), file, 'test', '', false));
+    expect(r.status).toBe('stored');
+  }
+}
+
+const totals = (s: CheckRunSummary) => ({ leadsRaised: s.leadsRaised, leadsUpdated: s.leadsUpdated, byRule: s.byRule, updatedByRule: s.updatedByRule, failedRules: s.failedRules });
+
+describe('a check run whose worker died mid-run (postgres)', () => {
+  const pgBackend = backends().find((b) => b.name === 'postgres')!;
+  if (pgBackend.skip) {
+    it.skip(`skipped: ${pgBackend.skip}`, () => undefined);
+    return;
+  }
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterAll(async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  });
+
+  it('reports the totals of an uninterrupted run on the same data', async () => {
+    // The reference: a fresh installation, `checks run` uninterrupted.
+    const reference = await freshEnv('postgres');
+    cleanups.push(() => reference.cleanup());
+    const refApp = await bootApp(reference);
+    await loadSamples(refApp).finally(() => refApp.close());
+    const uninterrupted = await cli(reference, 'checks', 'run');
+    expect(uninterrupted.code).toBe(0);
+    expect(uninterrupted.json.leadsRaised).toBeGreaterThan(0);
+
+    // The same data; one rule at a time, so that the run stops at a known rule.
+    const env = await freshEnv('postgres', { SUNLIGHT_CHECK_CONCURRENCY: '1' });
+    cleanups.push(() => env.cleanup());
+    const app = await bootApp(env);
+    let runId: string;
+    try {
+      await loadSamples(app);
+      // The imports' own checks are out of the way (a worker would run them first once the
+      // killed worker's job waits for its lock to expire): this run alone raises the leads.
+      await app.query(`UPDATE check_runs SET status = 'completed', summary = '{"leadsRaised":0,"leadsUpdated":0,"byRule":{},"updatedByRule":{},"failedRules":{}}'`);
+      runId = await app.get(RequestChecks).execute(new RequestChecksCommand('all', 'manual', 'test'));
+    } finally {
+      await app.close();
+    }
+    const db = new pg.Client({ connectionString: env.databaseUrl });
+    await db.connect();
+    cleanups.push(() => db.end());
+    // R05 waits for this lock (every rule takes its own), so R01–R04 finish and the run halts.
+    await db.query(`SELECT pg_advisory_lock(hashtext('sunlight:rule:R05'))`);
+    const first = await startWorker(env);
+    cleanups.push(() => stopProcess(first, 'SIGKILL'));
+    await until(async () => {
+      const [run] = (await db.query(`SELECT progress FROM check_runs WHERE id = $1`, [runId])).rows;
+      return run.progress?.done >= 4 ? run : undefined;
+    }, 60_000, 'four rules done');
+    const [{ n: leadsBefore }] = (await db.query(`SELECT count(*)::int AS n FROM leads`)).rows;
+    expect(leadsBefore).toBeGreaterThan(0); // rules that finished before the crash raised leads
+    await stopProcess(first, 'SIGKILL');
+    await db.query(`SELECT pg_advisory_unlock_all()`);
+    // The dead worker's job lock would expire after its lockDuration (two minutes): expire it now.
+    await db.query(`UPDATE bullmq.job SET locked_until_ms = 0 WHERE queue = 'checks' AND state = 'active'`);
+
+    const second = await startWorker(env);
+    cleanups.push(() => stopProcess(second));
+    const run = await until(async () => {
+      const [row] = (await db.query(`SELECT status, summary FROM check_runs WHERE id = $1`, [runId])).rows;
+      return row.status === 'completed' ? row : undefined;
+    }, 150_000, 'the run to complete on the second worker');
+    expect(totals(run.summary)).toEqual(totals(uninterrupted.json));
+    const [{ n: leadsAfter }] = (await db.query(`SELECT count(*)::int AS n FROM leads`)).rows;
+    expect(leadsAfter).toBe(uninterrupted.json.leadsRaised);
+  }, 300_000);
 });

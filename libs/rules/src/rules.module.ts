@@ -4,6 +4,7 @@ import { IngestionEvents, IngestionModule } from '@sunlight/ingestion';
 import { LeadsModule } from '@sunlight/leads';
 import { CheckEngine } from './check-engine.js';
 import { CheckRun } from './check-run.entity.js';
+import { CheckRunResults } from './check-run-results.js';
 import { ChecksProcessor } from './checks.processor.js';
 import { Explanations } from './explanations.js';
 import { RequestChecks, RequestChecksCommand } from './request-checks.usecase.js';
@@ -12,7 +13,7 @@ import { RunChecks } from './run-checks.usecase.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([CheckRun]), IngestionModule, LeadsModule],
-  providers: [RuleCatalogue, CheckEngine, Explanations, RunChecks, RequestChecks, ChecksProcessor],
+  providers: [RuleCatalogue, CheckRunResults, CheckEngine, Explanations, RunChecks, RequestChecks, ChecksProcessor],
   exports: [RuleCatalogue, RunChecks, RequestChecks],
 })
 export class RulesModule implements OnModuleInit {
