@@ -4,6 +4,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { ImportBatch, ImportBatchCommand, ImportRegistry, ImportRegistryCommand, REGISTRY_KINDS } from '@sunlight/ingestion';
+import { JobName, OutboxRelay, QueueName, QueueRegistry } from '@sunlight/queue';
 import { RULE_CATALOGUE, RequestChecks, RequestChecksCommand, type CheckRunSummary } from '@sunlight/rules';
 import {
   ROOT, SAMPLES, TEST_PASSWORD, backends, bootApp, cli, freshEnv, login, primaryBackend, startServer,
@@ -230,4 +231,58 @@ describe('a check run whose worker died mid-run (postgres)', () => {
     const [{ n: leadsAfter }] = (await db.query(`SELECT count(*)::int AS n FROM leads`)).rows;
     expect(leadsAfter).toBe(uninterrupted.json.leadsRaised);
   }, 300_000);
+});
+
+describe('a stored batch whose check could not be queued (postgres+redis)', () => {
+  const redisBackend = backends().find((b) => b.name === 'postgres+redis')!;
+  if (redisBackend.skip) {
+    it.skip(`skipped: ${redisBackend.skip}`, () => undefined);
+    return;
+  }
+  let env: TestEnv;
+  let server: RunningServer | undefined;
+  beforeAll(async () => {
+    env = await freshEnv('postgres+redis');
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await env?.cleanup();
+  });
+
+  it('keeps the check in the outbox with the batch, and runs it when a server starts later', async () => {
+    const file = 'batch-421087-2024Q2.csv'; // over-cap payments and a wrong check digit: R07, R10 by itself
+    const app = await bootApp(env);
+    let batchId: string;
+    try {
+      // Redis is gone for this process: the checks queue cannot take a job.
+      await app.get(QueueRegistry).get(QueueName.Checks).queue.close();
+      const result = await app.get(ImportBatch).execute(new ImportBatchCommand(path.join(SAMPLES, file), file, 'test', '', false));
+      expect(result.status).toBe('stored');
+      batchId = result.batchId;
+      const [run] = await app.query(`SELECT id::text, status FROM check_runs WHERE $1 = ANY(batch_ids)`, [batchId]);
+      expect(run.status).toBe('queued');
+      await app.get(OutboxRelay).flush(); // the relay after commit fails the same way; the row stays
+      const outbox = await app.query(`SELECT job_name, job_id, payload FROM job_outbox`);
+      expect(outbox).toEqual([{ job_name: JobName.RunChecks, job_id: `check-run-${run.id}`, payload: { runId: run.id } }]);
+      expect(await app.query(`SELECT 1 FROM leads`)).toEqual([]);
+    } finally {
+      await app.close();
+    }
+
+    server = await startServer(env);
+    const db = new pg.Client({ connectionString: env.databaseUrl });
+    await db.connect();
+    try {
+      const run = await until(async () => {
+        const [row] = (await db.query(`SELECT status, summary FROM check_runs WHERE $1 = ANY(batch_ids)`, [batchId])).rows;
+        return row.status === 'completed' ? row : undefined;
+      }, 90_000, "the batch's check to run");
+      expect(run.summary.leadsRaised).toBeGreaterThan(0);
+      const rules = (await db.query(`SELECT DISTINCT rule_code FROM leads ORDER BY 1`)).rows.map((r) => r.rule_code);
+      expect(rules).toEqual(expect.arrayContaining(['R07', 'R10']));
+      expect((await db.query(`SELECT 1 FROM job_outbox`)).rows).toEqual([]);
+    } finally {
+      await db.end();
+    }
+  });
 });

@@ -22,10 +22,13 @@ export class RulesModule implements OnModuleInit {
     private readonly requestChecks: RequestChecks,
   ) {}
 
-  /** A stored batch queues the checks of its payments; a registry import, a full run. */
+  /**
+   * A stored batch records the check of its payments in the transaction that stores it (so it
+   * cannot be lost); a registry import queues a full run.
+   */
   onModuleInit(): void {
-    this.events.onBatchStored(async ({ batchId, uploadedBy }) => {
-      await this.requestChecks.execute(new RequestChecksCommand('batches', 'batch', uploadedBy, [batchId]));
+    this.events.onBatchStored(async (em, { batchId, uploadedBy }) => {
+      await this.requestChecks.inTransaction(em, new RequestChecksCommand('batches', 'batch', uploadedBy, [batchId]));
     });
     this.events.onRegistryImported(async ({ importedBy }) => {
       await this.requestChecks.execute(new RequestChecksCommand('all', 'registry', importedBy));
