@@ -142,7 +142,7 @@ describe(`alert digest by SMTP (${primaryBackend().name})`, () => {
     const [{ n: expectedNew }] = await a.query(`SELECT count(*)::int AS n FROM leads WHERE region_code LIKE '421087%'`);
     expect(expectedNew).toBe(3);
     expect(mail.subject).toBe(`【阳光监管】松滋市摘要 ${new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date())}：新增线索 3 条，红牌 2 张，应改未改 1 条，逾期文书 1 份`);
-    expect(mail.text).toContain('R01 死亡人员领取：2 条');
+    expect(mail.text).toContain('R01 已故人员领取：2 条'); // the catalogue's name (CONTRACT §4)
     expect(mail.text).toContain('R12 应改未改：1 条');
     expect(mail.text).toContain('松滋市纪预〔2026〕1号 致 松滋市民政局');
     expect(mail.text).toContain('涉及金额 10800.00 元'); // 3 × 3,600.00 raised this year

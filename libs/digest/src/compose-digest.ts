@@ -4,6 +4,7 @@ import { subMonths, format, parseISO, startOfMonth, endOfMonth } from 'date-fns'
 import { ActorContext, fenToYuan, maskPersonalData, scopeSql, escapeHtml, shanghaiDate, shanghaiDateTime, type Actor } from '@sunlight/common';
 import { InjectConfig, type AppConfig } from '@sunlight/config';
 import { LeadStatistics, LeadStatisticsCommand, type LeadFigures } from '@sunlight/leads';
+import { RULE_CATALOGUE } from '@sunlight/rules';
 import { barChart, lineChart } from './charts.js';
 
 export type DigestKind = 'scheduled' | 'alert' | 'manual';
@@ -63,10 +64,8 @@ export interface DigestContent {
   empty: boolean;
 }
 
-const RULE_NAMES: Record<string, string> = {
-  R01: '死亡人员领取', R02: '财政供养人员领取', R03: '村干部及亲属领取', R04: '有车家庭领取', R05: '有工商登记领取', R06: '重复领取',
-  R07: '超标准发放', R08: '年龄不符', R09: '一个账户多人领取', R10: '冒名领取', R11: '户籍已注销', R12: '应改未改',
-};
+// The catalogue is the one source of rule names (CONTRACT §4); a copy here went stale once.
+const RULE_NAMES = new Map(RULE_CATALOGUE.map((r) => [r.code, r.name.zh]));
 const KIND_LABELS: Record<DigestKind, string> = { scheduled: '定期摘要', alert: '即时预警', manual: '摘要' };
 const LIST_LIMIT = 20;
 
@@ -188,7 +187,7 @@ export class ComposeDigest {
     };
     const leadItem = (l: LeadLine) => `#${l.id} ${l.rule_code} ${l.region_name} ${l.amount} 元 ${l.explanation}`;
     const leadHtml = (l: LeadLine) => `<a href="${escapeHtml(link(l.id))}">#${escapeHtml(l.id)}</a> ${escapeHtml(l.rule_code)} ${escapeHtml(l.region_name)} ${escapeHtml(l.amount)} 元 ${escapeHtml(l.explanation)}`;
-    section('新增线索（按规则）', byRule.map((r) => `${r.rule_code} ${RULE_NAMES[r.rule_code] ?? ''}：${r.n} 条`));
+    section('新增线索（按规则）', byRule.map((r) => `${r.rule_code} ${RULE_NAMES.get(r.rule_code) ?? ''}：${r.n} 条`));
     section('新增线索（按地区）', figures.newByRegion.map((r) => `${r.name}：${r.count} 条`));
     section(`新增线索（金额最大的 ${Math.min(LIST_LIMIT, newLeads.length)} 条）`, newLeads.map((l) => `${leadItem(l)} ${link(l.id)}`), newLeads.map(leadHtml));
     section('新亮黄牌、红牌', carded.map((l) => `${l.card === 'red' ? '红牌' : '黄牌'} ${leadItem(l)} ${link(l.id)}`), carded.map((l) => `${l.card === 'red' ? '🟥 红牌' : '🟨 黄牌'} ${leadHtml(l)}`));

@@ -100,7 +100,6 @@ export class ImportBatch {
         await this.dataSource.query(`UPDATE disbursement_batches SET file_sha256 = $2 WHERE id = $1`, [batchId, sha]);
         result = await this.detailedPath(batchId, command, beat);
       }
-      if (result.status === 'stored') await this.events.emitBatchStored({ batchId, uploadedBy: command.uploadedBy });
       return result;
     } catch (err) {
       if (err instanceof InputError) {
@@ -143,6 +142,7 @@ export class ImportBatch {
     const result = await this.dataSource.transaction(async (em) => {
       await this.storage.attachLanding(em, batchId);
       await this.finish(batchId, 'stored', rows, 0, null, em, batchId);
+      await this.events.batchStoredInTransaction(em, { batchId, uploadedBy: command.uploadedBy });
       await em.query(`UPDATE disbursement_batches SET region_code = $2 WHERE id = $1`, [batchId, commonRegion(probe.minRegion, probe.maxRegion)]);
       return { batchId, status: 'stored' as const, accepted: rows, rejected: 0, duplicateOf: null };
     });
@@ -207,6 +207,7 @@ export class ImportBatch {
         accepted = inserted.affected ?? 0;
       }
       await this.finish(batchId, 'stored', accepted, rejected, null, em, ownPartition ? batchId : '0');
+      await this.events.batchStoredInTransaction(em, { batchId, uploadedBy: command.uploadedBy });
       // The batch belongs to the smallest region holding all its payments: who may see it.
       const [span] = await em.query(
         `SELECT min(region_code) AS lo, max(region_code) AS hi FROM ${ownPartition ? this.storage.partitionTable(batchId) : 'disbursements_shared'} WHERE ${batchCondition([batchId])}`,

@@ -1,6 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 
 type Listener<T> = (event: T) => Promise<void> | void;
+/** Runs inside the transaction that stores the data; its failure undoes the storing. */
+type TransactionListener<T> = (em: EntityManager, event: T) => Promise<void>;
 
 /**
  * What ingestion announces to the rest of this process. The rules lib listens (it queues the
@@ -9,10 +12,11 @@ type Listener<T> = (event: T) => Promise<void> | void;
 @Injectable()
 export class IngestionEvents {
   private readonly logger = new Logger(IngestionEvents.name);
-  private readonly batchStored: Listener<{ batchId: string; uploadedBy: string }>[] = [];
+  private readonly batchStored: TransactionListener<{ batchId: string; uploadedBy: string }>[] = [];
   private readonly registryImported: Listener<{ importId: string; kind: string; importedBy: string }>[] = [];
 
-  onBatchStored(listener: Listener<{ batchId: string; uploadedBy: string }>): void {
+  /** Called in the transaction that stores a batch (what it records commits with the batch). */
+  onBatchStored(listener: TransactionListener<{ batchId: string; uploadedBy: string }>): void {
     this.batchStored.push(listener);
   }
 
@@ -20,8 +24,8 @@ export class IngestionEvents {
     this.registryImported.push(listener);
   }
 
-  async emitBatchStored(event: { batchId: string; uploadedBy: string }): Promise<void> {
-    await this.emit(this.batchStored, event, 'batchStored');
+  async batchStoredInTransaction(em: EntityManager, event: { batchId: string; uploadedBy: string }): Promise<void> {
+    for (const listener of this.batchStored) await listener(em, event);
   }
 
   async emitRegistryImported(event: { importId: string; kind: string; importedBy: string }): Promise<void> {

@@ -7,3 +7,4 @@ export { QueueModule } from './queue.module.js';
 export { QueueRegistry } from './queue-registry.js';
 export { WorkerHost } from './worker-host.js';
 export { JobWaiter } from './job-waiter.js';
+export { JobOutbox, OutboxModule, OutboxRelay } from './outbox.js';

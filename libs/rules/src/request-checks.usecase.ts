@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { InjectQueue, JobName, QueueName, type TypedQueue } from '@sunlight/queue';
+import { DataSource, type EntityManager } from 'typeorm';
+import { InjectQueue, JobName, JobOutbox, QueueName, type TypedQueue } from '@sunlight/queue';
 
 export class RequestChecksCommand {
   constructor(
@@ -20,15 +20,34 @@ export class RequestChecksCommand {
 export class RequestChecks {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly outbox: JobOutbox,
     @InjectQueue(QueueName.Checks) private readonly checks: TypedQueue<QueueName.Checks>,
   ) {}
 
   async execute(command: RequestChecksCommand): Promise<string> {
-    const [row] = await this.dataSource.query(
+    const runId = await this.insertRun(this.dataSource.manager, command);
+    await this.checks.add(JobName.RunChecks, { runId }, jobOptions(runId, command));
+    return runId;
+  }
+
+  /**
+   * Inside the transaction of the change that calls for the run (a stored batch): the run and
+   * its job are recorded with it, and the job reaches the queue after commit (the outbox).
+   */
+  async inTransaction(em: EntityManager, command: RequestChecksCommand): Promise<string> {
+    const runId = await this.insertRun(em, command);
+    await this.outbox.enqueueInTransaction(em, JobName.RunChecks, { runId }, jobOptions(runId, command));
+    return runId;
+  }
+
+  private async insertRun(em: EntityManager, command: RequestChecksCommand): Promise<string> {
+    const [row] = await em.query(
       `INSERT INTO check_runs (scope, batch_ids, trigger, requested_by) VALUES ($1, $2, $3, $4) RETURNING id::text`,
       [command.scope, command.batchIds, command.trigger, command.requestedBy],
     );
-    await this.checks.add(JobName.RunChecks, { runId: row.id }, { jobId: `check-run-${row.id}`, priority: command.trigger === 'manual' ? 1 : 5 });
     return row.id;
   }
 }
+
+/** One job per run (its id names the run); what people ask for goes first. */
+const jobOptions = (runId: string, command: RequestChecksCommand) => ({ jobId: `check-run-${runId}`, priority: command.trigger === 'manual' ? 1 : 5 });

@@ -4,6 +4,7 @@ import { IngestionEvents, IngestionModule } from '@sunlight/ingestion';
 import { LeadsModule } from '@sunlight/leads';
 import { CheckEngine } from './check-engine.js';
 import { CheckRun } from './check-run.entity.js';
+import { CheckRunResults } from './check-run-results.js';
 import { ChecksProcessor } from './checks.processor.js';
 import { Explanations } from './explanations.js';
 import { RequestChecks, RequestChecksCommand } from './request-checks.usecase.js';
@@ -12,7 +13,7 @@ import { RunChecks } from './run-checks.usecase.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([CheckRun]), IngestionModule, LeadsModule],
-  providers: [RuleCatalogue, CheckEngine, Explanations, RunChecks, RequestChecks, ChecksProcessor],
+  providers: [RuleCatalogue, CheckRunResults, CheckEngine, Explanations, RunChecks, RequestChecks, ChecksProcessor],
   exports: [RuleCatalogue, RunChecks, RequestChecks],
 })
 export class RulesModule implements OnModuleInit {
@@ -21,10 +22,13 @@ export class RulesModule implements OnModuleInit {
     private readonly requestChecks: RequestChecks,
   ) {}
 
-  /** A stored batch queues the checks of its payments; a registry import, a full run. */
+  /**
+   * A stored batch records the check of its payments in the transaction that stores it (so it
+   * cannot be lost); a registry import queues a full run.
+   */
   onModuleInit(): void {
-    this.events.onBatchStored(async ({ batchId, uploadedBy }) => {
-      await this.requestChecks.execute(new RequestChecksCommand('batches', 'batch', uploadedBy, [batchId]));
+    this.events.onBatchStored(async (em, { batchId, uploadedBy }) => {
+      await this.requestChecks.inTransaction(em, new RequestChecksCommand('batches', 'batch', uploadedBy, [batchId]));
     });
     this.events.onRegistryImported(async ({ importedBy }) => {
       await this.requestChecks.execute(new RequestChecksCommand('all', 'registry', importedBy));

@@ -4,6 +4,7 @@ import { Clock } from '@sunlight/common';
 import { InjectConfig, type AppConfig } from '@sunlight/config';
 import { WorkingDays, readDeadlines } from '@sunlight/leads';
 import { CheckEngine } from './check-engine.js';
+import { CheckRunResults, summarize } from './check-run-results.js';
 import type { CheckRunSummary } from './check-run.entity.js';
 import { Explanations } from './explanations.js';
 import { RuleCatalogue } from './rule-catalogue.js';
@@ -12,8 +13,9 @@ export type RunProgress = (progress: { done: number; total: number; rule?: strin
 
 /**
  * Runs the enabled rules for one check_runs row. Safe to run twice: a completed run returns its
- * summary, and a repeated rule raises nothing (its hits are attached already). A rule that
- * fails is reported in the summary while the others complete.
+ * summary, and a run resumed after its worker died applies only the rules not yet recorded for
+ * it (check_run_rules) and sums every rule's row. A rule that fails is reported in the summary
+ * while the others complete.
  */
 @Injectable()
 export class RunChecks {
@@ -22,6 +24,7 @@ export class RunChecks {
   constructor(
     private readonly dataSource: DataSource,
     private readonly engine: CheckEngine,
+    private readonly results: CheckRunResults,
     private readonly explanations: Explanations,
     private readonly rules: RuleCatalogue,
     private readonly clock: Clock,
@@ -33,8 +36,8 @@ export class RunChecks {
     if (!run) throw new Error(`check run ${runId} does not exist`);
     if (run.status === 'completed') return run.summary;
 
-    const summary: CheckRunSummary = { leadsRaised: 0, leadsUpdated: 0, byRule: {}, updatedByRule: {}, failedRules: {} };
     if (run.trigger !== 'manual' && (await this.supersededByFullRun(run.created_at))) {
+      const summary = summarize([]);
       await this.finish(runId, summary); // a full run started since has covered this one
       return summary;
     }
@@ -49,34 +52,31 @@ export class RunChecks {
       registrySnapshot: await this.registrySnapshot(),
       repeatRule: this.rules.repeatRule(),
     };
-    const touched = new Set<string>();
-    let done = 0;
+    // A run resumed after its worker died skips the rules that already took effect.
+    const recorded = new Set((await this.results.all(runId)).map((r) => r.rule_code));
+    let done = rules.filter((r) => recorded.has(r.code)).length;
     await this.setProgress(runId, { done, total: rules.length }, progress);
     // Rules are independent (each its own transaction and lock): a few at a time, each on its own
     // connection. A failing rule is reported and the others go on.
-    const queue = [...rules];
+    const queue = rules.filter((r) => !recorded.has(r.code));
     const applyNext = async (): Promise<void> => {
       for (let rule = queue.shift(); rule; rule = queue.shift()) {
         const started = Date.now();
         try {
           const outcome = await this.engine.apply(rule, context);
-          for (const [code, n] of Object.entries(outcome.raised)) {
-            summary.byRule[code] = (summary.byRule[code] ?? 0) + n;
-            summary.leadsRaised += n;
-          }
-          if (outcome.updated) summary.updatedByRule[rule.code] = outcome.updated;
-          summary.leadsUpdated += outcome.updated;
-          outcome.leadIds.forEach((id) => touched.add(id));
           this.logger.debug({ rule: rule.code, ms: Date.now() - started, ...outcome.raised, updated: outcome.updated }, 'rule applied');
         } catch (err) {
-          summary.failedRules[rule.code] = (err as Error).message;
+          await this.results.recordFailure(runId, rule.code, (err as Error).message);
           this.logger.error({ rule: rule.code, run: runId, err: (err as Error).message }, 'rule failed');
         }
         await this.setProgress(runId, { done: ++done, total: rules.length, rule: rule.code }, progress);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.config.checkConcurrency, rules.length) }, applyNext));
-    await this.explanations.rewrite([...touched], this.rules.all());
+    await Promise.all(Array.from({ length: Math.min(this.config.checkConcurrency, queue.length) }, applyNext));
+    // The totals are what the rules' rows say, whichever process applied them.
+    const results = await this.results.all(runId);
+    const summary = summarize(results);
+    await this.explanations.rewrite([...new Set(results.flatMap((r) => r.lead_ids))], this.rules.all());
     await this.finish(runId, summary);
     await progress?.({ done: rules.length, total: rules.length });
     return summary;

@@ -3,7 +3,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { Clock } from '@sunlight/common';
 import { SunlightConfigModule } from '@sunlight/config';
 import { DatabaseModule } from '@sunlight/database';
-import { QueueModule } from '@sunlight/queue';
+import { OutboxModule, QueueModule } from '@sunlight/queue';
 import type { Infrastructure } from './infrastructure.js';
 import { SunlightLogger, loggerParams } from './logging.js';
 
@@ -21,6 +21,7 @@ export class CoreModule {
         LoggerModule.forRoot(loggerParams(infra.config, options.logTo ?? 1)),
         DatabaseModule.forRoot(infra.database),
         QueueModule.forRoot(infra.queue),
+        OutboxModule,
       ],
       providers: [{ provide: INFRASTRUCTURE, useValue: infra }, SunlightLogger],
       exports: [INFRASTRUCTURE, SunlightLogger],

@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
+import { NotificationSplitter, listenChanges, notificationChannel, type ListenChange } from './notifications.js';
 
 /**
  * Serves one PGlite session to many PostgreSQL clients (TypeORM's pool, BullMQ, the CLI).
@@ -9,7 +10,8 @@ import type { PGlite } from '@electric-sql/pglite';
  * prepared statement does not exist"). Here each client's messages are executed in groups up to
  * the end of a query cycle (Sync, simple Query or Flush), atomically; and while a client holds
  * an open transaction, only that client is served (the others wait; so never hold a
- * transaction open while awaiting other work).
+ * transaction open while awaiting other work). Notifications go to the clients that LISTEN to
+ * their channel, not to whoever's query happened to be running (see notifications.ts).
  */
 export class SessionMultiplexer {
   private server?: Server;
@@ -53,6 +55,16 @@ export class SessionMultiplexer {
     void this.process();
   }
 
+  /**
+   * Hands a notification to every client listening to its channel. Another client is idle
+   * between its own groups, so the message lands between two of its messages, where the
+   * protocol allows asynchronous ones.
+   */
+  private notify(message: Buffer): void {
+    const channel = notificationChannel(message);
+    for (const conn of this.connections) if (conn.listensTo(channel)) conn.write(message);
+  }
+
   private async process(): Promise<void> {
     if (this.processing) return;
     this.processing = true;
@@ -62,9 +74,11 @@ export class SessionMultiplexer {
         if (index < 0 || !this.queue.length) break;
         const [{ conn, group }] = this.queue.splice(index, 1);
         if (conn.closed) continue;
+        for (const change of listenChanges(group)) conn.track(change);
+        const output = new NotificationSplitter((data) => conn.write(data), (message) => this.notify(message));
         try {
           await this.db.runExclusive(() =>
-            this.db.execProtocolRawStream(new Uint8Array(group), { onRawData: (data) => conn.write(Buffer.from(data)) }),
+            this.db.execProtocolRawStream(new Uint8Array(group), { onRawData: (data) => output.push(Buffer.from(data)) }),
           );
         } catch (err) {
           conn.fail(err as Error);
@@ -88,6 +102,7 @@ class Connection {
   private buffer: Buffer = Buffer.alloc(0);
   private started = false;
   private pending: Buffer[] = [];
+  private readonly channels = new Set<string>();
   closed = false;
 
   constructor(
@@ -98,6 +113,16 @@ class Connection {
     socket.on('data', (data) => this.receive(data));
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
+  }
+
+  track(change: ListenChange): void {
+    if (change.kind === 'listen') this.channels.add(change.channel);
+    else if (change.channel === '*') this.channels.clear();
+    else this.channels.delete(change.channel);
+  }
+
+  listensTo(channel: string): boolean {
+    return this.channels.has(channel);
   }
 
   write(data: Buffer): void {
