@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import { formatYuan, yuanToFen } from '@sunlight/common';
 import { BATCH_HEADER, batchRows, writeCsv } from '@sunlight/generator';
 import { ImportBatch, ImportBatchCommand, ImportRegistry, ImportRegistryCommand } from '@sunlight/ingestion';
-import { bootApp, freshEnv, primaryBackend, type TestApp, type TestEnv } from './support/harness.js';
+import { backends, bootApp, cli, freshEnv, primaryBackend, type TestApp, type TestEnv } from './support/harness.js';
 
 // Issue 11: files as finance staff make them must not turn into false leads or false rejections
 // (CONTRACT §3.1: identifier columns in XLSX, the closing total row).
@@ -127,6 +127,8 @@ describe(`trustworthy ingestion of spreadsheets on ${backend.name}`, () => {
     it('is recognized with 总计 or 小计, after empty leading cells, and in an XLSX file with a SUM formula', async () => {
       const total = await importBatch(await file([...five('2023-04'), totalRow('总计', '3250', 4)]));
       expect(total).toMatchObject({ status: 'stored', accepted: 5, rejected: 0 });
+      const padded = await importBatch(await file([...five('2023-11'), totalRow('合\u3000\u3000计', '3250.00')])); // padded to the column's width
+      expect(padded).toMatchObject({ status: 'stored', accepted: 5, rejected: 0 });
 
       const rows = five('2023-05');
       const f = await workbook([
@@ -189,6 +191,15 @@ describe(`trustworthy ingestion of spreadsheets on ${backend.name}`, () => {
       expect(await batchRow(result.batchId)).toMatchObject({ total_rows: 5, accepted_rows: 0, rejected_rows: 1 });
     });
 
+    it('counts every row of a rejected registry import in total_rows too', async () => {
+      const f = path.join(env.dataDir, 'deceased-bad.csv');
+      await writeFile(f, 'id_number,name,death_date\n421087193001010012,甲,2020-01-01\n421087193001010013,乙,2020-02-30\n421087193001010014,丙,2020-03-01\n');
+      const result = await app.get(ImportRegistry).execute(new ImportRegistryCommand('deceased', f, 'deceased.csv', 'test', false, false));
+      expect(result).toMatchObject({ status: 'rejected', rejected: 1 });
+      const [row] = await app.query(`SELECT total_rows, accepted_rows, rejected_rows FROM registry_imports WHERE id = $1`, [result.importId]);
+      expect(row).toEqual({ total_rows: 3, accepted_rows: 0, rejected_rows: 1 });
+    });
+
     describe('on the fast path of a large clean CSV', () => {
       const large = async (month: string, total: (sumFen: bigint) => string) => {
         const rows = [...batchRows({ seed: 21, rows: 3000, townships: ['421087101', '421087102'], months: [month] })];
@@ -217,5 +228,45 @@ describe(`trustworthy ingestion of spreadsheets on ${backend.name}`, () => {
         expect(await batchRow(result.batchId)).toMatchObject({ total_rows: 3000 });
       });
     });
+  });
+});
+
+// The operator's view, on every database/queue combination this machine has (the embedded
+// database loads staging tables through a file of its own).
+describe.each(backends())('spreadsheets through the command line on $name', ({ name, skip }) => {
+  const maybe = skip ? it.skip : it;
+  let env: TestEnv;
+  beforeAll(async () => {
+    if (!skip) env = await freshEnv(name);
+  });
+  afterAll(async () => env?.cleanup());
+  if (skip) it.skip(`skipped: ${skip}`, () => undefined);
+
+  maybe('names a numeric ID cell of an XLSX batch and asks for text format', async () => {
+    const [row] = payments('2021-01', ['650.00']);
+    const book = new ExcelJS.Workbook();
+    book.addWorksheet('1').addRows([BATCH_HEADER, row.map((cell, i) => (BATCH_HEADER[i] === 'id_number' ? 421087196804120116 : cell))]);
+    const f = path.join(env.dataDir, 'numeric-id.xlsx');
+    await book.xlsx.writeFile(f);
+    const result = await cli(env, 'batch', 'import', f);
+    expect(result.code).toBe(2);
+    expect(result.json).toMatchObject({ status: 'rejected', accepted: 0, rejected: 1 });
+    expect(result.stderr).toMatch(/第 2 行 id_number "\d+": 该单元格是数值格式.*文本/);
+  });
+
+  maybe('stores a batch closed by a matching 合计 row, and rejects one whose 合计 differs, naming both figures', async () => {
+    const rows = payments('2021-02', ['650.00', '700.00', '1,200.00', '350.50', '349.50']);
+    const write = async (file: string, total: string) => {
+      await writeFile(file, [HEADER, ...rows.map(csvLine), csvLine(totalRow('合计', total))].join('\n') + '\n');
+      return file;
+    };
+    const wrong = await cli(env, 'batch', 'import', await write(path.join(env.dataDir, 'wrong-total.csv'), '3,200.00'));
+    expect(wrong.code).toBe(2);
+    expect(wrong.json).toMatchObject({ status: 'rejected', accepted: 0, rejected: 0 });
+    expect(wrong.stderr).toContain('第 7 行 amount "3,200.00": 合计行金额 3,200.00 元与明细合计 3,250.00 元不符');
+
+    const right = await cli(env, 'batch', 'import', await write(path.join(env.dataDir, 'right-total.csv'), '3,250.00'));
+    expect(right.code).toBe(0);
+    expect(right.json).toMatchObject({ status: 'stored', accepted: 5, rejected: 0 });
   });
 });

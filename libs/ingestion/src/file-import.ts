@@ -8,6 +8,14 @@ import { StagingArea, type ProgressFn } from './staging.js';
 import { validatedRowsSql, type CheckContext } from './validation-sql.js';
 import { readXlsx } from './xlsx.js';
 
+export interface RowProblem {
+  /** The file's row number. */
+  row: number;
+  column: string | null;
+  value: string | null;
+  reason: string;
+}
+
 export interface StagedFile {
   table: string;
   header: HeaderMap;
@@ -52,6 +60,17 @@ export class FileImport {
       [source, importId],
     );
     return rejected;
+  }
+
+  /** Problems found outside the column checks (a misplaced total row …), one rejected_rows row each. */
+  async recordRowProblems(em: EntityManager, source: 'batch' | 'registry', importId: string, problems: RowProblem[]): Promise<void> {
+    if (!problems.length) return;
+    await em.query(
+      `INSERT INTO rejected_rows (source, import_id, row_no, column_name, value, reason)
+       SELECT $1, $2, p.row_no, p.column_name, p.value, p.reason
+       FROM jsonb_to_recordset($3::jsonb) AS p(row_no int, column_name text, value text, reason text)`,
+      [source, importId, JSON.stringify(problems.map((p) => ({ row_no: p.row, column_name: p.column, value: p.value, reason: p.reason })))],
+    );
   }
 
   /** A problem of the whole file: row 0 (its message says where). */

@@ -16,6 +16,7 @@ import { mapHeader, readCsvHeader } from './header.js';
 import { IngestionEvents } from './ingestion-events.js';
 import { IngestionJanitor } from './ingestion-janitor.js';
 import type { ProgressFn } from './staging.js';
+import { MISPLACED_TOTAL_REASON, TotalRowFinder, totalRowProblem } from './total-row.js';
 import { normalizedRowsSql, validatedRowsSql } from './validation-sql.js';
 
 export class ImportBatchCommand {
@@ -69,6 +70,7 @@ export class ImportBatch {
     private readonly programs: ProgramsService,
     private readonly events: IngestionEvents,
     private readonly janitor: IngestionJanitor,
+    private readonly totals: TotalRowFinder,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -105,14 +107,14 @@ export class ImportBatch {
     } catch (err) {
       if (err instanceof InputError) {
         await this.dataSource.transaction((em) => this.files.recordFileProblem(em, 'batch', batchId, err));
-        await this.finish(batchId, 'rejected', 0, 0, err.message);
+        await this.finish(batchId, 'rejected', { error: err.message });
         return { batchId, status: 'rejected', accepted: 0, rejected: 0, duplicateOf: null, error: err.message };
       }
       if ((err as { code?: string }).code === '23505' && sha) {
         const other = await this.storedWithHash(sha); // stored by a concurrent import a moment ago
         if (other) return this.answerDuplicate(batchId, other);
       }
-      await this.finish(batchId, 'failed', 0, 0, (err as Error).message).catch(() => undefined);
+      await this.finish(batchId, 'failed', { error: (err as Error).message }).catch(() => undefined);
       throw err;
     } finally {
       await this.files.drop(`stg_batch_${batchId}`).catch(() => undefined);
@@ -130,7 +132,9 @@ export class ImportBatch {
     const probe = new CleanCsvProbe({ specs: BATCH_COLUMNS, header, regions: await this.knownRegions(), programs: new Set(this.programs.all().map((p) => p.code)), scope: command.regionScope });
     progress('loading');
     const rows = await this.storage.copyTyped(batchId, command.file, header, probe);
-    if (rows === false || probe.doubt || rows !== probe.rows || rows < this.config.batchPartitionRows) {
+    // A total row that disagrees is reported by the detailed path, with its figures.
+    const totalAgrees = !probe.total || probe.total.fen === probe.sumFen;
+    if (rows === false || probe.doubt || rows !== probe.rows || rows < this.config.batchPartitionRows || !totalAgrees) {
       await this.storage.dropLanding(batchId);
       return {};
     }
@@ -142,7 +146,7 @@ export class ImportBatch {
     await this.storage.indexLanding(batchId);
     const result = await this.dataSource.transaction(async (em) => {
       await this.storage.attachLanding(em, batchId);
-      await this.finish(batchId, 'stored', rows, 0, null, em, batchId);
+      await this.finish(batchId, 'stored', { accepted: rows, segment: batchId }, em);
       await em.query(`UPDATE disbursement_batches SET region_code = $2 WHERE id = $1`, [batchId, commonRegion(probe.minRegion, probe.maxRegion)]);
       return { batchId, status: 'stored' as const, accepted: rows, rejected: 0, duplicateOf: null };
     });
@@ -160,7 +164,7 @@ export class ImportBatch {
 
   /** The same bytes as a stored batch: answer with it; this attempt's row says so. */
   private async answerDuplicate(attempt: string | undefined, duplicate: ImportBatchResult): Promise<ImportBatchResult> {
-    if (attempt) await this.finish(attempt, 'failed', 0, 0, sameFile(duplicate.batchId));
+    if (attempt) await this.finish(attempt, 'failed', { error: sameFile(duplicate.batchId) });
     return duplicate;
   }
 
@@ -168,12 +172,16 @@ export class ImportBatch {
   private async detailedPath(batchId: string, command: ImportBatchCommand, progress: ProgressFn): Promise<ImportBatchResult> {
     const staged = await this.files.stage(command.file, command.fileName, BATCH_COLUMNS, `stg_batch_${batchId}`, progress);
     await this.dataSource.query(`UPDATE disbursement_batches SET format = $2 WHERE id = $1`, [batchId, staged.format]);
-    progress('validating', { rows: staged.rows });
+    // The closing total row is neither a payment nor a row; total-like rows above it are rejected rows.
+    const { closing, misplaced } = await this.totals.extract(staged);
+    const fileRows = staged.rows - (closing ? 1 : 0);
+    progress('validating', { rows: fileRows });
+    const totalProblem = closing && totalRowProblem(closing, await this.totals.sumFen(staged));
     const ctx = { scope: command.regionScope, programCodes: this.programs.all().map((p) => p.code) };
-    const ownPartition = staged.rows >= this.config.batchPartitionRows;
+    const ownPartition = fileRows >= this.config.batchPartitionRows;
 
     let accepted = 0;
-    if (ownPartition) {
+    if (ownPartition && !totalProblem) {
       // Fill the landing table with the valid rows now; it stays invisible until attached.
       const table = await this.storage.createLanding(batchId);
       accepted = await affectedRows(
@@ -182,16 +190,25 @@ export class ImportBatch {
          SELECT ${paymentValues(batchId, batchId)} FROM (${validatedRowsSql(staged.table, BATCH_COLUMNS, staged.header, ctx)}) n
          WHERE cardinality(n.errs) = 0`,
       );
-      if (accepted === staged.rows || command.allowPartial) {
+      if (accepted === fileRows || command.allowPartial) {
         progress('indexing', { rows: accepted });
         await this.storage.indexLanding(batchId);
       }
     }
 
     return this.dataSource.transaction(async (em) => {
+      await this.files.recordRowProblems(em, 'batch', batchId, misplaced.map((t) => ({ row: t.row, column: null, value: t.label, reason: MISPLACED_TOTAL_REASON })));
       const rejected = await this.files.recordRejections(em, 'batch', batchId, staged, BATCH_COLUMNS, ctx);
+      if (closing && totalProblem) {
+        // Not one of the rows: recorded after they were counted. Rejects even a partial import:
+        // the file disagrees with itself.
+        await this.files.recordRowProblems(em, 'batch', batchId, [{ row: closing.row, column: 'amount', value: closing.shown, reason: totalProblem }]);
+        const error = `${command.fileName} 第 ${closing.row} 行: ${totalProblem}`;
+        await this.finish(batchId, 'rejected', { accepted: 0, rejected, total: fileRows, error }, em);
+        return { batchId, status: 'rejected' as const, accepted: 0, rejected, duplicateOf: null, error };
+      }
       if (rejected > 0 && !command.allowPartial) {
-        await this.finish(batchId, 'rejected', 0, rejected, null, em);
+        await this.finish(batchId, 'rejected', { accepted: 0, rejected, total: fileRows }, em);
         return { batchId, status: 'rejected' as const, accepted: 0, rejected, duplicateOf: null };
       }
       if (ownPartition) {
@@ -206,7 +223,7 @@ export class ImportBatch {
         );
         accepted = inserted.affected ?? 0;
       }
-      await this.finish(batchId, 'stored', accepted, rejected, null, em, ownPartition ? batchId : '0');
+      await this.finish(batchId, 'stored', { accepted, rejected, segment: ownPartition ? batchId : '0' }, em);
       // The batch belongs to the smallest region holding all its payments: who may see it.
       const [span] = await em.query(
         `SELECT min(region_code) AS lo, max(region_code) AS hi FROM ${ownPartition ? this.storage.partitionTable(batchId) : 'disbursements_shared'} WHERE ${batchCondition([batchId])}`,
@@ -248,13 +265,28 @@ export class ImportBatch {
     };
   }
 
-  private async finish(batchId: string, status: BatchStatus, accepted: number, rejected: number, error: string | null, em = this.dataSource.manager, segment = '0'): Promise<void> {
+  /**
+   * The batch's end. `total` is every row read (a rejected batch accepts none, so it is not
+   * accepted + rejected); the closing total row is not a row.
+   */
+  private async finish(batchId: string, status: BatchStatus, counts: BatchCounts, em = this.dataSource.manager): Promise<void> {
+    const { accepted = 0, rejected = 0, total = accepted + rejected, error = null, segment = '0' } = counts;
     await em.query(
-      `UPDATE disbursement_batches SET status = $2, accepted_rows = $3, rejected_rows = $4, total_rows = $3::int + $4::int, error = $5,
-         progress = NULL, finished_at = now(), segment = $6 WHERE id = $1`,
-      [batchId, status, accepted, rejected, error, segment],
+      `UPDATE disbursement_batches SET status = $2, accepted_rows = $3, rejected_rows = $4, total_rows = $5, error = $6,
+         progress = NULL, finished_at = now(), segment = $7 WHERE id = $1`,
+      [batchId, status, accepted, rejected, total, error, segment],
     );
   }
+}
+
+interface BatchCounts {
+  accepted?: number;
+  rejected?: number;
+  /** Rows read; accepted + rejected unless given. */
+  total?: number;
+  error?: string | null;
+  /** Partition of the payments: 0 (shared) or the batch's own id. */
+  segment?: string;
 }
 
 const sameFile = (batchId: string) => `与批次 ${batchId} 的文件相同 (same file as batch ${batchId})`;

@@ -15,10 +15,15 @@ const TRIM_SQL = `E'${[...TRIMMED].map((c) => `\\u${c.charCodeAt(0).toString(16)
 export function normalizedExpr(spec: ColumnSpec, header: HeaderMap): string {
   const pos = header.positions.get(spec.name);
   if (pos === undefined) return 'NULL::text';
-  let expr = `NULLIF(btrim(${fold(`s.c${pos + 1}`)}, ${TRIM_SQL}), '')`;
+  let expr = cleanCellSql(`s.c${pos + 1}`);
   if (spec.type === 'id_number') expr = `upper(${expr})`;
   if (spec.type === 'amount') expr = `replace(${expr}, ',', '')`; // "1,200.00" as Excel formats it
   return expr;
+}
+
+/** A staging cell trimmed and folded (NULL when empty), as every column starts. */
+export function cleanCellSql(cell: string): string {
+  return `NULLIF(btrim(${fold(cell)}, ${TRIM_SQL}), '')`;
 }
 
 /** Is `v` a real date written YYYY-MM-DD (years 1900–2199)? Never raises, unlike ::date. */
@@ -74,6 +79,13 @@ function checksFor(spec: ColumnSpec, v: string, ctx: CheckContext): Check[] {
 /** The reason recorded for an identifier held as a number by a spreadsheet (CONTRACT §3.1). */
 export const NUMERIC_IDENTIFIER_REASON =
   '该单元格是数值格式：Excel 只保留 15 位有效数字，长号码的末几位已经丢失。请将该列的单元格格式设为“文本”，重新填写后再导出 (a numeric cell: Excel keeps 15 significant digits, so the last digits are lost; format the column as text and export again)';
+
+/** Does the normalized value `v` pass every check of its column? (`v` not NULL) */
+export function validCellSql(spec: ColumnSpec, v: string, ctx: CheckContext): string {
+  const checks = checksFor(spec, v, ctx);
+  // CASE, not AND: a later check may cast what an earlier one guards (PostgreSQL may reorder AND).
+  return checks.length ? `CASE ${checks.map(([ok]) => `WHEN NOT (${ok}) THEN false`).join(' ')} ELSE true END` : 'true';
+}
 
 /** One column's error: NULL when the cell is fine. Checks run in order; the first failure wins. */
 function errorExpr(spec: ColumnSpec, header: HeaderMap, ctx: CheckContext): string {
