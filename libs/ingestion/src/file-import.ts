@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { InputError } from '@sunlight/common';
 import type { ColumnSpec } from './columns.js';
-import { detectFormat } from './file-info.js';
+import type { InputFile } from './file-info.js';
 import { mapHeader, readCsvHeader, type HeaderMap } from './header.js';
 import { StagingArea, type ProgressFn } from './staging.js';
 import { validatedRowsSql, type CheckContext } from './validation-sql.js';
@@ -31,18 +31,18 @@ export interface StagedFile {
 export class FileImport {
   constructor(private readonly staging: StagingArea) {}
 
-  async stage(file: string, displayName: string, specs: ColumnSpec[], table: string, progress?: ProgressFn): Promise<StagedFile> {
-    const format = await detectFormat(file, displayName);
+  async stage(file: InputFile, specs: ColumnSpec[], table: string, progress?: ProgressFn): Promise<StagedFile> {
+    const { format } = file;
     if (format === 'xlsx') {
-      const sheet = await readXlsx(file, displayName, specs);
-      const header = mapHeader(sheet.header, specs, displayName);
+      const sheet = await readXlsx(file.path, file.name, specs);
+      const header = mapHeader(sheet.header, specs, file.name);
       await this.staging.create(table, header.width);
       const rows = await this.staging.loadRecords(table, header.width, sheet.records, progress, true);
       return { table, header, rows, format };
     }
-    const header = mapHeader(await readCsvHeader(file, displayName), specs, displayName);
+    const header = mapHeader(await readCsvHeader(file.path, file.name), specs, file.name);
     await this.staging.create(table, header.width);
-    const rows = await this.staging.loadCsv(table, header.width, file, displayName, progress);
+    const rows = await this.staging.loadCsv(table, header.width, file.path, file.name, progress);
     return { table, header, rows, format };
   }
 

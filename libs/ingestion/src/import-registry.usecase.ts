@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { InputError } from '@sunlight/common';
 import { REGISTRIES, REGISTRY_KINDS, type ColumnSpec } from './columns.js';
 import type { RegistryKind } from './entities/index.js';
-import { sha256File } from './file-info.js';
+import { inspectFile, sha256File } from './file-info.js';
 import { FileImport, notRejected } from './file-import.js';
 import { IngestionEvents } from './ingestion-events.js';
 import type { ProgressFn } from './staging.js';
@@ -57,7 +57,7 @@ export class ImportRegistry {
     await this.dataSource.query(`UPDATE registry_imports SET status = 'importing', file_sha256 = $2 WHERE id = $1`, [importId, sha]);
     const table = `stg_registry_${BigInt(importId)}`;
     try {
-      const staged = await this.files.stage(command.file, command.fileName, spec.columns, table, progress);
+      const staged = await this.files.stage(await inspectFile(command.file, command.fileName), spec.columns, table, progress);
       progress?.('validating', { rows: staged.rows });
       const result = await this.dataSource.transaction(async (em) => {
         const rejected = await this.files.recordRejections(em, 'registry', importId, staged, spec.columns, { scope: '', programCodes: [] });
