@@ -61,6 +61,15 @@ describe(`trustworthy ingestion of spreadsheets on ${backend.name}`, () => {
     await env?.cleanup();
   });
 
+  it('refuses to import into a batch that has ended, leaving it as it was (the batch status table)', async () => {
+    const first = await importBatch(await file(payments('2020-01', ['650.00'])));
+    expect(first).toMatchObject({ status: 'stored', accepted: 1 });
+    const other = await file(payments('2020-02', ['700.00']));
+    await expect(app.get(ImportBatch).execute(new ImportBatchCommand(other, 'other.csv', 'test', '', false, first.batchId))).rejects.toThrow(/stored batch cannot become importing/);
+    expect(await batchRow(first.batchId)).toMatchObject({ status: 'stored', total_rows: 1, accepted_rows: 1 });
+    expect(await stored(first.batchId)).toHaveLength(1);
+  });
+
   describe('identifier columns holding numeric XLSX cells', () => {
     it('rejects a numeric id_number, bank_account or household_id cell, naming row and column and asking for 文本', async () => {
       const [a, b, c, d] = payments('2023-01', ['650.00', '700.00', '720.00', '730.00']);
