@@ -13,7 +13,8 @@ import { cleanCellSql, normalizedExpr, validCellSql } from './validation-sql.js'
  * rejected row: checking subtotals would need to know what each one covers.
  */
 export const TOTAL_LABELS = ['合计', '总计', '小计'] as const;
-const TOTAL_LABEL_SQL = `'^(合|总|小)[\\s\u3000\u00a0]*计$'`;
+/** A label, spaces (also ideographic) allowed between its characters. */
+const TOTAL_LABEL_SQL = `'^(${TOTAL_LABELS.map((l) => [...l].join('[\\s\u3000\u00a0]*')).join('|')})$'`;
 
 const AMOUNT: ColumnSpec = BATCH_COLUMNS.find((c) => c.name === 'amount')!;
 
