@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { Transform } from 'node:stream';
 import { DataSource, type EntityManager } from 'typeorm';
-import { BulkLoader, quoteIdent } from '@sunlight/database';
+import { BulkLoader, affectedRows, quoteIdent } from '@sunlight/database';
+import { BATCH_COLUMNS } from './columns.js';
+import { notRejected, type StagedFile } from './file-import.js';
 import type { HeaderMap } from './header.js';
+import { normalizedRowsSql, validatedRowsSql, type CheckContext } from './validation-sql.js';
 
 /**
  * Where a batch's payments go. Small batches are inserted into the partition they share
@@ -79,6 +82,40 @@ export class BatchStorage {
     await this.dataSource.query(`CREATE INDEX ${table}_id ON ${table} (id)`);
     await this.dataSource.query(`CREATE INDEX ${table}_person ON ${table} (id_number, program_code, period)`);
     await this.dataSource.query(`CREATE INDEX ${table}_account ON ${table} (bank_account) WHERE bank_account IS NOT NULL`);
+  }
+
+  /** The valid rows of a staged batch into its landing table (invisible until attached); answers how many. */
+  async landValidRows(batchId: string, staged: StagedFile, ctx: CheckContext): Promise<number> {
+    const table = await this.createLanding(batchId);
+    return affectedRows(
+      this.dataSource,
+      `INSERT INTO ${table} (${PAYMENT_COLUMNS})
+       SELECT ${paymentValues(batchId, batchId)} FROM (${validatedRowsSql(staged.table, BATCH_COLUMNS, staged.header, ctx)}) n
+       WHERE cardinality(n.errs) = 0`,
+    );
+  }
+
+  /**
+   * Inside the storing transaction: the rows of a staged batch into the partition small batches
+   * share, less the rows recorded as rejected (when there are any); answers how many.
+   */
+  async insertShared(em: EntityManager, batchId: string, staged: StagedFile, withoutRejected: boolean): Promise<number> {
+    const inserted = await em.queryRunner!.query(
+      `INSERT INTO disbursements (${PAYMENT_COLUMNS})
+       SELECT ${paymentValues(batchId, '0')} FROM (${normalizedRowsSql(staged.table, BATCH_COLUMNS, staged.header)}) n
+       ${withoutRejected ? `WHERE ${notRejected('batch', `${BigInt(batchId)}`, 'n')}` : ''}`,
+      [],
+      true,
+    );
+    return inserted.affected ?? 0;
+  }
+
+  /** The lowest and highest region code of a batch's stored payments (null when it has none). */
+  async regionSpan(em: EntityManager, batchId: string, ownPartition: boolean): Promise<{ lo: string | null; hi: string | null }> {
+    const [span]: { lo: string | null; hi: string | null }[] = await em.query(
+      `SELECT min(region_code) AS lo, max(region_code) AS hi FROM ${ownPartition ? this.partitionTable(batchId) : 'disbursements_shared'} WHERE ${batchCondition([batchId])}`,
+    );
+    return span;
   }
 
   /** Inside the storing transaction: the landing table becomes a partition of disbursements. */

@@ -13,8 +13,9 @@ async function probe(text: string | Buffer, chunk = 7) {
   const p = new CleanCsvProbe({ specs: BATCH_COLUMNS, header, regions: new Set(['421087101', '421087']), programs: new Set(['DIBAO']), scope: '' });
   const bytes = Buffer.from(text);
   const chunks = Array.from({ length: Math.ceil(bytes.length / chunk) }, (_, i) => bytes.subarray(i * chunk, (i + 1) * chunk));
-  await pipeline(Readable.from(chunks), p, new Writable({ write: (_c, _e, done) => done() })).catch(() => undefined);
-  return p;
+  const out: Buffer[] = [];
+  await pipeline(Readable.from(chunks), p, new Writable({ write: (c, _e, done) => done(void out.push(c)) })).catch(() => undefined);
+  return Object.assign(p, { passed: Buffer.concat(out).toString() });
 }
 const replace = (column: string, value: string) => {
   const cells = VALID.split(',');
@@ -54,6 +55,46 @@ describe('the clean-file probe of the fast path', () => {
   ])('doubts %s, sending the file down the detailed path', async (_what, line) => {
     const p = await probe(`${HEADER}\n${VALID}\n${line}\n${VALID}\n`);
     expect(p.doubt).toMatch(/line 3/);
+  });
+
+  it('passes every byte to COPY and sums the amounts', async () => {
+    const text = `${HEADER}\n${VALID}\n${replace('amount', '1200.5')}\n`;
+    const p = await probe(text);
+    expect(p.passed).toBe(text);
+    expect(p.sumFen).toBe(185050n);
+    expect(p.total).toBeUndefined();
+  });
+
+  it.each([
+    ['合计 in the first cell', `合计,,,,,,1850.50,,,,`],
+    ['总计 after empty cells, no final newline', `,,,,总计,,1850.5,,,,`],
+    ['小计 on a short line, CRLF', `小计,,,,,,1850.50\r`],
+  ])('holds a closing total row back from COPY and keeps its amount: %s', async (_what, total) => {
+    const body = `${HEADER}\n${VALID}\n${replace('amount', '1200.5')}\n`;
+    const text = `${body}${total}${total.includes('总计') ? '' : '\n'}`;
+    const p = await probe(text);
+    expect(p.doubt).toBeUndefined();
+    expect(p.rows).toBe(2);
+    expect(p.total).toEqual({ line: 4, fen: 185050n });
+    expect(p.sumFen).toBe(185050n);
+    expect(p.passed).toBe(body);
+    expect(p.sha256).toBe(createHash('sha256').update(text).digest('hex')); // the total row is part of the file
+  });
+
+  it.each([
+    ['a row after the total row', `${VALID}\n合计,,,,,,650.00,,,,\n${VALID}\n`, /line 4: a line after the total row/],
+    ['a total row without an amount', `${VALID}\n合计,,,,,,,,,,\n`, /line 3: the amount of the total row/],
+    ['a spaced label (the detailed path reads it)', `${VALID}\n合 计,,,,,,650.00,,,,\n`, /line 3: region_code/],
+  ])('doubts %s', async (_what, body, doubt) => {
+    const p = await probe(`${HEADER}\n${body}`);
+    expect(p.doubt).toMatch(doubt);
+  });
+
+  it('takes a row whose name is 合计 for a payment', async () => {
+    const p = await probe(`${HEADER}\n${replace('name', '合计')}\n`);
+    expect(p.doubt).toBeUndefined();
+    expect(p.rows).toBe(1);
+    expect(p.total).toBeUndefined();
   });
 
   it('doubts bytes that are not UTF-8', async () => {

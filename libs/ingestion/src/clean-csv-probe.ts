@@ -1,8 +1,10 @@
 import { createHash, type Hash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 import { Transform, type TransformCallback } from 'node:stream';
+import { yuanToFen } from '@sunlight/common';
 import type { ColumnSpec } from './columns.js';
 import type { HeaderMap } from './header.js';
+import { TOTAL_LABELS } from './total-row.js';
 
 export interface ProbeContext {
   specs: ColumnSpec[];
@@ -39,6 +41,18 @@ function number(b: Buffer, start: number, end: number): number {
 const year = (b: Buffer, s: number) => digits(b, s, s + 4) && (b[s] === 0x31 ? b[s + 1] === NINE : b[s] === 0x32 && (b[s + 1] === ZERO || b[s + 1] === 0x31));
 const month = (b: Buffer, s: number) => digits(b, s, s + 2) && number(b, s, s + 2) >= 1 && number(b, s, s + 2) <= 12;
 const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/** 计, in every total label: a line without it is no total row (one indexOf per line). */
+const JI = Buffer.from('计');
+
+/** The amount in fen, or -1 when the cell is not a valid payment amount. */
+function amountFen(b: Buffer, s: number, e: number): number {
+  let intEnd = s;
+  while (intEnd < e && b[intEnd] !== DOT) intEnd++;
+  if (intEnd === s || intEnd - s > 8 || !digits(b, s, intEnd)) return -1;
+  if (intEnd < e && (e - intEnd - 1 < 1 || e - intEnd - 1 > 2 || !digits(b, intEnd + 1, e))) return -1;
+  const fen = number(b, s, intEnd) * 100 + (intEnd < e ? number(b, intEnd + 1, e) * (e - intEnd - 1 === 1 ? 10 : 1) : 0);
+  return fen > 0 && fen <= 1_000_000_000 ? fen : -1;
+}
 
 /** The same rules as validation-sql.ts, on the raw bytes of cells that need no cleaning. */
 const CHECKS: Record<string, Check> = {
@@ -46,14 +60,7 @@ const CHECKS: Record<string, Check> = {
   program: (b, s, e, ctx) => e - s <= 16 && ctx.programs.has(b.toString('latin1', s, e)),
   month: (b, s, e) => e - s === 7 && year(b, s) && b[s + 4] === DASH && month(b, s + 5),
   id_number: (b, s, e) => e - s === 18 && digits(b, s, e - 1) && (isDigit(b[e - 1]) || b[e - 1] === X),
-  amount: (b, s, e) => {
-    let intEnd = s;
-    while (intEnd < e && b[intEnd] !== DOT) intEnd++;
-    if (intEnd === s || intEnd - s > 8 || !digits(b, s, intEnd)) return false;
-    if (intEnd < e && (e - intEnd - 1 < 1 || e - intEnd - 1 > 2 || !digits(b, intEnd + 1, e))) return false;
-    const fen = number(b, s, intEnd) * 100 + (intEnd < e ? number(b, intEnd + 1, e) * (e - intEnd - 1 === 1 ? 10 : 1) : 0);
-    return fen > 0 && fen <= 1_000_000_000;
-  },
+  amount: (b, s, e) => amountFen(b, s, e) >= 0,
   bank_account: (b, s, e) => e - s >= 12 && e - s <= 30 && digits(b, s, e),
   date: (b, s, e) => {
     if (e - s !== 10 || !year(b, s) || b[s + 4] !== DASH || !month(b, s + 5) || b[s + 7] !== DASH || !digits(b, s + 8, s + 10)) return false;
@@ -81,10 +88,11 @@ const CHECKS: Record<string, Check> = {
 };
 
 /**
- * Passes a CSV file through unchanged (to COPY) while it hashes the bytes and checks every row,
- * on the raw bytes, is already exactly what the detailed validation would store: well formed,
- * no quoting, nothing to clean. The first doubt stops the stream, so COPY aborts at once and the
- * detailed path takes over, naming each problem precisely.
+ * Passes a CSV file through (to COPY) while it hashes the bytes and checks every row, on the raw
+ * bytes, is already exactly what the detailed validation would store: well formed, no quoting,
+ * nothing to clean. The first doubt stops the stream, so COPY aborts at once and the detailed
+ * path takes over, naming each problem precisely. A closing total row (合计 …, CONTRACT §3.1) is
+ * held back from COPY: `total` keeps its amount for the caller to compare with `sumFen`.
  */
 export class CleanCsvProbe extends Transform {
   doubt: string | undefined;
@@ -92,10 +100,16 @@ export class CleanCsvProbe extends Transform {
   /** Lowest and highest region code seen: the batch's region is their common prefix. */
   minRegion = '';
   maxRegion = '';
+  /** The closing total row: its line and amount. */
+  total: { line: number; fen: bigint } | undefined;
   private readonly hash: Hash = createHash('sha256');
   private rest: Buffer = Buffer.alloc(0);
   private line = 0;
   private readonly columns: { index: number; check: Check; required: boolean; name: string }[];
+  private readonly amountIndex: number;
+  /** The sum of the amounts, in fen: a Number while exact (below 2^53), folded into a bigint. */
+  private fen = 0;
+  private fenFolded = 0n;
 
   constructor(private readonly ctx: ProbeContext) {
     super();
@@ -103,10 +117,16 @@ export class CleanCsvProbe extends Transform {
       .filter((s) => ctx.header.positions.has(s.name))
       .map((s) => ({ index: ctx.header.positions.get(s.name)!, check: CHECKS[s.type === 'any-region' ? 'region' : s.type], required: s.required, name: s.name }))
       .sort((a, b) => a.index - b.index);
+    this.amountIndex = ctx.header.positions.get('amount') ?? -1;
   }
 
   get sha256(): string {
     return this.hash.digest('hex');
+  }
+
+  /** The sum of the payments' amounts, in fen. */
+  get sumFen(): bigint {
+    return this.fenFolded + BigInt(this.fen);
   }
 
   _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
@@ -114,38 +134,51 @@ export class CleanCsvProbe extends Transform {
     if (!this.doubt) {
       const data = this.rest.length ? Buffer.concat([this.rest, chunk]) : chunk;
       const end = data.lastIndexOf(NL) + 1; // complete lines only: no character is cut
-      this.lines(data, end);
+      const pass = this.lines(data, end);
       this.rest = Buffer.from(data.subarray(end));
+      if (pass > 0) this.push(data.subarray(0, pass));
     }
-    done(this.doubt ? new Error(`not a clean file: ${this.doubt}`) : null, chunk);
-  }
-
-  _flush(done: TransformCallback): void {
-    if (!this.doubt && this.rest.length) this.lines(Buffer.concat([this.rest, Buffer.from('\n')]), this.rest.length + 1);
     done(this.doubt ? new Error(`not a clean file: ${this.doubt}`) : null);
   }
 
-  private lines(data: Buffer, end: number): void {
+  _flush(done: TransformCallback): void {
+    if (!this.doubt && this.rest.length) {
+      const pass = this.lines(Buffer.concat([this.rest, Buffer.from('\n')]), this.rest.length + 1);
+      if (pass > 0) this.push(this.rest.subarray(0, Math.min(pass, this.rest.length)));
+    }
+    done(this.doubt ? new Error(`not a clean file: ${this.doubt}`) : null);
+  }
+
+  /** Checks the lines before `end`; answers how many bytes go on to COPY (all but a total row). */
+  private lines(data: Buffer, end: number): number {
     if (!isUtf8(data.subarray(0, end))) {
       this.doubt = `near line ${this.line + 1}: not UTF-8`;
-      return;
+      return 0;
     }
     let start = 0;
+    let pass = end;
     while (start < end && !this.doubt) {
       const nl = data.indexOf(NL, start);
       const lineEnd = data[nl - 1] === CR ? nl - 1 : nl;
       this.line++;
-      if (this.line > 1) this.check(data, start, lineEnd);
+      if (this.total) {
+        this.doubt = `line ${this.line}: a line after the total row of line ${this.total.line}`;
+      } else if (this.line > 1 && this.check(data, start, lineEnd) === 'total') {
+        pass = start;
+      }
       start = nl + 1;
     }
+    return pass;
   }
 
-  private check(data: Buffer, lineStart: number, lineEnd: number): void {
+  private check(data: Buffer, lineStart: number, lineEnd: number): 'payment' | 'total' | undefined {
     // A view of the line alone: indexOf on it cannot run past the line's end.
     const b = data.subarray(lineStart, lineEnd);
     const start = 0;
     const end = b.length;
     if (b.indexOf(QUOTE) >= 0) return void (this.doubt = `line ${this.line}: quoted cells`);
+    if (b.indexOf(JI) >= 0 && this.totalRow(b)) return 'total';
+    if (this.doubt) return undefined;
     const width = this.ctx.header.width;
     let field = 0;
     let fieldStart = start;
@@ -166,11 +199,35 @@ export class CleanCsvProbe extends Transform {
           if (region > this.maxRegion) this.maxRegion = region;
         }
       }
+      if (field === this.amountIndex) this.addFen(amountFen(b, fieldStart, fieldEnd));
       field++;
       if (fieldEnd === end) break;
       fieldStart = fieldEnd + 1;
     }
     if (field !== width) return void (this.doubt = `line ${this.line}: ${field} cells, not ${width}`);
     this.rows++;
+    return 'payment';
+  }
+
+  /** A line whose first non-empty cell is a total label; its amount must be one (else a doubt). */
+  private totalRow(line: Buffer): boolean {
+    const cells = line.toString('utf8').split(',');
+    const first = cells.find((c) => c !== '');
+    if (!first || !(TOTAL_LABELS as readonly string[]).includes(first)) return false;
+    const fen = yuanToFen(cells[this.amountIndex] ?? '');
+    if (fen === null) {
+      this.doubt = `line ${this.line}: the amount of the total row`;
+      return false;
+    }
+    this.total = { line: this.line, fen };
+    return true;
+  }
+
+  private addFen(fen: number): void {
+    this.fen += fen;
+    if (this.fen >= 2 ** 52) {
+      this.fenFolded += BigInt(this.fen);
+      this.fen = 0;
+    }
   }
 }

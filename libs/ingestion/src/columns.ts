@@ -36,6 +36,16 @@ export const BATCH_COLUMNS: ColumnSpec[] = [
   { name: 'payer', zh: '发放单位', required: false, type: 'text' },
 ];
 
+/**
+ * Identifier columns: long digit strings that only look like numbers. Excel keeps 15 significant
+ * digits of a numeric cell, so an 18-digit ID number or a 19-digit card number typed into a
+ * number-formatted column has already lost its last digits; such cells are rejected
+ * (CONTRACT §3.1), in batches and registries alike.
+ */
+export const IDENTIFIER_COLUMNS: ReadonlySet<string> = new Set(['id_number', 'bank_account', 'household_id']);
+
+export const isIdentifier = (spec: Pick<ColumnSpec, 'name'>): boolean => IDENTIFIER_COLUMNS.has(spec.name);
+
 const id = (required = true): ColumnSpec => ({ name: 'id_number', zh: '身份证号', required, type: 'id_number' });
 const text = (name: string, zh: string, required = false): ColumnSpec => ({ name, zh, required, type: 'text' });
 const date = (name: string, zh: string, required: boolean): ColumnSpec => ({ name, zh, required, type: 'date' });

@@ -6,6 +6,8 @@ import { parse } from 'csv-parse';
 export interface FileRecord {
   row: number;
   cells: (string | null)[];
+  /** Positions (0-based) of cells a spreadsheet held as numbers, not text. */
+  numeric?: number[];
 }
 
 /**
@@ -30,17 +32,18 @@ export async function* csvRecords(file: string): AsyncGenerator<FileRecord> {
 const quote = (v: string) => `"${v.replace(/"/g, '""')}"`;
 
 /**
- * Writes records as CSV for COPY into a staging table (row_no, ragged, c1 … cN): rows are padded
- * or cut to the header's width and flagged when they did not fit.
+ * Writes records as CSV for COPY into a staging table (row_no, ragged, numeric_cells, c1 … cN):
+ * rows are padded or cut to the header's width and flagged when they did not fit.
  */
 export function recordsToStagingCsv(records: AsyncIterable<FileRecord>, width: number, onRow?: (row: number) => void, padShortRows = false): Readable {
   async function* lines() {
     let chunk: string[] = [];
-    for await (const { row, cells } of records) {
+    for await (const { row, cells, numeric } of records) {
       // Spreadsheets leave trailing empty cells out; CSV rows must match the header.
       const extra = cells.slice(width).some((c) => c != null && c !== '');
       const ragged = extra || (cells.length < width && !padShortRows);
-      const fields: string[] = [String(row - 1), ragged ? 't' : 'f'];
+      const numericCells = numeric?.filter((i) => i < width).map((i) => i + 1);
+      const fields: string[] = [String(row - 1), ragged ? 't' : 'f', numericCells?.length ? `"{${numericCells.join(',')}}"` : ''];
       for (let i = 0; i < width; i++) {
         const cell = cells[i];
         fields.push(cell == null ? '' : quote(cell));

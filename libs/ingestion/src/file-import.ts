@@ -2,11 +2,19 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { InputError } from '@sunlight/common';
 import type { ColumnSpec } from './columns.js';
-import { detectFormat } from './file-info.js';
+import type { InputFile } from './file-info.js';
 import { mapHeader, readCsvHeader, type HeaderMap } from './header.js';
 import { StagingArea, type ProgressFn } from './staging.js';
 import { validatedRowsSql, type CheckContext } from './validation-sql.js';
 import { readXlsx } from './xlsx.js';
+
+export interface RowProblem {
+  /** The file's row number. */
+  row: number;
+  column: string | null;
+  value: string | null;
+  reason: string;
+}
 
 export interface StagedFile {
   table: string;
@@ -23,18 +31,18 @@ export interface StagedFile {
 export class FileImport {
   constructor(private readonly staging: StagingArea) {}
 
-  async stage(file: string, displayName: string, specs: ColumnSpec[], table: string, progress?: ProgressFn): Promise<StagedFile> {
-    const format = await detectFormat(file, displayName);
+  async stage(file: InputFile, specs: ColumnSpec[], table: string, progress?: ProgressFn): Promise<StagedFile> {
+    const { format } = file;
     if (format === 'xlsx') {
-      const sheet = await readXlsx(file, displayName, specs);
-      const header = mapHeader(sheet.header, specs, displayName);
+      const sheet = await readXlsx(file.path, file.name, specs);
+      const header = mapHeader(sheet.header, specs, file.name);
       await this.staging.create(table, header.width);
       const rows = await this.staging.loadRecords(table, header.width, sheet.records, progress, true);
       return { table, header, rows, format };
     }
-    const header = mapHeader(await readCsvHeader(file, displayName), specs, displayName);
+    const header = mapHeader(await readCsvHeader(file.path, file.name), specs, file.name);
     await this.staging.create(table, header.width);
-    const rows = await this.staging.loadCsv(table, header.width, file, displayName, progress);
+    const rows = await this.staging.loadCsv(table, header.width, file.path, file.name, progress);
     return { table, header, rows, format };
   }
 
@@ -52,6 +60,17 @@ export class FileImport {
       [source, importId],
     );
     return rejected;
+  }
+
+  /** Problems found outside the column checks (a misplaced total row …), one rejected_rows row each. */
+  async recordRowProblems(em: EntityManager, source: 'batch' | 'registry', importId: string, problems: RowProblem[]): Promise<void> {
+    if (!problems.length) return;
+    await em.query(
+      `INSERT INTO rejected_rows (source, import_id, row_no, column_name, value, reason)
+       SELECT $1, $2, p.row_no, p.column_name, p.value, p.reason
+       FROM jsonb_to_recordset($3::jsonb) AS p(row_no int, column_name text, value text, reason text)`,
+      [source, importId, JSON.stringify(problems.map((p) => ({ row_no: p.row, column_name: p.column, value: p.value, reason: p.reason })))],
+    );
   }
 
   /** A problem of the whole file: row 0 (its message says where). */

@@ -10,6 +10,20 @@ export async function sha256File(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/** A file to import, looked at once: where it is, what it is called, its format and size. */
+export interface InputFile {
+  path: string;
+  /** How the uploader calls it (for messages). */
+  name: string;
+  format: 'csv' | 'xlsx';
+  size: number;
+}
+
+export async function inspectFile(path: string, name: string): Promise<InputFile> {
+  const format = await detectFormat(path, name);
+  return { path, name, format, size: (await stat(path)).size };
+}
+
 /** CSV or XLSX, by content (an XLSX file is a zip archive), whatever the file is called. */
 export async function detectFormat(file: string, displayName: string): Promise<'csv' | 'xlsx'> {
   let size: number;

@@ -1,22 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { stat } from 'node:fs/promises';
 import { DataSource } from 'typeorm';
 import { InputError } from '@sunlight/common';
-import { InjectConfig, type AppConfig } from '@sunlight/config';
-import { affectedRows } from '@sunlight/database';
-import { ProgramsService } from '@sunlight/programs';
-import { commonRegion } from '@sunlight/regions';
-import { BatchStorage, PAYMENT_COLUMNS, batchCondition, paymentValues } from './batch-storage.js';
-import { CleanCsvProbe } from './clean-csv-probe.js';
-import { BATCH_COLUMNS } from './columns.js';
+import { BatchRepository, type StoredBatch } from './batch-repository.js';
+import type { BatchRun, StoreOutcome } from './batch-run.js';
+import { BatchStorage } from './batch-storage.js';
+import { DetailedStorage, stagingTable } from './detailed-storage.js';
 import type { BatchStatus } from './entities/index.js';
-import { detectFormat, sha256File } from './file-info.js';
-import { FileImport, notRejected } from './file-import.js';
-import { mapHeader, readCsvHeader } from './header.js';
+import { FastCopyStorage } from './fast-storage.js';
+import { inspectFile, sha256File } from './file-info.js';
+import { FileImport } from './file-import.js';
 import { IngestionEvents } from './ingestion-events.js';
 import { IngestionJanitor } from './ingestion-janitor.js';
 import type { ProgressFn } from './staging.js';
-import { normalizedRowsSql, validatedRowsSql } from './validation-sql.js';
 
 export class ImportBatchCommand {
   constructor(
@@ -45,195 +40,87 @@ export interface ImportBatchResult {
   error?: string;
 }
 
-/** Bytes per row of a typical batch file, to guess from its size whether it is large. */
-const BYTES_PER_ROW = 110;
-
 /**
  * Imports a disbursement batch (CONTRACT §3.1), whole or (by default) not at all.
  *
- * Fast path, for a large clean CSV: COPY straight into a landing table of the final shape, check
- * it with cheap set-based tests, index it, attach it. Detailed path, for everything else (small
- * files, XLSX, files that need cleaning or have errors): COPY into an all-text staging table,
- * validate every cell in SQL naming row, column, value and reason, then store the valid rows.
- * The payments become visible only in the transaction that marks the batch stored, so a crash
- * leaves nothing half-stored and the import can simply be run again. The same bytes are stored once.
+ * The orchestrator: it looks at the file once, answers a file already stored with its batch, and
+ * hands the import to a storage strategy: FastCopyStorage for a large clean CSV (which may
+ * decline it), else DetailedStorage. The payments become visible only in the transaction that
+ * marks the batch stored, so a crash leaves nothing half-stored and the import can simply be
+ * run again. The same bytes are stored once.
  */
 @Injectable()
 export class ImportBatch {
-  private regions?: Set<string>;
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly files: FileImport,
     private readonly storage: BatchStorage,
-    private readonly programs: ProgramsService,
+    private readonly batches: BatchRepository,
+    private readonly fast: FastCopyStorage,
+    private readonly detailed: DetailedStorage,
     private readonly events: IngestionEvents,
     private readonly janitor: IngestionJanitor,
-    @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   async execute(command: ImportBatchCommand, progress?: ProgressFn): Promise<ImportBatchResult> {
     await this.janitor.sweep();
-    const large = (await detectFormat(command.file, command.fileName)) === 'csv' && (await stat(command.file)).size >= this.config.batchPartitionRows * BYTES_PER_ROW;
+    const file = await inspectFile(command.file, command.fileName);
+    const fast = this.fast.accepts(file);
+    // A large file is hashed on its way into the database instead, in the same pass.
     let sha: string | undefined;
-    if (!large) {
+    if (!fast) {
       progress?.('hashing');
-      sha = await sha256File(command.file);
-      const duplicate = await this.storedWithHash(sha);
+      sha = await sha256File(file.path);
+      const duplicate = await this.batches.storedWithHash(sha);
       if (duplicate) return this.answerDuplicate(command.batchId, duplicate);
     }
-    const batchId = command.batchId ?? (await this.createBatch(command, sha ?? ''));
-    await this.dataSource.query(`UPDATE disbursement_batches SET status = 'importing', heartbeat_at = now() WHERE id = $1`, [batchId]);
-    const beat = this.heartbeat(batchId, progress);
+    const batchId =
+      command.batchId ??
+      (await this.batches.create({ sha256: sha ?? '', fileName: command.fileName, format: file.format, regionScope: command.regionScope, uploadedBy: command.uploadedBy, allowPartial: command.allowPartial }));
+    await this.batches.start(batchId);
+    const run: BatchRun = {
+      batchId,
+      command,
+      file,
+      progress: this.heartbeat(batchId, progress),
+      // The batch's check is recorded with the batch (an outbox row): a crash cannot lose it.
+      stored: (em) => this.events.batchStoredInTransaction(em, { batchId, uploadedBy: command.uploadedBy }),
+    };
     try {
-      let result: ImportBatchResult | undefined;
-      if (large) {
-        const fast = await this.fastPath(batchId, command, beat);
-        if (fast.duplicate) return this.answerDuplicate(batchId, fast.duplicate);
-        result = fast.result;
-        sha = fast.sha;
-      }
-      if (!result) {
-        sha ??= await sha256File(command.file);
-        const duplicate = await this.storedWithHash(sha);
+      let outcome: StoreOutcome = fast ? await this.fast.store(run) : {};
+      sha ??= outcome.sha;
+      if (!outcome.result && !outcome.duplicate) {
+        // The detailed path reads the file again: the hash must be known and claimed first.
+        sha ??= await sha256File(file.path);
+        const duplicate = await this.batches.storedWithHash(sha);
         if (duplicate) return this.answerDuplicate(batchId, duplicate);
-        await this.dataSource.query(`UPDATE disbursement_batches SET file_sha256 = $2 WHERE id = $1`, [batchId, sha]);
-        result = await this.detailedPath(batchId, command, beat);
+        await this.batches.recordHash(batchId, sha);
+        outcome = await this.detailed.store(run);
       }
-      return result;
+      if (outcome.duplicate) return this.answerDuplicate(batchId, outcome.duplicate);
+      return outcome.result!;
     } catch (err) {
       if (err instanceof InputError) {
         await this.dataSource.transaction((em) => this.files.recordFileProblem(em, 'batch', batchId, err));
-        await this.finish(batchId, 'rejected', 0, 0, err.message);
+        await this.batches.finish(batchId, 'rejected', { error: err.message });
         return { batchId, status: 'rejected', accepted: 0, rejected: 0, duplicateOf: null, error: err.message };
       }
       if ((err as { code?: string }).code === '23505' && sha) {
-        const other = await this.storedWithHash(sha); // stored by a concurrent import a moment ago
+        const other = await this.batches.storedWithHash(sha); // stored by a concurrent import a moment ago
         if (other) return this.answerDuplicate(batchId, other);
       }
-      await this.finish(batchId, 'failed', 0, 0, (err as Error).message).catch(() => undefined);
+      await this.batches.finish(batchId, 'failed', { error: (err as Error).message }).catch(() => undefined);
       throw err;
     } finally {
-      await this.files.drop(`stg_batch_${batchId}`).catch(() => undefined);
+      await this.files.drop(stagingTable(batchId)).catch(() => undefined);
       await this.storage.dropLanding(batchId).catch(() => undefined); // a no-op once attached (renamed)
     }
   }
 
-  /**
-   * A large CSV file: streamed once, hashed and checked in JavaScript while PostgreSQL's COPY
-   * loads it into a partition of its own. A file that is not already clean (result undefined)
-   * goes down the detailed path.
-   */
-  private async fastPath(batchId: string, command: ImportBatchCommand, progress: ProgressFn): Promise<{ result?: ImportBatchResult; duplicate?: ImportBatchResult; sha?: string }> {
-    const header = mapHeader(await readCsvHeader(command.file, command.fileName), BATCH_COLUMNS, command.fileName);
-    const probe = new CleanCsvProbe({ specs: BATCH_COLUMNS, header, regions: await this.knownRegions(), programs: new Set(this.programs.all().map((p) => p.code)), scope: command.regionScope });
-    progress('loading');
-    const rows = await this.storage.copyTyped(batchId, command.file, header, probe);
-    if (rows === false || probe.doubt || rows !== probe.rows || rows < this.config.batchPartitionRows) {
-      await this.storage.dropLanding(batchId);
-      return {};
-    }
-    const sha = probe.sha256;
-    const duplicate = await this.storedWithHash(sha);
-    if (duplicate) return { duplicate };
-    await this.dataSource.query(`UPDATE disbursement_batches SET file_sha256 = $2 WHERE id = $1`, [batchId, sha]);
-    progress('indexing', { rows });
-    await this.storage.indexLanding(batchId);
-    const result = await this.dataSource.transaction(async (em) => {
-      await this.storage.attachLanding(em, batchId);
-      await this.finish(batchId, 'stored', rows, 0, null, em, batchId);
-      await this.events.batchStoredInTransaction(em, { batchId, uploadedBy: command.uploadedBy });
-      await em.query(`UPDATE disbursement_batches SET region_code = $2 WHERE id = $1`, [batchId, commonRegion(probe.minRegion, probe.maxRegion)]);
-      return { batchId, status: 'stored' as const, accepted: rows, rejected: 0, duplicateOf: null };
-    });
-    return { result, sha };
-  }
-
-  /** County and township codes, for the fast path's checks (the catalogue changes with releases). */
-  private async knownRegions(): Promise<Set<string>> {
-    if (!this.regions) {
-      const rows: { code: string }[] = await this.dataSource.query(`SELECT code FROM regions WHERE level IN (3, 4)`);
-      this.regions = new Set(rows.map((r) => r.code));
-    }
-    return this.regions;
-  }
-
   /** The same bytes as a stored batch: answer with it; this attempt's row says so. */
-  private async answerDuplicate(attempt: string | undefined, duplicate: ImportBatchResult): Promise<ImportBatchResult> {
-    if (attempt) await this.finish(attempt, 'failed', 0, 0, sameFile(duplicate.batchId));
-    return duplicate;
-  }
-
-  /** Every cell checked and cleaned in SQL; each problem named. */
-  private async detailedPath(batchId: string, command: ImportBatchCommand, progress: ProgressFn): Promise<ImportBatchResult> {
-    const staged = await this.files.stage(command.file, command.fileName, BATCH_COLUMNS, `stg_batch_${batchId}`, progress);
-    await this.dataSource.query(`UPDATE disbursement_batches SET format = $2 WHERE id = $1`, [batchId, staged.format]);
-    progress('validating', { rows: staged.rows });
-    const ctx = { scope: command.regionScope, programCodes: this.programs.all().map((p) => p.code) };
-    const ownPartition = staged.rows >= this.config.batchPartitionRows;
-
-    let accepted = 0;
-    if (ownPartition) {
-      // Fill the landing table with the valid rows now; it stays invisible until attached.
-      const table = await this.storage.createLanding(batchId);
-      accepted = await affectedRows(
-        this.dataSource,
-        `INSERT INTO ${table} (${PAYMENT_COLUMNS})
-         SELECT ${paymentValues(batchId, batchId)} FROM (${validatedRowsSql(staged.table, BATCH_COLUMNS, staged.header, ctx)}) n
-         WHERE cardinality(n.errs) = 0`,
-      );
-      if (accepted === staged.rows || command.allowPartial) {
-        progress('indexing', { rows: accepted });
-        await this.storage.indexLanding(batchId);
-      }
-    }
-
-    return this.dataSource.transaction(async (em) => {
-      const rejected = await this.files.recordRejections(em, 'batch', batchId, staged, BATCH_COLUMNS, ctx);
-      if (rejected > 0 && !command.allowPartial) {
-        await this.finish(batchId, 'rejected', 0, rejected, null, em);
-        return { batchId, status: 'rejected' as const, accepted: 0, rejected, duplicateOf: null };
-      }
-      if (ownPartition) {
-        await this.storage.attachLanding(em, batchId);
-      } else {
-        const inserted = await em.queryRunner!.query(
-          `INSERT INTO disbursements (${PAYMENT_COLUMNS})
-           SELECT ${paymentValues(batchId, '0')} FROM (${normalizedRowsSql(staged.table, BATCH_COLUMNS, staged.header)}) n
-           ${rejected > 0 ? `WHERE ${notRejected('batch', `${BigInt(batchId)}`, 'n')}` : ''}`,
-          [],
-          true,
-        );
-        accepted = inserted.affected ?? 0;
-      }
-      await this.finish(batchId, 'stored', accepted, rejected, null, em, ownPartition ? batchId : '0');
-      await this.events.batchStoredInTransaction(em, { batchId, uploadedBy: command.uploadedBy });
-      // The batch belongs to the smallest region holding all its payments: who may see it.
-      const [span] = await em.query(
-        `SELECT min(region_code) AS lo, max(region_code) AS hi FROM ${ownPartition ? this.storage.partitionTable(batchId) : 'disbursements_shared'} WHERE ${batchCondition([batchId])}`,
-      );
-      if (span.lo) await em.query(`UPDATE disbursement_batches SET region_code = $2 WHERE id = $1`, [batchId, commonRegion(span.lo, span.hi)]);
-      return { batchId, status: 'stored' as const, accepted, rejected, duplicateOf: null };
-    });
-  }
-
-  private async storedWithHash(sha: string): Promise<ImportBatchResult | undefined> {
-    const rows = await this.dataSource.query(
-      `SELECT id, accepted_rows, rejected_rows FROM disbursement_batches WHERE file_sha256 = $1 AND status = 'stored'`,
-      [sha],
-    );
-    if (!rows.length) return undefined;
-    const [b] = rows;
-    return { batchId: String(b.id), status: 'stored', accepted: b.accepted_rows, rejected: b.rejected_rows, duplicateOf: String(b.id) };
-  }
-
-  private async createBatch(command: ImportBatchCommand, sha: string): Promise<string> {
-    const [row] = await this.dataSource.query(
-      `INSERT INTO disbursement_batches (file_sha256, file_name, format, region_code, uploader_region, uploaded_by, allow_partial, status, heartbeat_at)
-       VALUES ($1, $2, 'csv', $3, $3, $4, $5, 'importing', now()) RETURNING id`,
-      [sha, command.fileName, command.regionScope, command.uploadedBy, command.allowPartial],
-    );
-    return String(row.id);
+  private async answerDuplicate(attempt: string | undefined, duplicate: StoredBatch): Promise<ImportBatchResult> {
+    if (attempt) await this.batches.finish(attempt, 'failed', { error: sameFile(duplicate.batchId) });
+    return { batchId: duplicate.batchId, status: 'stored', accepted: duplicate.accepted, rejected: duplicate.rejected, duplicateOf: duplicate.batchId };
   }
 
   /** Progress for the caller, and a heartbeat in the batch row so that a dead import is noticed. */
@@ -243,18 +130,8 @@ export class ImportBatch {
       progress?.(phase, detail);
       if (Date.now() - last < 2000) return;
       last = Date.now();
-      void this.dataSource
-        .query(`UPDATE disbursement_batches SET heartbeat_at = now(), progress = $2 WHERE id = $1 AND status = 'importing'`, [batchId, JSON.stringify({ phase, ...detail })])
-        .catch(() => undefined);
+      void this.batches.beat(batchId, { phase, ...detail }).catch(() => undefined);
     };
-  }
-
-  private async finish(batchId: string, status: BatchStatus, accepted: number, rejected: number, error: string | null, em = this.dataSource.manager, segment = '0'): Promise<void> {
-    await em.query(
-      `UPDATE disbursement_batches SET status = $2, accepted_rows = $3, rejected_rows = $4, total_rows = $3::int + $4::int, error = $5,
-         progress = NULL, finished_at = now(), segment = $6 WHERE id = $1`,
-      [batchId, status, accepted, rejected, error, segment],
-    );
   }
 }
 

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { InputError } from '@sunlight/common';
 import { REGISTRIES, REGISTRY_KINDS, type ColumnSpec } from './columns.js';
 import type { RegistryKind } from './entities/index.js';
-import { sha256File } from './file-info.js';
+import { inspectFile, sha256File } from './file-info.js';
 import { FileImport, notRejected } from './file-import.js';
 import { IngestionEvents } from './ingestion-events.js';
 import type { ProgressFn } from './staging.js';
@@ -57,13 +57,13 @@ export class ImportRegistry {
     await this.dataSource.query(`UPDATE registry_imports SET status = 'importing', file_sha256 = $2 WHERE id = $1`, [importId, sha]);
     const table = `stg_registry_${BigInt(importId)}`;
     try {
-      const staged = await this.files.stage(command.file, command.fileName, spec.columns, table, progress);
+      const staged = await this.files.stage(await inspectFile(command.file, command.fileName), spec.columns, table, progress);
       progress?.('validating', { rows: staged.rows });
       const result = await this.dataSource.transaction(async (em) => {
         const rejected = await this.files.recordRejections(em, 'registry', importId, staged, spec.columns, { scope: '', programCodes: [] });
         const accepted = staged.rows - rejected;
         if (rejected > 0 && !command.allowPartial) {
-          await this.finish(importId, 'rejected', 0, rejected, null, em);
+          await this.finish(importId, 'rejected', 0, rejected, null, em, staged.rows);
           return { importId, kind: spec.kind, status: 'rejected' as const, accepted: 0, rejected };
         }
         if (command.replace) await em.query(`DELETE FROM ${spec.table}`);
@@ -106,10 +106,11 @@ export class ImportRegistry {
     return row.id;
   }
 
-  private async finish(importId: string, status: string, accepted: number, rejected: number, error: string | null, em = this.dataSource.manager): Promise<void> {
+  /** `total` is every row read: a rejected import accepts none, so it is not accepted + rejected. */
+  private async finish(importId: string, status: string, accepted: number, rejected: number, error: string | null, em = this.dataSource.manager, total = accepted + rejected): Promise<void> {
     await em.query(
-      `UPDATE registry_imports SET status = $2, accepted_rows = $3, rejected_rows = $4, total_rows = $3::int + $4::int, error = $5, finished_at = now() WHERE id = $1`,
-      [importId, status, accepted, rejected, error],
+      `UPDATE registry_imports SET status = $2, accepted_rows = $3, rejected_rows = $4, total_rows = $5, error = $6, finished_at = now() WHERE id = $1`,
+      [importId, status, accepted, rejected, total, error],
     );
   }
 }

@@ -1,8 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-
-/** How long an import may go without a heartbeat before it is taken for dead. */
-const STALE = '15 minutes';
+import { BatchRepository } from './batch-repository.js';
 
 /**
  * Clears what a killed import leaves behind: its batch stays 'importing' and its staging or
@@ -13,15 +11,13 @@ const STALE = '15 minutes';
 export class IngestionJanitor {
   private readonly logger = new Logger(IngestionJanitor.name);
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly batches: BatchRepository,
+  ) {}
 
   async sweep(): Promise<void> {
-    const dead: { id: string }[] = await this.dataSource.query(
-      `WITH dead AS (
-         UPDATE disbursement_batches SET status = 'failed', error = '导入中断 (the import was interrupted)', finished_at = now()
-         WHERE status = 'importing' AND coalesce(heartbeat_at, created_at) < now() - interval '${STALE}' RETURNING id)
-       SELECT id::text FROM dead`,
-    );
+    const dead = await this.batches.failInterrupted();
     const leftovers: { tablename: string }[] = await this.dataSource.query(
       `SELECT t.tablename FROM pg_tables t
        LEFT JOIN disbursement_batches b ON b.id = substring(t.tablename FROM '_batch_([0-9]+)$')::bigint
@@ -32,7 +28,7 @@ export class IngestionJanitor {
       await this.dataSource.query(`DROP TABLE IF EXISTS ${tablename}; DROP SEQUENCE IF EXISTS ${tablename}_rows`);
     }
     if (dead.length || leftovers.length) {
-      this.logger.warn({ interrupted: dead.map((d) => d.id), dropped: leftovers.map((l) => l.tablename) }, 'cleared interrupted imports');
+      this.logger.warn({ interrupted: dead, dropped: leftovers.map((l) => l.tablename) }, 'cleared interrupted imports');
     }
   }
 }

@@ -14,10 +14,14 @@ import { IngestionEvents } from './ingestion-events.js';
 import { IngestionJanitor } from './ingestion-janitor.js';
 import { ListBatches } from './list-batches.usecase.js';
 import { StagingArea } from './staging.js';
+import { TotalRowFinder } from './total-row.js';
+import { BatchRepository } from './batch-repository.js';
+import { FastCopyStorage } from './fast-storage.js';
+import { DetailedStorage } from './detailed-storage.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature(ENTITIES), ProgramsModule],
-  providers: [StagingArea, FileImport, BatchStorage, IngestionJanitor, ImportBatch, ImportRegistry, ImportProcessor, SubmitUpload, Rejections, GetImport, IngestionEvents, ListBatches],
+  providers: [StagingArea, FileImport, TotalRowFinder, BatchRepository, FastCopyStorage, DetailedStorage, BatchStorage, IngestionJanitor, ImportBatch, ImportRegistry, ImportProcessor, SubmitUpload, Rejections, GetImport, IngestionEvents, ListBatches],
   exports: [ImportBatch, ImportRegistry, SubmitUpload, Rejections, GetImport, IngestionEvents, ListBatches],
 })
 export class IngestionModule {}

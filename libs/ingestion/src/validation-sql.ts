@@ -1,5 +1,5 @@
 import { FULL_WIDTH, HALF_WIDTH, TRIMMED } from '@sunlight/common';
-import type { ColumnSpec } from './columns.js';
+import { isIdentifier, type ColumnSpec } from './columns.js';
 import type { HeaderMap } from './header.js';
 
 /**
@@ -15,10 +15,15 @@ const TRIM_SQL = `E'${[...TRIMMED].map((c) => `\\u${c.charCodeAt(0).toString(16)
 export function normalizedExpr(spec: ColumnSpec, header: HeaderMap): string {
   const pos = header.positions.get(spec.name);
   if (pos === undefined) return 'NULL::text';
-  let expr = `NULLIF(btrim(${fold(`s.c${pos + 1}`)}, ${TRIM_SQL}), '')`;
+  let expr = cleanCellSql(`s.c${pos + 1}`);
   if (spec.type === 'id_number') expr = `upper(${expr})`;
   if (spec.type === 'amount') expr = `replace(${expr}, ',', '')`; // "1,200.00" as Excel formats it
   return expr;
+}
+
+/** A staging cell trimmed and folded (NULL when empty), as every column starts. */
+export function cleanCellSql(cell: string): string {
+  return `NULLIF(btrim(${fold(cell)}, ${TRIM_SQL}), '')`;
 }
 
 /** Is `v` a real date written YYYY-MM-DD (years 1900–2199)? Never raises, unlike ::date. */
@@ -71,11 +76,25 @@ function checksFor(spec: ColumnSpec, v: string, ctx: CheckContext): Check[] {
   }
 }
 
+/** The reason recorded for an identifier held as a number by a spreadsheet (CONTRACT §3.1). */
+export const NUMERIC_IDENTIFIER_REASON =
+  '该单元格是数值格式：Excel 只保留 15 位有效数字，长号码的末几位已经丢失。请将该列的单元格格式设为“文本”，重新填写后再导出 (a numeric cell: Excel keeps 15 significant digits, so the last digits are lost; format the column as text and export again)';
+
+/** Does the normalized value `v` pass every check of its column? (`v` not NULL) */
+export function validCellSql(spec: ColumnSpec, v: string, ctx: CheckContext): string {
+  const checks = checksFor(spec, v, ctx);
+  // CASE, not AND: a later check may cast what an earlier one guards (PostgreSQL may reorder AND).
+  return checks.length ? `CASE ${checks.map(([ok]) => `WHEN NOT (${ok}) THEN false`).join(' ')} ELSE true END` : 'true';
+}
+
 /** One column's error: NULL when the cell is fine. Checks run in order; the first failure wins. */
-function errorExpr(spec: ColumnSpec, ctx: CheckContext): string {
+function errorExpr(spec: ColumnSpec, header: HeaderMap, ctx: CheckContext): string {
   const v = `n.${spec.name}`;
   const err = (reason: string) => `jsonb_build_object('c', ${sqlString(spec.name)}, 'v', ${v}, 'r', ${sqlString(reason)})`;
   const branches = [`WHEN ${v} IS NULL THEN ${spec.required ? err('必填项为空 (required)') : 'NULL'}`];
+  const pos = header.positions.get(spec.name);
+  // Before the format checks: the digits Excel lost may still look like a valid number.
+  if (isIdentifier(spec) && pos !== undefined) branches.push(`WHEN ${pos + 1} = ANY(n.numeric_cells) THEN ${err(NUMERIC_IDENTIFIER_REASON)}`);
   for (const [ok, reason] of checksFor(spec, v, ctx)) branches.push(`WHEN NOT (${ok}) THEN ${err(reason)}`);
   return branches.length === 1 && !spec.required ? 'NULL' : `CASE ${branches.join(' ')} END`;
 }
@@ -83,7 +102,7 @@ function errorExpr(spec: ColumnSpec, ctx: CheckContext): string {
 /** SELECT row_no, ragged, <normalized columns> FROM the staging table. */
 export function normalizedRowsSql(staging: string, specs: ColumnSpec[], header: HeaderMap): string {
   const normalized = specs.map((spec) => `${normalizedExpr(spec, header)} AS ${spec.name}`).join(',\n  ');
-  return `SELECT s.row_no, s.ragged,\n  ${normalized}\n  FROM ${staging} s`;
+  return `SELECT s.row_no, s.ragged, s.numeric_cells,\n  ${normalized}\n  FROM ${staging} s`;
 }
 
 /** Full-width folding only for cells that hold non-ASCII characters (most hold none). */
@@ -101,7 +120,7 @@ export function validatedRowsSql(staging: string, specs: ColumnSpec[], header: H
   const program = specs.find((s) => s.type === 'program');
   const errors = [
     `CASE WHEN n.ragged THEN jsonb_build_object('c', NULL, 'v', NULL, 'r', ${sqlString(RAGGED_REASON)}) END`,
-    ...specs.map((spec) => errorExpr(spec, ctx)).filter((e) => e !== 'NULL'),
+    ...specs.map((spec) => errorExpr(spec, header, ctx)).filter((e) => e !== 'NULL'),
   ];
   return `SELECT n.*, array_remove(ARRAY[${errors.join(',\n    ')}]::jsonb[], NULL) AS errs
 FROM (${normalizedRowsSql(staging, specs, header)} OFFSET 0) n

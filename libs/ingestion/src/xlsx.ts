@@ -42,7 +42,7 @@ export async function readXlsx(file: string, displayName: string, specs: ColumnS
     if (next.done || next.value.number > HEADER_SEARCH_ROWS) {
       throw new InputError(`${displayName}: 前 ${HEADER_SEARCH_ROWS} 行中找不到表头 (no header row found in the first ${HEADER_SEARCH_ROWS} rows)`, { file: displayName, row: 1 });
     }
-    const cells = rowCells(next.value, []);
+    const { cells } = rowCells(next.value, []);
     const names = cells.map((c) => (cleanCell(c) ?? '').toLowerCase());
     if (names.filter((n) => known.has(n)).length >= 2) {
       header = cells.map((c) => c ?? '');
@@ -55,19 +55,29 @@ export async function readXlsx(file: string, displayName: string, specs: ColumnS
     for (;;) {
       const next = await rows.next();
       if (next.done) return;
-      const cells = rowCells(next.value, monthColumns);
+      const { cells, numeric } = rowCells(next.value, monthColumns);
       if (cells.every((c) => c === null || c.trim() === '')) continue; // blank rows Excel leaves behind
-      yield { row: next.value.number, cells };
+      yield { row: next.value.number, cells, numeric };
     }
   }
   return { header, headerRow, records: records() };
 }
 
-function rowCells(row: ExcelJS.Row, monthColumns: boolean[]): (string | null)[] {
+function rowCells(row: ExcelJS.Row, monthColumns: boolean[]): { cells: (string | null)[]; numeric: number[] } {
   const values = row.values as unknown[]; // 1-based
   const cells: (string | null)[] = [];
-  for (let i = 1; i < values.length; i++) cells.push(cellText(values[i], monthColumns[i - 1] ?? false));
-  return cells;
+  const numeric: number[] = [];
+  for (let i = 1; i < values.length; i++) {
+    cells.push(cellText(values[i], monthColumns[i - 1] ?? false));
+    if (isNumber(values[i])) numeric.push(i - 1);
+  }
+  return { cells, numeric };
+}
+
+/** A number cell, or a formula whose result is a number: whatever it shows, Excel kept 15 digits. */
+function isNumber(value: unknown): boolean {
+  if (typeof value === 'number') return true;
+  return typeof value === 'object' && value !== null && 'result' in value && typeof (value as { result: unknown }).result === 'number';
 }
 
 function cellText(value: unknown, month: boolean): string | null {
