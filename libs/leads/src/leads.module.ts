@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CloseLead } from './close-lead.usecase.js';
+import { DEADLINES, deadlinesProvider } from './deadlines.js';
 import { ENTITIES } from './entities/index.js';
 import { ExportLeads } from './export-leads.usecase.js';
 import { GetLead } from './get-lead.usecase.js';
@@ -16,7 +17,7 @@ const USE_CASES = [ExportLeads, CloseLead, GetLead, SearchLeads, TransitionLead,
 
 @Module({
   imports: [TypeOrmModule.forFeature(ENTITIES)],
-  providers: [...USE_CASES, WorkingCalendar, TriageProcessor],
-  exports: USE_CASES,
+  providers: [...USE_CASES, WorkingCalendar, TriageProcessor, deadlinesProvider],
+  exports: [...USE_CASES, DEADLINES],
 })
 export class LeadsModule {}

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Inject, Injectable, type LoggerService } from '@nestjs/common';
+import { Inject, Injectable, type INestApplicationContext, type LoggerService } from '@nestjs/common';
 import pino, { type Logger as PinoLogger } from 'pino';
 import { pinoHttp, type HttpLogger } from 'pino-http';
 import { maskPersonalData } from '@sunlight/common';
@@ -94,4 +94,18 @@ export class SunlightLogger implements LoggerService {
     }
     log[level](fields, String(message), ...rest);
   }
+}
+
+/**
+ * How every process creates its Nest application. Logs wait for the Sunlight logger; and when
+ * creating the application fails (a bad config file read by a provider), Nest would flush its
+ * own stack trace of the error to the console: the buffer is dropped instead, and the failure
+ * stays the one line of exitOnStartupError.
+ */
+export const NEST_OPTIONS = { bufferLogs: true, autoFlushLogs: false, abortOnError: false } as const;
+
+/** Hands Nest's logging to the Sunlight logger and prints what was buffered while starting. */
+export function useSunlightLogger(app: INestApplicationContext): void {
+  app.useLogger(app.get(SunlightLogger));
+  app.flushLogs();
 }

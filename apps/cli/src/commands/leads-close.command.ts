@@ -1,5 +1,5 @@
 import { CloseLead, CloseLeadCommand } from '@sunlight/leads';
-import { EXIT_OK, type CliCommand } from '../command.js';
+import { EXIT_OK, cliSettings, type CliCommand } from '../command.js';
 
 export const leadsClose: CliCommand = {
   words: ['leads', 'close'],
@@ -14,7 +14,7 @@ export const leadsClose: CliCommand = {
     const [id] = args.positionals;
     const outcome = args.options.as;
     if (outcome !== 'rectified' && outcome !== 'dismissed') throw new Error(`--as must be rectified or dismissed (got ${outcome === undefined ? 'nothing' : `"${outcome}"`})`);
-    const result = await app.get(CloseLead).execute(new CloseLeadCommand(id, outcome, process.env.USER ?? 'cli', (args.options.reason as string | undefined) ?? null));
+    const result = await app.get(CloseLead).execute(new CloseLeadCommand(id, outcome, cliSettings(app).operator, (args.options.reason as string | undefined) ?? null));
     io.say(`线索 ${result.id} 已销号 (${outcome === 'rectified' ? '已整改' : '查否'})`);
     io.result({ id: Number(result.id), status: result.status, outcome: result.outcome });
     return EXIT_OK;

@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock, InputError } from '@sunlight/common';
-import { InjectConfig, type AppConfig } from '@sunlight/config';
 import { AuditLog } from '@sunlight/audit';
-import { readDeadlines } from '../deadlines.js';
+import { InjectDeadlines, type DeadlineSettings } from '../deadlines.js';
 import { WorkingCalendar } from './calendar.js';
 
 export class SweepCardsCommand {
@@ -33,14 +32,14 @@ export class SweepCards {
     private readonly calendar: WorkingCalendar,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
-    @InjectConfig() private readonly config: AppConfig,
+    @InjectDeadlines() private readonly settings: DeadlineSettings,
   ) {}
 
   async execute(command: SweepCardsCommand = new SweepCardsCommand()): Promise<SweepResult> {
     const today = command.today ?? this.clock.today();
     if (!/^\d{4}-\d{2}-\d{2}$/.test(today) || Number.isNaN(Date.parse(today))) throw new InputError(`日期 "${today}" 无效`, { column: 'today', value: today, expected: 'YYYY-MM-DD' });
     await this.calendar.ensure();
-    const { blueBefore, redAfter } = readDeadlines(this.config.configDir).cards;
+    const { blueBefore, redAfter } = this.settings.cards;
     const result = await this.dataSource.transaction(async (em) => {
       const [known] = await em.query(`SELECT workday_index FROM calendar_days WHERE day = $1`, [today]);
       if (!known) throw new InputError(`日期 ${today} 超出工作日历范围 (2020–2035)`, { column: 'today', value: today, expected: '2020-01-01 … 2035-12-31' });
