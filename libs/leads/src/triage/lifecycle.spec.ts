@@ -27,6 +27,11 @@ describe('lead lifecycle', () => {
   it('keeps the status on reassignment and recovery', () => {
     expect(nextStatus('assign', 'verifying')).toBe('verifying');
     expect(nextStatus('record-recovery', 'rectifying')).toBe('rectifying');
-    expect(LEAD_ACTIONS.every((a) => LIFECYCLE[a].label.length > 0)).toBe(true);
+  });
+
+  it('names each step differently, in Chinese, so that a 409 listing the allowed steps is unambiguous', () => {
+    const labels = LEAD_ACTIONS.map((a) => LIFECYCLE[a].label);
+    expect(new Set(labels).size).toBe(LEAD_ACTIONS.length);
+    expect(labels.filter((l) => !/^\p{Script=Han}/u.test(l))).toEqual([]);
   });
 });
