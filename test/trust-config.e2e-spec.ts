@@ -1,6 +1,6 @@
 import { cp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ROOT, freshEnv, runToExit, type TestEnv } from './support/harness.js';
+import { ROOT, freshEnv, runToExit, startServer, type TestEnv } from './support/harness.js';
 
 /**
  * Every setting is checked when a process starts, in one place: a bad value ends the start-up
@@ -27,6 +27,26 @@ describe('settings are checked at start-up', () => {
     expect(line).toContain('SUNLIGHT_LOGIN_RATE must be a whole number from 1 to 100000 (got "abc")');
     expect(line).toContain('SUNLIGHT_JWT_SECRET must be at least 32 characters');
     expect(line).not.toContain('short');
+  });
+
+  it('limits uploads and session refreshes by the configured rates, and nothing else', async () => {
+    const server = await startServer(env, { SUNLIGHT_UPLOAD_RATE: '2', SUNLIGHT_LOGIN_RATE: '1' });
+    try {
+      const statuses = async (method: string, route: string, times: number) => {
+        const answers: number[] = [];
+        for (let i = 0; i < times; i++) {
+          const res = await fetch(`${server.url}${route}`, { method, headers: { 'content-type': 'application/json' }, body: method === 'POST' ? '{"refreshToken":"x"}' : undefined });
+          answers.push(res.status);
+        }
+        return answers;
+      };
+      expect(await statuses('POST', '/api/batches', 3)).toEqual([401, 401, 429]);
+      expect(await statuses('POST', '/api/registries/deceased', 3)).toEqual([401, 401, 429]);
+      expect(await statuses('POST', '/api/auth/refresh', 7)).toEqual([401, 401, 401, 401, 401, 401, 429]); // six times the sign-in rate
+      expect(await statuses('GET', '/api/auth/me', 12)).toEqual(Array(12).fill(401));
+    } finally {
+      await server.stop();
+    }
   });
 
   it('names a broken deadlines.json, in the API and in the command line', async () => {
