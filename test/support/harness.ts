@@ -223,6 +223,17 @@ export function runToExit(script: 'api' | 'cli', env: Record<string, string>, ar
   });
 }
 
+/** Polls `fn` until it answers something; fails when `timeoutMs` passes first. */
+export async function until<T>(fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`nothing within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 /** Parses JSON lines. */
 export function jsonLines(text: string): any[] {
   return text

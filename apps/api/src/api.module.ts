@@ -16,6 +16,7 @@ import { AuthController } from './auth/auth.controller.js';
 import { BatchesController } from './batches/batches.controller.js';
 import { DomainExceptionFilter } from './common/domain-exception.filter.js';
 import { MaskingInterceptor } from './common/masking.interceptor.js';
+import { rateLimits } from './common/rate-limits.js';
 import { UploadsModule } from './common/uploads.js';
 import { DemoLoader } from './demo/demo-loader.js';
 import { HealthModule } from './health/health.module.js';
@@ -43,11 +44,8 @@ export class ApiModule implements NestModule {
         DigestModule,
         HealthModule,
         UploadsModule,
-        // Named limits, set per route with @Throttle (login, uploads); generous elsewhere.
-        ThrottlerModule.forRoot([
-          { name: 'login', ttl: 60_000, limit: 100_000 },
-          { name: 'upload', ttl: 60_000, limit: 100_000 },
-        ]),
+        // Sign-ins and uploads, on the routes marked with @RateLimit.
+        ThrottlerModule.forRoot(rateLimits(infra.config)),
       ],
       controllers: [WebController, AuthController, UsersController, LeadsController, BatchesController, RegistriesController, NoticesController, StatisticsController, TriageAdminController, DigestsController],
       providers: [

@@ -4,7 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { DemoAccounts } from '@sunlight/accounts';
-import { SunlightLogger, closeOnSignals, exitOnStartupError, openInfrastructure } from '@sunlight/runtime';
+import { NEST_OPTIONS, closeOnSignals, exitOnStartupError, openInfrastructure, useSunlightLogger } from '@sunlight/runtime';
 import { ApiModule } from './api.module.js';
 
 /** `npm start`: API, web console and (unless SUNLIGHT_INLINE_WORKER=false) the worker. */
@@ -12,8 +12,8 @@ async function main() {
   const say = (line: string) => process.stderr.write(`sunlight: ${line}\n`);
   const infra = await openInfrastructure('server', say).catch((err) => exitOnStartupError(err, 'sunlight'));
   try {
-    const app = await NestFactory.create<NestExpressApplication>(ApiModule.register(infra), { bufferLogs: true, abortOnError: false, bodyParser: false });
-    app.useLogger(app.get(SunlightLogger));
+    const app = await NestFactory.create<NestExpressApplication>(ApiModule.register(infra), { ...NEST_OPTIONS, bodyParser: false });
+    useSunlightLogger(app);
     app.useBodyParser('json', { limit: '256kb' });
     app.useBodyParser('urlencoded', { limit: '64kb', extended: false });
     app.use(

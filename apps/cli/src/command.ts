@@ -1,4 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@sunlight/config';
 
 /** What a command may write: progress and messages for people (stderr), results (stdout). */
 export interface CliIo {
@@ -32,3 +33,6 @@ export interface CliCommand {
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_REJECTED = 2;
+
+/** The command line's own settings (who is acting, a new password), from the validated configuration. */
+export const cliSettings = (app: INestApplicationContext): AppConfig['cli'] => app.get<AppConfig>(APP_CONFIG).cli;

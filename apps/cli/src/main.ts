@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { ConflictError, InputError, NotFoundError } from '@sunlight/common';
-import { SunlightLogger, exitOnStartupError, openInfrastructure } from '@sunlight/runtime';
+import { NEST_OPTIONS, exitOnStartupError, openInfrastructure, useSunlightLogger } from '@sunlight/runtime';
 import { CliModule } from './cli.module.js';
 import { EXIT_FAILED, EXIT_REJECTED, type CliCommand, type CliIo, type ParsedArgs } from './command.js';
 import { COMMANDS } from './commands/index.js';
@@ -45,13 +45,11 @@ async function main(argv: string[]): Promise<number> {
     return EXIT_FAILED;
   }
   if (parsed.command.offline) return parsed.command.run(undefined as never, parsed.args, io);
-  // The CLI talks to people: quiet logs unless LOG_LEVEL asks for more.
-  const env = { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
-  const infra = await openInfrastructure('cli', (line) => io.say(`sunlight: ${line}`), env).catch((err) => exitOnStartupError(err, 'sunlight'));
+  const infra = await openInfrastructure('cli', (line) => io.say(`sunlight: ${line}`)).catch((err) => exitOnStartupError(err, 'sunlight'));
   let app;
   try {
-    app = await NestFactory.createApplicationContext(CliModule.register(infra), { bufferLogs: true, abortOnError: false });
-    app.useLogger(app.get(SunlightLogger));
+    app = await NestFactory.createApplicationContext(CliModule.register(infra), NEST_OPTIONS);
+    useSunlightLogger(app);
     await app.init();
   } catch (err) {
     await infra.database.close();
@@ -69,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
       code = EXIT_FAILED;
     } else {
       io.say(`sunlight: ${(err as Error).message}`);
-      if (process.env.LOG_LEVEL === 'debug') io.say(String((err as Error).stack));
+      if (infra.config.logLevel === 'debug' || infra.config.logLevel === 'trace') io.say(String((err as Error).stack));
       code = EXIT_FAILED;
     }
   }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { SunlightLogger, closeOnSignals, exitOnStartupError, openInfrastructure } from '@sunlight/runtime';
+import { NEST_OPTIONS, closeOnSignals, exitOnStartupError, openInfrastructure, useSunlightLogger } from '@sunlight/runtime';
 import { WorkerModule } from './worker.module.js';
 
 /** `npm run start:worker`: processes queued jobs until SIGTERM, then drains. */
@@ -8,8 +8,8 @@ async function main() {
   const say = (line: string) => process.stderr.write(`sunlight-worker: ${line}\n`);
   const infra = await openInfrastructure('worker', say).catch((err) => exitOnStartupError(err, 'sunlight-worker'));
   try {
-    const app = await NestFactory.createApplicationContext(WorkerModule.register(infra), { bufferLogs: true, abortOnError: false });
-    app.useLogger(app.get(SunlightLogger));
+    const app = await NestFactory.createApplicationContext(WorkerModule.register(infra), NEST_OPTIONS);
+    useSunlightLogger(app);
     await app.init();
     closeOnSignals(app, infra, say);
     infra.database.announce({ consumesJobs: true });

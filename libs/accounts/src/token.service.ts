@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { randomBytes } from 'node:crypto';
 import { AuthError } from '@sunlight/common';
+import { InjectConfig, type AppConfig } from '@sunlight/config';
 import { AppMetaService } from '@sunlight/database';
 
 /** Short-lived access tokens: a stolen one is worth 15 minutes; refresh tokens are sessions. */
@@ -22,11 +23,14 @@ export interface AccessClaims {
 export class TokenService {
   private jwt?: Promise<JwtService>;
 
-  constructor(private readonly meta: AppMetaService) {}
+  constructor(
+    private readonly meta: AppMetaService,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
 
   private service(): Promise<JwtService> {
     this.jwt ??= (async () => {
-      let secret = process.env.SUNLIGHT_JWT_SECRET;
+      let secret = this.config.jwtSecret;
       if (!secret) {
         secret = await this.meta.get<string>('jwt-secret');
         if (!secret) {

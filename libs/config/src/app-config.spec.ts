@@ -21,6 +21,35 @@ describe('configuration', () => {
     }
   });
 
+  it('names bad rate limits and a short JWT secret, without echoing the secret', () => {
+    let problems: string[] = [];
+    try {
+      loadConfig({ SUNLIGHT_LOGIN_RATE: 'abc', SUNLIGHT_UPLOAD_RATE: '0', SUNLIGHT_JWT_SECRET: 'hunter2' });
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      problems = (err as ConfigError).problems;
+    }
+    expect(problems).toEqual([
+      'SUNLIGHT_LOGIN_RATE must be a whole number from 1 to 100000 (got "abc")',
+      'SUNLIGHT_UPLOAD_RATE must be a whole number from 1 to 100000 (got "0")',
+      'SUNLIGHT_JWT_SECRET must be at least 32 characters (got 7)',
+    ]);
+    expect(problems.join()).not.toContain('hunter2');
+  });
+
+  it('carries the rate limits, the JWT secret and the command line settings', () => {
+    expect(loadConfig({})).toMatchObject({ loginRate: 10, uploadRate: 30, jwtSecret: undefined, cli: { operator: 'cli', newPassword: undefined } });
+    const secret = 'k'.repeat(32);
+    expect(
+      loadConfig({ SUNLIGHT_LOGIN_RATE: '3', SUNLIGHT_UPLOAD_RATE: '1000', SUNLIGHT_JWT_SECRET: secret, USER: 'operator', SUNLIGHT_NEW_PASSWORD: 'Pw-1234567890' }),
+    ).toMatchObject({ loginRate: 3, uploadRate: 1000, jwtSecret: secret, cli: { operator: 'operator', newPassword: 'Pw-1234567890' } });
+  });
+
+  it('lets the command line default to quieter logs, LOG_LEVEL still deciding', () => {
+    expect(loadConfig({}, { logLevel: 'warn' }).logLevel).toBe('warn');
+    expect(loadConfig({ LOG_LEVEL: 'debug' }, { logLevel: 'warn' }).logLevel).toBe('debug');
+  });
+
   it('turns the demo off with a real database, and hides passwords in logs', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u:secret@db:5432/sunlight' }).demo).toBe(false);
     expect(redactUrl('postgres://u:secret@db:5432/sunlight')).toBe('postgres://u:***@db:5432/sunlight');

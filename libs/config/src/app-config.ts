@@ -36,6 +36,19 @@ export interface AppConfig {
   checkConcurrency: number;
   /** Append log lines to this file instead of stdout/stderr. */
   logFile?: string;
+  /** Key of the access tokens; absent: one made at the first start and kept in the database. */
+  jwtSecret?: string;
+  /** Sign-ins per minute per address (refreshing a session may do six times as many). */
+  loginRate: number;
+  /** Uploads per minute per address. */
+  uploadRate: number;
+  /** The command line. */
+  cli: {
+    /** The name its imports, check runs and closures are recorded under: the login name (USER). */
+    operator: string;
+    /** Password of `users create` / `users reset`; absent: a random one, printed once. */
+    newPassword?: string;
+  };
   /** Digest delivery. */
   mail: {
     /** smtp(s)://user:password@host:port; absent: digests are stored with status not-configured. */
@@ -62,7 +75,7 @@ export class ConfigError extends Error {
 }
 
 /** Reads and validates the environment; throws ConfigError naming every bad variable. */
-export function loadConfig(env: Env = process.env): AppConfig {
+export function loadConfig(env: Env = process.env, defaults: { logLevel?: AppConfig['logLevel'] } = {}): AppConfig {
   const problems: string[] = [];
   const str = (name: string) => {
     const v = env[name]?.trim();
@@ -105,7 +118,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/database');
   const redisUrl = url('REDIS_URL', ['redis:', 'rediss:'], 'redis://host:6379');
   const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-  const logLevel = (str('LOG_LEVEL') ?? 'info') as AppConfig['logLevel'];
+  const logLevel = (str('LOG_LEVEL') ?? defaults.logLevel ?? 'info') as AppConfig['logLevel'];
   if (!logLevels.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${logLevels.join(', ')} (got "${logLevel}")`);
   const embedded = databaseUrl === undefined;
 
@@ -127,6 +140,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     // The embedded database has one session: rules would only queue behind each other there.
     checkConcurrency: int('SUNLIGHT_CHECK_CONCURRENCY', embedded ? 1 : 2, 1, 16),
     logFile: str('SUNLIGHT_LOG_FILE') ? path.resolve(str('SUNLIGHT_LOG_FILE')!) : undefined,
+    jwtSecret: str('SUNLIGHT_JWT_SECRET'),
+    loginRate: int('SUNLIGHT_LOGIN_RATE', 10, 1, 100_000),
+    uploadRate: int('SUNLIGHT_UPLOAD_RATE', 30, 1, 100_000),
+    cli: { operator: str('USER') ?? 'cli', newPassword: str('SUNLIGHT_NEW_PASSWORD') },
     mail: {
       smtpUrl: url('SUNLIGHT_SMTP_URL', ['smtp:', 'smtps:'], 'smtp://user:password@mail.example.gov.cn:587 (smtps:// for TLS from the start)', 'SMTP'),
       from: str('SUNLIGHT_MAIL_FROM') ?? '阳光监管 <sunlight@localhost>',
@@ -138,6 +155,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
   };
   if (config.mail.webhookUrl && !config.mail.webhookSecret) problems.push('SUNLIGHT_DIGEST_WEBHOOK_SECRET must be set with SUNLIGHT_DIGEST_WEBHOOK_URL (the webhook is signed)');
+  // HS256 wants a key at least as long as its hash (256 bits); the value itself is never echoed.
+  if (config.jwtSecret !== undefined && config.jwtSecret.length < 32) problems.push(`SUNLIGHT_JWT_SECRET must be at least 32 characters (got ${config.jwtSecret.length})`);
   if (!/^[\w.-]{1,64}$/.test(config.queuePrefix)) problems.push(`SUNLIGHT_QUEUE_PREFIX may hold letters, digits, "_", "-" and "." (got "${config.queuePrefix}")`);
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -1,15 +1,11 @@
-// CLI-only DataSource for `npm run migration:generate -- libs/database/src/migrations/<Name>`:
-// it lists every entity so that TypeORM can diff them against DATABASE_URL.
+// DataSource of the typeorm CLI (`npm run migration:show`, `npm run migration:revert`): the
+// migrations and nothing else. The schema lives in the migrations (partitions, generated columns,
+// triggers written in SQL), not in entities, so this library needs no feature library's.
 import { DataSource } from 'typeorm';
-import { AppMeta } from './app-meta.entity.js';
+import { loadConfig } from '@sunlight/config';
 import { dataSourceOptions } from './data-source-options.js';
-import { Region } from '../../regions/src/region.entity.js';
-import { Program } from '../../programs/src/program.entity.js';
-import { ENTITIES as INGESTION } from '../../ingestion/src/entities/index.js';
-import { ENTITIES as LEADS } from '../../leads/src/entities/index.js';
-import { CheckRun } from '../../rules/src/check-run.entity.js';
 
-const url = process.env.DATABASE_URL;
-if (!url) throw new Error('migration:generate needs DATABASE_URL (a scratch PostgreSQL database)');
+const { databaseUrl } = loadConfig();
+if (!databaseUrl) throw new Error('the typeorm CLI needs DATABASE_URL (PostgreSQL); the embedded database migrates itself at start-up');
 
-export default new DataSource(dataSourceOptions({ connection: { connectionString: url } }, [AppMeta, Region, Program, ...INGESTION, ...LEADS, CheckRun]));
+export default new DataSource(dataSourceOptions({ connection: { connectionString: databaseUrl } }));

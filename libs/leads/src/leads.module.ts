@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CloseLead } from './close-lead.usecase.js';
+import { DEADLINES, deadlinesProvider } from './deadlines.js';
 import { ENTITIES } from './entities/index.js';
 import { ExportLeads } from './export-leads.usecase.js';
 import { GetLead } from './get-lead.usecase.js';
@@ -17,7 +18,7 @@ const USE_CASES = [ExportLeads, CloseLead, GetLead, SearchLeads, TransitionLead,
 
 @Module({
   imports: [TypeOrmModule.forFeature(ENTITIES)],
-  providers: [...USE_CASES, LeadRepository, WorkingCalendar, TriageProcessor],
-  exports: [...USE_CASES, LeadRepository],
+  providers: [...USE_CASES, LeadRepository, WorkingCalendar, TriageProcessor, deadlinesProvider],
+  exports: [...USE_CASES, LeadRepository, DEADLINES],
 })
 export class LeadsModule {}

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { yuanToFen } from '@sunlight/common';
+import { readJsonFile } from '@sunlight/config';
 import type { ProgramFrequency } from './program.entity.js';
 
 export interface ProgramDefinition {
@@ -18,7 +18,8 @@ const FREQUENCIES: ProgramFrequency[] = ['monthly', 'yearly', 'one-off'];
 /** Reads and checks config/programs.json; a mistake there names the program and the field. */
 export function readProgramCatalogue(configDir: string): ProgramDefinition[] {
   const file = path.join(configDir, 'programs.json');
-  const raw = JSON.parse(readFileSync(file, 'utf8')) as { programs: Record<string, unknown>[] };
+  const raw = readJsonFile(file) as { programs?: Record<string, unknown>[] } | null;
+  if (!Array.isArray(raw?.programs)) throw new Error(`${file}: must hold a "programs" list`);
   return raw.programs.map((p, i) => {
     const where = `${file}: programs[${i}]${typeof p.code === 'string' ? ` (${p.code})` : ''}`;
     if (typeof p.code !== 'string' || !/^[A-Z][A-Z0-9_]{0,15}$/.test(p.code)) throw new Error(`${where}: code must be 1–16 capital letters, digits or _`);

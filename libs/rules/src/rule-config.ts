@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { readJsonFile } from '@sunlight/config';
 import type { ActiveRule, RuleDefinition } from './rule.js';
 
 interface RuleOverride {
@@ -14,7 +14,7 @@ interface RuleOverride {
  */
 export function configureRules(catalogue: RuleDefinition[], configDir: string): ActiveRule[] {
   const file = path.join(configDir, 'rules.json');
-  const overrides: Record<string, RuleOverride> = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')).rules ?? {}) : {};
+  const overrides: Record<string, RuleOverride> = (readJsonFile(file, { optional: true }) as { rules?: Record<string, RuleOverride> } | undefined)?.rules ?? {};
   for (const code of Object.keys(overrides)) {
     if (!catalogue.some((r) => r.code === code)) throw new Error(`${file}: unknown rule ${code} (known: ${catalogue.map((r) => r.code).join(', ')})`);
   }

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '@sunlight/common';
 import { InjectConfig, type AppConfig } from '@sunlight/config';
-import { WorkingDays, readDeadlines } from '@sunlight/leads';
+import { InjectDeadlines, WorkingDays, type DeadlineSettings } from '@sunlight/leads';
 import { CheckEngine } from './check-engine.js';
 import { CheckRunResults, summarize } from './check-run-results.js';
 import type { CheckRunSummary } from './check-run.entity.js';
@@ -29,6 +29,7 @@ export class RunChecks {
     private readonly rules: RuleCatalogue,
     private readonly clock: Clock,
     @InjectConfig() private readonly config: AppConfig,
+    @InjectDeadlines() private readonly deadlineSettings: DeadlineSettings,
   ) {}
 
   async execute(runId: string, progress?: RunProgress): Promise<CheckRunSummary> {
@@ -48,7 +49,7 @@ export class RunChecks {
     const context = {
       runId,
       batchIds: run.scope === 'batches' ? (run.batch_ids as string[]).map(String) : null,
-      dueOn: WorkingDays.add(this.clock.today(), readDeadlines(this.config.configDir).deadlines.verify),
+      dueOn: WorkingDays.add(this.clock.today(), this.deadlineSettings.deadlines.verify),
       registrySnapshot: await this.registrySnapshot(),
       repeatRule: this.rules.repeatRule(),
     };

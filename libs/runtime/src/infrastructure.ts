@@ -16,10 +16,11 @@ export interface Infrastructure {
  * Reads the configuration and reaches the database and Redis, so that a bad setting or an
  * unreachable service is one clear line instead of a stack trace deep inside Nest.
  */
-export async function openInfrastructure(role: LockInfo['role'], log?: (line: string) => void, env: NodeJS.ProcessEnv = process.env): Promise<Infrastructure> {
+export async function openInfrastructure(role: LockInfo['role'], log?: (line: string) => void, env?: NodeJS.ProcessEnv): Promise<Infrastructure> {
   let config: AppConfig;
   try {
-    config = loadConfig(env);
+    // The CLI talks to people: quiet logs unless LOG_LEVEL asks for more.
+    config = loadConfig(env, { logLevel: role === 'cli' ? 'warn' : 'info' });
   } catch (err) {
     if (err instanceof ConfigError) throw new StartupError(`bad configuration: ${err.problems.join('; ')}`);
     throw err;

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Throttle } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { ChangePassword, Login, LoginCommand, Logout, RefreshSession } from '@sunlight/accounts';
 import type { Actor } from '@sunlight/common';
+import { RateLimit } from '../common/rate-limits.js';
 import { CurrentActor, Public, Roles } from './access.js';
 import { ChangePasswordDto, LoginDto, RefreshDto } from './auth.dto.js';
 
@@ -22,7 +22,7 @@ export class AuthController {
   @Post('login')
   @Public()
   @HttpCode(200)
-  @Throttle({ login: { limit: Number(process.env.SUNLIGHT_LOGIN_RATE ?? 10), ttl: 60_000 } })
+  @RateLimit('login')
   @ApiOperation({ summary: '登录：访问令牌 15 分钟，刷新令牌 14 天；连续 5 次输错密码锁定 15 分钟' })
   signIn(@Body() body: LoginDto, @Req() req: Request) {
     return this.login.execute(new LoginCommand(body.username, body.password, req.headers['user-agent'] ?? null, req.ip ?? null));
@@ -31,7 +31,7 @@ export class AuthController {
   @Post('refresh')
   @Public()
   @HttpCode(200)
-  @Throttle({ login: { limit: Number(process.env.SUNLIGHT_LOGIN_RATE ?? 10) * 6, ttl: 60_000 } })
+  @RateLimit('login', 6)
   @ApiOperation({ summary: '用刷新令牌换新的访问令牌（刷新令牌随之更换）' })
   renew(@Body() body: RefreshDto) {
     return this.refresh.execute(body.refreshToken);

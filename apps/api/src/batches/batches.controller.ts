@@ -5,8 +5,8 @@ import type { Response } from 'express';
 import { GetImport, ListBatches, ListBatchesCommand, Rejections, SubmitBatchUploadCommand, SubmitUpload } from '@sunlight/ingestion';
 import { normalizeRegionCode } from '@sunlight/regions';
 import { InputError, maskPersonalData, type Actor } from '@sunlight/common';
-import { Throttle } from '@nestjs/throttler';
 import { CurrentActor, Roles } from '../auth/access.js';
+import { RateLimit } from '../common/rate-limits.js';
 import { originalName, type UploadedFileInfo } from '../common/uploads.js';
 import { UploadBatchDto, multipartFile } from './dto.js';
 
@@ -33,7 +33,7 @@ export class BatchesController {
 
   @Post()
   @Roles('uploader')
-  @Throttle({ upload: { limit: Number(process.env.SUNLIGHT_UPLOAD_RATE ?? 30), ttl: 60_000 } })
+  @RateLimit('upload')
   @HttpCode(202)
   @UseInterceptors(FileInterceptor('file'))
   @ApiConsumes('multipart/form-data')

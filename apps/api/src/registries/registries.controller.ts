@@ -1,12 +1,12 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { Throttle } from '@nestjs/throttler';
 import { maskPersonalData, type Actor } from '@sunlight/common';
 import { CurrentActor, Roles } from '../auth/access.js';
 import type { Response } from 'express';
 import { GetImport, REGISTRY_KINDS, Rejections, SubmitRegistryUploadCommand, SubmitUpload } from '@sunlight/ingestion';
 import { UploadRegistryDto, multipartFile } from '../batches/dto.js';
+import { RateLimit } from '../common/rate-limits.js';
 import { originalName, type UploadedFileInfo } from '../common/uploads.js';
 
 @ApiTags('registries')
@@ -21,7 +21,7 @@ export class RegistriesController {
 
   @Post(':kind')
   @Roles('uploader', 'admin')
-  @Throttle({ upload: { limit: Number(process.env.SUNLIGHT_UPLOAD_RATE ?? 30), ttl: 60_000 } })
+  @RateLimit('upload')
   @HttpCode(202)
   @UseInterceptors(FileInterceptor('file'))
   @ApiConsumes('multipart/form-data')

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { InputError } from '@sunlight/common';
 import { ImportBatch, ImportBatchCommand, Rejections } from '@sunlight/ingestion';
 import { normalizeRegionCode } from '@sunlight/regions';
-import { EXIT_OK, EXIT_REJECTED, type CliCommand } from '../command.js';
+import { EXIT_OK, EXIT_REJECTED, cliSettings, type CliCommand } from '../command.js';
 import { printRejections } from './rejections.js';
 import { progressPrinter } from './progress.js';
 
@@ -23,7 +23,7 @@ export const batchImport: CliCommand = {
     const command = new ImportBatchCommand(
       path.resolve(file),
       path.basename(file),
-      String(args.options.user ?? process.env.USER ?? 'cli'),
+      String(args.options.user ?? cliSettings(app).operator),
       region,
       args.options['allow-partial'] === true,
     );

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { JobName, JobWaiter } from '@sunlight/queue';
 import { RequestChecks, RequestChecksCommand, type CheckRunSummary } from '@sunlight/rules';
-import { EXIT_OK, type CliCommand } from '../command.js';
+import { EXIT_OK, cliSettings, type CliCommand } from '../command.js';
 
 export const checksRun: CliCommand = {
   words: ['checks', 'run'],
@@ -11,7 +11,7 @@ export const checksRun: CliCommand = {
   options: {},
   async run(app, _args, io) {
     const db = app.get(DataSource);
-    const runId = await app.get(RequestChecks).execute(new RequestChecksCommand('all', 'manual', process.env.USER ?? 'cli'));
+    const runId = await app.get(RequestChecks).execute(new RequestChecksCommand('all', 'manual', cliSettings(app).operator));
     const waiter = app.get(JobWaiter);
     const local = await waiter.ensureConsumer(JobName.RunChecks);
     io.say(`比对运行 #${runId} 已排队${local ? '，由本进程执行' : '，由运行中的服务执行'} (check run queued)`);

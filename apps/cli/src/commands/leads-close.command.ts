@@ -1,6 +1,6 @@
 import { ConflictError } from '@sunlight/common';
 import { CloseLead, CloseLeadCommand, OUTCOME_LABELS, type LeadOutcome } from '@sunlight/leads';
-import { EXIT_OK, EXIT_REJECTED, type CliCommand } from '../command.js';
+import { EXIT_OK, EXIT_REJECTED, cliSettings, type CliCommand } from '../command.js';
 
 export const leadsClose: CliCommand = {
   words: ['leads', 'close'],
@@ -15,7 +15,7 @@ export const leadsClose: CliCommand = {
     const [id] = args.positionals;
     const outcome = args.options.as as LeadOutcome;
     try {
-      const result = await app.get(CloseLead).execute(new CloseLeadCommand(id, outcome, process.env.USER ?? 'cli', (args.options.reason as string | undefined) ?? null));
+      const result = await app.get(CloseLead).execute(new CloseLeadCommand(id, outcome, cliSettings(app).operator, (args.options.reason as string | undefined) ?? null));
       io.say(`线索 ${result.id} 已销号 (${OUTCOME_LABELS[result.outcome]})`);
       io.result({ id: Number(result.id), status: result.status, outcome: result.outcome });
       return EXIT_OK;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ImportRegistry, ImportRegistryCommand, REGISTRY_KINDS, Rejections } from '@sunlight/ingestion';
-import { EXIT_OK, EXIT_REJECTED, type CliCommand } from '../command.js';
+import { EXIT_OK, EXIT_REJECTED, cliSettings, type CliCommand } from '../command.js';
 import { progressPrinter } from './progress.js';
 import { printRejections } from './rejections.js';
 
@@ -18,7 +18,7 @@ export const registryImport: CliCommand = {
     const [kind, file] = args.positionals;
     io.say(`导入比对库 ${kind}: ${path.basename(file)} …`);
     const result = await app.get(ImportRegistry).execute(
-      new ImportRegistryCommand(kind, path.resolve(file), path.basename(file), String(args.options.user ?? process.env.USER ?? 'cli'), args.options.replace === true, args.options['allow-partial'] === true),
+      new ImportRegistryCommand(kind, path.resolve(file), path.basename(file), String(args.options.user ?? cliSettings(app).operator), args.options.replace === true, args.options['allow-partial'] === true),
       progressPrinter(io),
     );
     if (result.rejected || result.error) await printRejections(app.get(Rejections), 'registry', result.importId!, io);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { CreateUser, CreateUserCommand, ListUsers, UpdateUser, UpdateUserCommand } from '@sunlight/accounts';
 import { InputError } from '@sunlight/common';
 import { normalizeRegionCode } from '@sunlight/regions';
-import { EXIT_OK, type CliCommand } from '../command.js';
+import { EXIT_OK, cliSettings, type CliCommand } from '../command.js';
 
 /** A password the policy accepts, for accounts created without one. */
 const generated = () => `Sl-${randomBytes(9).toString('base64url')}7`;
@@ -22,11 +22,12 @@ export const usersCreate: CliCommand = {
     const [username] = args.positionals;
     const region = args.options.region === undefined ? '' : normalizeRegionCode(String(args.options.region));
     if (region === null) throw new InputError(`--region ${args.options.region}: 应为 2、4、6 或 9 位行政区划代码 (expected a region code)`);
-    const password = process.env.SUNLIGHT_NEW_PASSWORD || generated();
+    const { newPassword } = cliSettings(app);
+    const password = newPassword ?? generated();
     const user = await app.get(CreateUser).execute(
       new CreateUserCommand(username, String(args.options.name ?? username), String(args.options.role ?? ''), region, password, (args.options.email as string | undefined) ?? null),
     );
-    if (!process.env.SUNLIGHT_NEW_PASSWORD) io.say(`初始密码 (shown once): ${password}`);
+    if (!newPassword) io.say(`初始密码 (shown once): ${password}`);
     io.result({ id: Number(user.id), username: user.username, role: user.role, regionCode: user.regionCode });
     return EXIT_OK;
   },
@@ -55,9 +56,10 @@ export const usersUnlock: CliCommand = {
   async run(app, args, io) {
     const user = await app.get(ListUsers).byUsername(args.positionals[0]);
     if (!user) throw new InputError(`用户 ${args.positionals[0]} 不存在 (no such user)`);
-    const password = process.env.SUNLIGHT_NEW_PASSWORD || generated();
+    const { newPassword } = cliSettings(app);
+    const password = newPassword ?? generated();
     await app.get(UpdateUser).execute(new UpdateUserCommand(user.id, { unlock: true, password }));
-    if (!process.env.SUNLIGHT_NEW_PASSWORD) io.say(`新密码 (shown once): ${password}`);
+    if (!newPassword) io.say(`新密码 (shown once): ${password}`);
     io.result({ username: user.username, reset: true });
     return EXIT_OK;
   },

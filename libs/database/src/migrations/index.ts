@@ -1,4 +1,4 @@
-// Every migration, oldest first. New ones come from `npm run migration:generate`.
+// Every migration, oldest first. New ones start from `npm run migration:create` (SQL by hand).
 import { Initial1795387942569 } from './1795387942569-Initial.js';
 import { PartitionedDisbursements1795392000000 } from './1795392000000-PartitionedDisbursements.js';
 import { UploadedFiles1795393000000 } from './1795393000000-UploadedFiles.js';

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock, ConflictError, InputError, NotFoundError, escapeHtml, inActorScope, scopeSql } from '@sunlight/common';
-import { InjectConfig, type AppConfig } from '@sunlight/config';
 import { AuditLog } from '@sunlight/audit';
-import { readDeadlines } from '../deadlines.js';
+import { InjectDeadlines, type DeadlineSettings } from '../deadlines.js';
 import { LeadRepository } from '../lead.repository.js';
 import { WorkingDays } from '../working-days.js';
 
@@ -73,7 +72,7 @@ export class Notices {
     private readonly leads: LeadRepository,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
-    @InjectConfig() private readonly config: AppConfig,
+    @InjectDeadlines() private readonly settings: DeadlineSettings,
   ) {}
 
   async issue(c: IssueNoticeCommand): Promise<Notice> {
@@ -83,7 +82,7 @@ export class Notices {
     }
     if (!/^\d{2,9}$/.test(c.regionCode) || !inActorScope(c.regionCode)) throw new NotFoundError(`行政区划 ${c.regionCode} 不在您的辖区内 (not in your region)`);
     const today = this.clock.today();
-    const dueOn = c.dueOn ?? WorkingDays.add(today, readDeadlines(this.config.configDir).deadlines.noticeAnswer);
+    const dueOn = c.dueOn ?? WorkingDays.add(today, this.settings.deadlines.noticeAnswer);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(dueOn) || Number.isNaN(Date.parse(dueOn)) || dueOn < today) throw new InputError(`回复期限 "${dueOn}" 应为今天或以后的日期`, { column: 'dueOn', value: dueOn, expected: `YYYY-MM-DD ≥ ${today}` });
     const leadIds = [...new Set(c.leadIds.map(String))];
     const bad = leadIds.find((id) => !/^\d{1,18}$/.test(id));

@@ -1,10 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock, InputError } from '@sunlight/common';
-import { InjectConfig, type AppConfig } from '@sunlight/config';
 import { AuditLog } from '@sunlight/audit';
 import type { WarningCard } from '../entities/index.js';
-import { readDeadlines } from '../deadlines.js';
+import { InjectDeadlines, type DeadlineSettings } from '../deadlines.js';
 import { LeadRepository } from '../lead.repository.js';
 import { WorkingCalendar } from './calendar.js';
 
@@ -53,14 +52,14 @@ export class SweepCards {
     private readonly calendar: WorkingCalendar,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
-    @InjectConfig() private readonly config: AppConfig,
+    @InjectDeadlines() private readonly settings: DeadlineSettings,
   ) {}
 
   async execute(command: SweepCardsCommand = new SweepCardsCommand()): Promise<SweepResult> {
     const today = command.today ?? this.clock.today();
     if (!/^\d{4}-\d{2}-\d{2}$/.test(today) || Number.isNaN(Date.parse(today))) throw new InputError(`日期 "${today}" 无效`, { column: 'today', value: today, expected: 'YYYY-MM-DD' });
     await this.calendar.ensure();
-    const rules = readDeadlines(this.config.configDir).cards;
+    const rules = this.settings.cards;
     const result = await this.dataSource.transaction(async (em) => {
       // A simulation cannot write, whatever the statements below become.
       if (!command.apply) await em.query(`SET TRANSACTION READ ONLY`);

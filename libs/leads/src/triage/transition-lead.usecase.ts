@@ -2,10 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { checkAmountFen, Clock, ConflictError, fenToYuan, formatYuan, InputError, NotFoundError } from '@sunlight/common';
 import { AuditLog } from '@sunlight/audit';
-import { InjectConfig, type AppConfig } from '@sunlight/config';
 import type { LeadStatus } from '../entities/index.js';
 import { LeadRepository, type LeadChanges, type LeadStepRow } from '../lead.repository.js';
-import { readDeadlines } from '../deadlines.js';
+import { InjectDeadlines, type DeadlineSettings } from '../deadlines.js';
 import { WorkingDays } from '../working-days.js';
 import { ACTION_LABELS, statusLabel } from '../labels.js';
 import { allowedActions, DISPOSALS, LEAD_ACTIONS, LIFECYCLE, nextStatus, type LeadAction } from './lifecycle.js';
@@ -76,7 +75,7 @@ export class TransitionLead {
     private readonly leads: LeadRepository,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
-    @InjectConfig() private readonly config: AppConfig,
+    @InjectDeadlines() private readonly settings: DeadlineSettings,
   ) {}
 
   async execute(command: TransitionLeadCommand): Promise<LeadState> {
@@ -133,7 +132,7 @@ export class TransitionLead {
     if (to !== lead.status && definition.starts !== undefined) {
       // A settled lead keeps the name of its last step; only its deadline stops.
       if (definition.starts) set.deadline_step = definition.starts;
-      set.due_on = definition.starts ? WorkingDays.add(this.clock.today(), this.deadlines()[definition.starts]) : null;
+      set.due_on = definition.starts ? WorkingDays.add(this.clock.today(), this.settings.deadlines[definition.starts]) : null;
     }
     switch (action) {
       case 'assign':
@@ -219,10 +218,6 @@ export class TransitionLead {
     const outside = leads.find((l) => !l.region_code.startsWith(user.region_code));
     if (outside) throw new InputError(`核查人员 ${user.display_name} 的辖区 ${user.region_code} 不含线索 ${outside.id} 所在的 ${outside.region_code}`, { column: 'assigneeId', value: userId, expected: 'an inspector whose region covers the lead' });
     return { id: user.id, name: user.display_name };
-  }
-
-  private deadlines() {
-    return readDeadlines(this.config.configDir).deadlines;
   }
 }
 
