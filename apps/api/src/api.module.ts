@@ -20,6 +20,7 @@ import { rateLimits } from './common/rate-limits.js';
 import { UploadsModule } from './common/uploads.js';
 import { DemoLoader } from './demo/demo-loader.js';
 import { HealthModule } from './health/health.module.js';
+import { LabelsController } from './labels/labels.controller.js';
 import { LeadsController } from './leads/leads.controller.js';
 import { RegistriesController } from './registries/registries.controller.js';
 import { NoticesController, StatisticsController, TriageAdminController } from './triage/triage.controller.js';
@@ -47,7 +48,7 @@ export class ApiModule implements NestModule {
         // Sign-ins and uploads, on the routes marked with @RateLimit.
         ThrottlerModule.forRoot(rateLimits(infra.config)),
       ],
-      controllers: [WebController, AuthController, UsersController, LeadsController, BatchesController, RegistriesController, NoticesController, StatisticsController, TriageAdminController, DigestsController],
+      controllers: [WebController, AuthController, UsersController, LabelsController, LeadsController, BatchesController, RegistriesController, NoticesController, StatisticsController, TriageAdminController, DigestsController],
       providers: [
         ...(infra.config.inlineWorker ? [WorkerRunner] : []),
         DemoLoader,

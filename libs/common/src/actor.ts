@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 
 export type Role = 'uploader' | 'inspector' | 'supervisor' | 'admin';
 export const ROLES: Role[] = ['uploader', 'inspector', 'supervisor', 'admin'];
+export const ROLE_LABELS: Record<Role, string> = { uploader: '财政上传', inspector: '纪委核查', supervisor: '分管领导', admin: '系统管理员' };
 
 /**
  * Who is acting. `scope` is the region subtree the actor may see: '' the whole country, a code

@@ -15,6 +15,15 @@ export const BATCH_TRANSITIONS: Record<BatchStatus, readonly BatchStatus[]> = {
   failed: [],
 };
 
+/** What people call each status. */
+export const BATCH_STATUS_LABELS: Record<BatchStatus, string> = {
+  pending: '等待导入',
+  importing: '导入中',
+  stored: '已入库',
+  rejected: '已拒收',
+  failed: '导入失败',
+};
+
 const STATUSES = Object.keys(BATCH_TRANSITIONS) as BatchStatus[];
 
 /** The statuses a batch may be in to move to `to`. */

@@ -11,3 +11,4 @@ export * from './rejections.usecase.js';
 export * from './get-import.usecase.js';
 export { uploadsDir } from './uploads.js';
 export { batchCondition } from './batch-storage.js';
+export { BATCH_STATUS_LABELS } from './batch-status.js';

@@ -1,4 +1,4 @@
-import type { LeadOutcome, LeadStatus, WarningCard } from './entities/index.js';
+import type { LeadOutcome, LeadStatus, Severity, WarningCard } from './entities/index.js';
 import { DISPOSALS, type Disposal, type LeadAction } from './triage/lifecycle.js';
 
 /**
@@ -42,9 +42,12 @@ export const DISPOSAL_LABELS = Object.fromEntries(DISPOSALS.map((d) => [d, d])) 
 
 export const CARD_LABELS: Record<WarningCard, string> = { blue: '蓝牌', yellow: '黄牌', red: '红牌' };
 
+export const SEVERITY_LABELS: Record<Severity, string> = { high: '高', medium: '中', low: '低' };
+
 /** Every label above, by kind. */
 export const LEAD_LABELS = {
   status: STATUS_LABELS,
+  severity: SEVERITY_LABELS,
   action: ACTION_LABELS,
   verdict: VERDICT_LABELS,
   outcome: OUTCOME_LABELS,

@@ -3,7 +3,23 @@ import type { Response } from 'express';
 import { csvCell, maskBankAccount, maskIdNumber, maskPersonalData } from '@sunlight/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
-import { BulkTransitionCommand, ExportLeads, GetLead, SearchLeads, SearchLeadsCommand, TransitionLead, TransitionLeadCommand } from '@sunlight/leads';
+import {
+  BulkTransitionCommand,
+  CARD_LABELS,
+  ExportLeads,
+  GetLead,
+  SEVERITY_LABELS,
+  SearchLeads,
+  SearchLeadsCommand,
+  TransitionLead,
+  TransitionLeadCommand,
+  statusLabel,
+  type LeadOutcome,
+  type LeadStatus,
+  type Severity,
+  type WarningCard,
+} from '@sunlight/leads';
+import { RuleCatalogue } from '@sunlight/rules';
 import { BulkActionDto, detailsOf, filtersOf, LeadActionDto, LeadPageDto, LeadQueryDto } from './dto.js';
 import { Roles } from '../auth/access.js';
 import { RevealsPersonalData } from '../common/masking.interceptor.js';
@@ -25,6 +41,7 @@ export class LeadsController {
     private readonly transitionLead: TransitionLead,
     private readonly getLead: GetLead,
     private readonly exportLeads: ExportLeads,
+    private readonly rules: RuleCatalogue,
   ) {}
 
   @Get()
@@ -65,8 +82,10 @@ export class LeadsController {
     res.setHeader('Content-Disposition', 'attachment; filename="leads.csv"');
     res.write('\uFEFF线索编号,规则,严重程度,状态,姓名,身份证号,项目,期间,银行账号,行政区划,涉及金额(元),预警牌,期限,说明\r\n');
     let lines: string[] = [];
+    const ruleName = new Map(this.rules.all().map((r) => [r.code, r.name.zh]));
     for await (const l of this.exportLeads.execute()) {
-      const cells = [l.id, l.rule, l.severity, l.status, l.name, maskIdNumber(l.id_number), l.program_code, l.period, maskBankAccount(l.bank_account), l.region_code, l.amount_at_risk, l.card, l.due_on, maskPersonalData(l.explanation)];
+      // People's words for the codes, as the console shows them; the CLI's export keeps the codes.
+      const cells = [l.id, `${l.rule} ${ruleName.get(l.rule) ?? ''}`, SEVERITY_LABELS[l.severity as Severity], statusLabel(l.status as LeadStatus, l.outcome as LeadOutcome | null), l.name, maskIdNumber(l.id_number), l.program_code, l.period, maskBankAccount(l.bank_account), l.region_code, l.amount_at_risk, l.card ? CARD_LABELS[l.card as WarningCard] : null, l.due_on, maskPersonalData(l.explanation)];
       lines.push(cells.map((c) => csvCell(c === null || c === undefined ? '' : String(c))).join(','));
       if (lines.length >= 500) {
         res.write(lines.join('\r\n') + '\r\n');

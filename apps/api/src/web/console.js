@@ -2,7 +2,9 @@
 // Plain JavaScript against the same API the docs describe; tokens live in sessionStorage.
 const $ = (sel) => document.querySelector(sel);
 const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
-const STATUS = { new: '新建', assigned: '已分派', verifying: '核查中', dismissed: '查否', confirmed: '查实', disposed: '已处置', rectifying: '整改中', rectified: '已整改', closed: '已销号' };
+// Names of statuses, steps, rules, cards …: the API's, never a copy here (GET /api/labels).
+let LABELS = null;
+const label = (kind, code) => LABELS?.[kind]?.[code] ?? code;
 let session = JSON.parse(sessionStorage.getItem('sunlight') || 'null');
 
 async function api(path, options = {}) {
@@ -35,14 +37,14 @@ function show() {
   $('#login').hidden = !!session;
   $('#queue').hidden = !session;
   $('#detail').hidden = true;
-  $('#who').innerHTML = session ? `${esc(session.user.displayName)}（${esc(session.user.role)}，${esc(session.user.regionCode || '全国')}）<button id="logout">退出</button>` : '';
+  $('#who').innerHTML = session ? `${esc(session.user.displayName)}（${esc(label('role', session.user.role))}，${esc(session.user.regionCode || '全国')}）<button id="logout">退出</button>` : '';
   if (session) {
     $('#logout').onclick = async () => {
       await api('/api/auth/logout', { method: 'POST' }).catch(() => undefined);
       save(null);
       show();
     };
-    loadQueue();
+    api('/api/labels').then((labels) => ((LABELS = labels), loadQueue()), () => loadQueue());
     // Links in the digest mails: #/leads/ID opens that lead.
     const linked = /^#\/leads\/(\d+)$/.exec(location.hash);
     if (linked) openLead(linked[1]).catch((err) => alert(err.message));
@@ -55,9 +57,9 @@ async function loadQueue() {
     const filter = $('#queue-filter')?.value ?? '';
     const page = await api(`/api/leads?limit=100${filter}`);
     const rows = page.items
-      .map((l) => `<tr class="lead" data-id="${esc(l.id)}"><td>${l.card ? `<span class="card-${esc(l.card)}"></span>` : ''}</td><td>#${esc(l.id)}</td><td>${esc(l.rule)}</td><td>${esc(l.explanation)}</td><td>${esc(l.amount_at_risk)}</td><td>${esc(STATUS[l.status] ?? l.status)}</td><td>${esc(l.due_on ?? '')}</td></tr>`)
+      .map((l) => `<tr class="lead" data-id="${esc(l.id)}"><td>${l.card ? `<span class="card-${esc(l.card)}"></span>` : ''}</td><td>#${esc(l.id)}</td><td>${esc(l.rule)} ${esc(label('rule', l.rule))}</td><td>${esc(l.explanation)}</td><td>${esc(l.amount_at_risk)}</td><td>${esc(label('status', l.status))}</td><td>${esc(l.due_on ?? '')}</td></tr>`)
       .join('');
-    const options = [['', '全部（按期限）'], ['&status=new,assigned,verifying', '待核查'], ['&assignee=me', '分派给我的'], ['&card=red,yellow', '红牌、黄牌'], ['&rule=R12', '应改未改'], ['&sort=amount', '按涉及金额']]
+    const options = [['', '全部（按期限）'], ['&status=new,assigned,verifying', '待核查'], ['&assignee=me', '分派给我的'], ['&card=red,yellow', `${label('card', 'red')}、${label('card', 'yellow')}`], ['&rule=R12', label('rule', 'R12')], ['&sort=amount', '按涉及金额']]
       .map(([v, label]) => `<option value="${esc(v)}"${v === filter ? ' selected' : ''}>${esc(label)}</option>`).join('');
     $('#queue').innerHTML = `<div class="card"><h2>问题线索 <select id="queue-filter">${options}</select></h2><table><thead><tr><th></th><th>#</th><th>规则</th><th>说明</th><th>涉及金额 (元)</th><th>状态</th><th>期限</th></tr></thead><tbody>${rows || '<tr><td colspan="7" class="muted">暂无线索</td></tr>'}</tbody></table></div>`;
     document.querySelectorAll('tr.lead').forEach((tr) => (tr.onclick = () => openLead(tr.dataset.id)));
@@ -74,12 +76,12 @@ async function openLead(id, revealed) {
     .join('');
   const history = (lead.history ?? []).map((e) => `<li>${esc(e.at)} ${esc(e.actorName)}：${esc(e.action)} ${esc(e.reason ?? '')}</li>`).join('');
   $('#detail').hidden = false;
-  $('#detail').innerHTML = `<div class="card"><h2>线索 #${esc(lead.id)} · ${esc(lead.rule)}</h2><p>${esc(lead.explanation)}</p>
-    <p>涉及金额 ${esc(lead.amount_at_risk)} 元 · 状态 ${esc(STATUS[lead.status] ?? lead.status)} · 期限 ${esc(lead.due_on ?? '')}</p>
+  $('#detail').innerHTML = `<div class="card"><h2>线索 #${esc(lead.id)} · ${esc(lead.rule)} ${esc(label('rule', lead.rule))}</h2><p>${esc(lead.explanation)}</p>
+    <p>涉及金额 ${esc(lead.amount_at_risk)} 元 · 状态 ${esc(label('status', lead.status))} · 期限 ${esc(lead.due_on ?? '')}</p>
     <table><thead><tr><th>批次/行</th><th>区划</th><th>期间</th><th>姓名</th><th>身份证号</th><th>金额</th><th>账号</th><th>发放日期</th></tr></thead><tbody>${payments}</tbody></table>
     <p class="muted">比对库事实：${esc(JSON.stringify(lead.evidence.facts))}</p>
     ${lead.triage ? `<p>核查人员 ${esc(lead.triage.assignee_name ?? '未分派')} · 结论 ${esc(lead.triage.finding ?? '—')} · 查实 ${esc(lead.triage.amount_confirmed ?? '—')} 元 · 追回 ${esc(lead.triage.amount_recovered)} 元 · 处置 ${esc((lead.triage.disposals ?? []).join('、') || '—')}</p>
-    <p>${(lead.triage.allowed_actions ?? []).map((a) => `<button class="step" data-action="${esc(a)}">${esc(ACTIONS[a] ?? a)}</button>`).join(' ')}</p>` : ''}
+    <p>${(lead.triage.allowed_actions ?? []).map((a) => `<button class="step" data-action="${esc(a)}">${esc(label('action', a))}</button>`).join(' ')}</p>` : ''}
     ${revealed ? '' : '<button id="reveal">查看完整身份证号和账号（须说明理由，记入审计）</button>'}
     <h3>处置记录</h3><ul>${history || '<li class="muted">暂无</li>'}</ul></div>`;
   $('#detail').scrollIntoView();
@@ -91,8 +93,6 @@ async function openLead(id, revealed) {
     };
   }
 }
-
-const ACTIONS = { assign: '分派', 'start-verification': '开始核查', dismiss: '查否', confirm: '查实', dispose: '处置', 'start-rectification': '开始整改', 'record-recovery': '登记追回', rectify: '整改完成', close: '销号', 'clear-card': '撤销预警牌' };
 
 /** One step of the lead's life: asks for what the step needs, then shows the lead again. */
 async function takeStep(id, action) {
@@ -109,7 +109,7 @@ async function takeStep(id, action) {
       body.finding = ask('核查结论：');
       body.amountConfirmed = ask('查实金额（元）：');
     }
-    if (action === 'dispose') body.disposals = ask('处置方式（函询、谈话、立案、移送司法机关、组织处理、党纪政务处分，可用顿号分隔）：').split(/[、,，\s]+/).filter(Boolean);
+    if (action === 'dispose') body.disposals = ask(`处置方式（${Object.values(LABELS?.disposal ?? {}).join('、')}，可用顿号分隔）：`).split(/[、,，\s]+/).filter(Boolean);
     if (action === 'record-recovery') body.amountRecovered = ask('本次追回金额（元）：');
     if (['rectify', 'close', 'start-verification', 'start-rectification'].includes(action)) body.reason = prompt('说明（可空）：') || undefined;
   } catch {

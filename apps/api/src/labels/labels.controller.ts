@@ -1,0 +1,50 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ROLE_LABELS } from '@sunlight/common';
+import { BATCH_STATUS_LABELS, REGISTRIES } from '@sunlight/ingestion';
+import { LEAD_LABELS } from '@sunlight/leads';
+import { ProgramsService } from '@sunlight/programs';
+import { RuleCatalogue } from '@sunlight/rules';
+import { Roles } from '../auth/access.js';
+
+const NAMES = { type: 'object', additionalProperties: { type: 'string' } } as const;
+
+/** Every name the console shows for a code, each taken from the library that owns the code. */
+export class LabelsDto {
+  @ApiProperty({ ...NAMES, description: '线索状态 (lead status → 中文)' }) status: Record<string, string>;
+  @ApiProperty({ ...NAMES, description: '处置步骤 (lead action → 中文)' }) action: Record<string, string>;
+  @ApiProperty({ ...NAMES, description: '核查结论' }) verdict: Record<string, string>;
+  @ApiProperty({ ...NAMES, description: '销号结果' }) outcome: Record<string, string>;
+  @ApiProperty({ ...NAMES, description: '处置方式' }) disposal: Record<string, string>;
+  @ApiProperty({ ...NAMES, description: '预警牌' }) card: Record<string, string>;
+  @ApiProperty({ ...NAMES, description: '严重程度' }) severity: Record<string, string>;
+  @ApiProperty({ ...NAMES, description: '比对规则 (R01 → 已故人员领取)' }) rule: Record<string, string>;
+  @ApiProperty({ ...NAMES, description: '资金项目 (DIBAO → 城乡最低生活保障金)' }) program: Record<string, string>;
+  @ApiProperty({ ...NAMES, description: '比对库' }) registry: Record<string, string>;
+  @ApiProperty({ ...NAMES, description: '批次状态' }) batchStatus: Record<string, string>;
+  @ApiProperty({ ...NAMES, description: '角色' }) role: Record<string, string>;
+}
+
+@ApiTags('labels')
+@ApiBearerAuth()
+@Controller('api/labels')
+export class LabelsController {
+  constructor(
+    private readonly rules: RuleCatalogue,
+    private readonly programs: ProgramsService,
+  ) {}
+
+  @Get()
+  @Roles('uploader', 'inspector', 'supervisor', 'admin')
+  @ApiOperation({ summary: '代码的中文名称：状态、步骤、规则、项目、预警牌、处置方式、比对库等（页面不自带副本）' })
+  labels(): LabelsDto {
+    return {
+      ...LEAD_LABELS,
+      rule: Object.fromEntries(this.rules.all().map((r) => [r.code, r.name.zh])),
+      program: Object.fromEntries(this.programs.all().map((p) => [p.code, p.name])),
+      registry: Object.fromEntries(Object.values(REGISTRIES).map((r) => [r.kind, r.zh])),
+      batchStatus: BATCH_STATUS_LABELS,
+      role: ROLE_LABELS,
+    };
+  }
+}
