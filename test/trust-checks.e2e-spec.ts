@@ -286,3 +286,51 @@ describe('a stored batch whose check could not be queued (postgres+redis)', () =
     }
   });
 });
+
+describe('a registry import whose full run could not be queued (postgres+redis)', () => {
+  const redisBackend = backends().find((b) => b.name === 'postgres+redis')!;
+  if (redisBackend.skip) {
+    it.skip(`skipped: ${redisBackend.skip}`, () => undefined);
+    return;
+  }
+  let env: TestEnv;
+  let server: RunningServer | undefined;
+  beforeAll(async () => {
+    env = await freshEnv('postgres+redis');
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await env?.cleanup();
+  });
+
+  it('keeps the run in the outbox with the import, and runs it when a server starts later', async () => {
+    const app = await bootApp(env);
+    let runId: string;
+    try {
+      await app.get(QueueRegistry).get(QueueName.Checks).queue.close();
+      const file = path.join(SAMPLES, 'deceased.csv');
+      const result = await app.get(ImportRegistry).execute(new ImportRegistryCommand('deceased', file, 'deceased.csv', 'test', false, false));
+      expect(result.status).toBe('stored');
+      const runs = await app.query(`SELECT id::text, scope, trigger, status FROM check_runs`);
+      expect(runs).toEqual([{ id: expect.any(String), scope: 'all', trigger: 'registry', status: 'queued' }]);
+      runId = runs[0].id;
+      await app.get(OutboxRelay).flush();
+      expect(await app.query(`SELECT job_id FROM job_outbox`)).toEqual([{ job_id: `check-run-${runId}` }]);
+    } finally {
+      await app.close();
+    }
+
+    server = await startServer(env);
+    const db = new pg.Client({ connectionString: env.databaseUrl });
+    await db.connect();
+    try {
+      await until(async () => {
+        const [row] = (await db.query(`SELECT status FROM check_runs WHERE id = $1`, [runId])).rows;
+        return row.status === 'completed' || undefined;
+      }, 90_000, 'the registry import\'s run to complete');
+      expect((await db.query(`SELECT 1 FROM job_outbox`)).rows).toEqual([]);
+    } finally {
+      await db.end();
+    }
+  });
+});

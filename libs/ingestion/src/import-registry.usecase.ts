@@ -78,12 +78,10 @@ export class ImportRegistry {
            ON CONFLICT (${spec.key.join(', ')}) DO UPDATE SET ${[...nonKey, 'import_id'].map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`,
         );
         await this.finish(importId, 'stored', accepted, rejected, null, em);
+        await this.events.registryImportedInTransaction(em, { importId, kind: spec.kind, importedBy: command.importedBy });
         return { importId, kind: spec.kind, status: 'stored' as const, accepted, rejected };
       });
-      if (result.status === 'stored') {
-        await this.dataSource.query(`ANALYZE ${spec.table}`);
-        await this.events.emitRegistryImported({ importId, kind: spec.kind, importedBy: command.importedBy });
-      }
+      if (result.status === 'stored') await this.dataSource.query(`ANALYZE ${spec.table}`);
       return result;
     } catch (err) {
       if (err instanceof InputError) {

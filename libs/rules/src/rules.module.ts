@@ -23,15 +23,15 @@ export class RulesModule implements OnModuleInit {
   ) {}
 
   /**
-   * A stored batch records the check of its payments in the transaction that stores it (so it
-   * cannot be lost); a registry import queues a full run.
+   * A stored batch records the check of its payments, and a registry import a full run, in the
+   * transaction that stores them: the request cannot be lost between the commit and the queue.
    */
   onModuleInit(): void {
     this.events.onBatchStored(async (em, { batchId, uploadedBy }) => {
       await this.requestChecks.inTransaction(em, new RequestChecksCommand('batches', 'batch', uploadedBy, [batchId]));
     });
-    this.events.onRegistryImported(async ({ importedBy }) => {
-      await this.requestChecks.execute(new RequestChecksCommand('all', 'registry', importedBy));
+    this.events.onRegistryImported(async (em, { importedBy }) => {
+      await this.requestChecks.inTransaction(em, new RequestChecksCommand('all', 'registry', importedBy));
     });
   }
 }
