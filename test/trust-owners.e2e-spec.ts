@@ -1,4 +1,7 @@
-import { cli, freshEnv, primaryBackend, type TestEnv } from './support/harness.js';
+import { DataSource } from 'typeorm';
+import { AuditLog } from '@sunlight/audit';
+import { SYSTEM_ACTOR } from '@sunlight/common';
+import { bootApp, cli, freshEnv, primaryBackend, type TestEnv } from './support/harness.js';
 
 // Issue 11: libraries go through what a table's owner exports. These pin behaviour that moved
 // behind an owner, so that the move cannot change it.
@@ -23,5 +26,35 @@ describe('accounts check regions through the regions library', () => {
     expect(listed.json).toEqual({ users: 1 });
     expect(listed.stderr).toContain('owners.songzi');
     expect(listed.stderr).not.toContain('owners.nowhere');
+  });
+});
+
+describe('the audit trail keeps its head in a table of its own', () => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await freshEnv(primaryBackend().name);
+  });
+  afterAll(async () => {
+    await env?.cleanup();
+  });
+
+  it('moves the head with every append, and the verifier still finds a deleted tail', async () => {
+    const app = await bootApp(env);
+    try {
+      const entries = ['a', 'b', 'c'].map((subjectId) => ({ action: 'test.owner', subjectType: 'test', subjectId }));
+      const events = await app.get(DataSource).transaction((em) => app.get(AuditLog).appendMany(em, entries, SYSTEM_ACTOR));
+      expect(await app.query(`SELECT event_id::text AS id, hash FROM audit_head`)).toEqual([{ id: events[2].id, hash: events[2].hash }]);
+      expect(await app.query(`SELECT 1 FROM app_meta WHERE key = 'audit-head'`)).toEqual([]);
+      expect((await app.get(AuditLog).verify()).ok).toBe(true);
+
+      await app.query(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only`);
+      await app.query(`DELETE FROM audit_events WHERE id = $1`, [events[2].id]);
+      await app.query(`ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only`);
+      const result = await app.get(AuditLog).verify();
+      expect(result.ok).toBe(false);
+      expect(result.problems).toEqual([{ id: events[2].id, problem: expect.stringContaining('链尾事件缺失') }]);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -103,9 +103,9 @@ export class AuditLog {
          ORDER BY n
          RETURNING id, hash),
        h AS (
-         INSERT INTO app_meta (key, value, updated_at)
-         SELECT 'audit-head', jsonb_build_object('id', id::text, 'hash', hash), now() FROM i ORDER BY id DESC LIMIT 1
-         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now())
+         INSERT INTO audit_head (event_id, hash, updated_at)
+         SELECT id, hash, now() FROM i ORDER BY i.id DESC LIMIT 1
+         ON CONFLICT (one) DO UPDATE SET event_id = EXCLUDED.event_id, hash = EXCLUDED.hash, updated_at = now())
        SELECT id::text, hash FROM i`,
       columns,
     );
@@ -149,9 +149,9 @@ export class AuditLog {
       }
       after = rows[rows.length - 1].id;
     }
-    const [head] = await this.dataSource.query(`SELECT value FROM app_meta WHERE key = 'audit-head'`);
-    if (head && (head.value.id !== lastId || head.value.hash !== previous)) {
-      problems.push({ id: head.value.id, problem: '链尾事件缺失：最后的事件被删除 (the last events were deleted)' });
+    const [head] = await this.dataSource.query(`SELECT event_id::text AS id, hash FROM audit_head`);
+    if (head && (head.id !== lastId || head.hash !== previous)) {
+      problems.push({ id: head.id, problem: '链尾事件缺失：最后的事件被删除 (the last events were deleted)' });
     }
     return { ok: problems.length === 0, events, headHash: previous, problems };
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import chineseDays from 'chinese-days';
 import { addDays, format, parseISO } from 'date-fns';
+import { AppMetaService } from '@sunlight/database';
 
 const FIRST = '2020-01-01';
 const LAST = '2035-12-31';
@@ -16,7 +17,10 @@ const LAST = '2035-12-31';
 export class WorkingCalendar {
   private ready: Promise<void> | null = null;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly meta: AppMetaService,
+  ) {}
 
   ensure(): Promise<void> {
     this.ready ??= this.build().catch((error) => {
@@ -48,18 +52,14 @@ export class WorkingCalendar {
     }
     // A fingerprint of the holidays chinese-days knows: the table is rewritten only when it changes.
     const fingerprint = `${FIRST}/${LAST}/${index}/${workdays.filter((w, i) => w !== isWeekday(days[i])).length}`;
-    const [meta] = await this.dataSource.query(`SELECT value FROM app_meta WHERE key = 'working-calendar'`);
-    if (meta?.value?.fingerprint === fingerprint) return;
+    if ((await this.meta.get<{ fingerprint: string }>('working-calendar'))?.fingerprint === fingerprint) return;
     await this.dataSource.transaction(async (em) => {
       await em.query(`DELETE FROM calendar_days`);
       await em.query(
         `INSERT INTO calendar_days (day, workday, workday_index) SELECT * FROM unnest($1::date[], $2::boolean[], $3::int[])`,
         [days, workdays, indexes],
       );
-      await em.query(
-        `INSERT INTO app_meta (key, value, updated_at) VALUES ('working-calendar', $1, now()) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-        [JSON.stringify({ fingerprint })],
-      );
+      await this.meta.set('working-calendar', { fingerprint }, em);
     });
   }
 }
