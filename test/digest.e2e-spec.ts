@@ -1,8 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
-import { bootApp, cli, freshEnv, jsonLines, primaryBackend, TEST_PASSWORD, type TestApp, type TestEnv } from './support/harness.js';
+import { bootApp, cli, freshEnv, jsonLines, primaryBackend, TEST_PASSWORD, until, type TestApp, type TestEnv } from './support/harness.js';
+import { Inbox } from './support/inbox.js';
 import { Digests } from '@sunlight/digest';
 import { JobName, JobWaiter, QueueName, QueueRegistry } from '@sunlight/queue';
 
@@ -12,56 +11,7 @@ import { JobName, JobWaiter, QueueName, QueueRegistry } from '@sunlight/queue';
  * refusal recorded, and that a supervisor never reads another county's leads.
  */
 
-class Inbox {
-  readonly messages: ParsedMail[] = [];
-  /** Answer the next n messages with 421 (try again later). */
-  failNext = 0;
-  /** Refuse every message with 550. */
-  refuse = false;
-  private server!: SMTPServer;
-  port = 0;
 
-  async start(): Promise<void> {
-    this.server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onData: (stream, _session, callback) => {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', async () => {
-          if (this.refuse) return callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
-          if (this.failNext > 0) {
-            this.failNext--;
-            return callback(Object.assign(new Error('try again later'), { responseCode: 421 }));
-          }
-          this.messages.push(await simpleParser(Buffer.concat(chunks)));
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', () => resolve()));
-    this.port = (this.server.server.address() as { port: number }).port;
-  }
-
-  to(address: string): ParsedMail[] {
-    return this.messages.filter((m) => JSON.stringify(m.to).includes(address));
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
-
-async function until<T>(fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe(`alert digest by SMTP (${primaryBackend().name})`, () => {
   const inbox = new Inbox();

@@ -1,22 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import { SAMPLES, backends, cli, createUser, freshEnv, login, primaryBackend, runToExit, startServer, type RunningServer, type TestEnv } from './support/harness.js';
+import { SAMPLES, backends, cli, createUser, freshEnv, login, primaryBackend, runToExit, startServer, until, type RunningServer, type TestEnv } from './support/harness.js';
 
 async function get(url: string, token?: string) {
   const res = await fetch(url, token ? { headers: { authorization: `Bearer ${token}` } } : undefined);
   return { status: res.status, body: (res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text()) as any };
 }
 
-async function until<T>(fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 describe('npm start on the embedded default', () => {
   let env: TestEnv;

@@ -224,12 +224,12 @@ export function runToExit(script: 'api' | 'cli', env: Record<string, string>, ar
 }
 
 /** Polls `fn` until it answers something; fails when `timeoutMs` passes first. */
-export async function until<T>(fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+export async function until<T>(fn: () => Promise<T | undefined>, timeoutMs = 60_000, what = 'the condition'): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();
     if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`nothing within ${timeoutMs} ms`);
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -1,4 +1,5 @@
 import type { RuleDefinition } from '../rule.js';
+import { overlapsPeriod } from './periods.js';
 
 /**
  * R02 财政供养人员领取: a means-tested program, and an employment record of the recipient overlaps
@@ -19,6 +20,5 @@ export const R02: RuleDefinition = {
     FROM :scope s
     JOIN programs p ON p.code = s.program_code AND p.means_tested
     JOIN reg_public_employees e ON e.id_number = s.id_number
-    WHERE e.from_date <= ((s.period || '-01')::date + interval '1 month - 1 day')::date
-      AND (e.to_date IS NULL OR e.to_date >= (s.period || '-01')::date)`,
+    WHERE ${overlapsPeriod('e.from_date', 'e.to_date')}`,
 };

@@ -1,4 +1,5 @@
 import type { RuleDefinition } from '../rule.js';
+import { overlapsPeriod } from './periods.js';
 
 /**
  * R04 有车人员领取: a means-tested program, and a vehicle of the recipient registered on or before
@@ -19,6 +20,5 @@ export const R04: RuleDefinition = {
     FROM :scope s
     JOIN programs p ON p.code = s.program_code AND p.means_tested
     JOIN reg_vehicles v ON v.id_number = s.id_number
-    WHERE v.registered_on <= ((s.period || '-01')::date + interval '1 month - 1 day')::date
-      AND (v.deregistered_on IS NULL OR v.deregistered_on >= (s.period || '-01')::date)`,
+    WHERE ${overlapsPeriod('v.registered_on', 'v.deregistered_on')}`,
 };

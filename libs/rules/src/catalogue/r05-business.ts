@@ -1,4 +1,5 @@
 import type { RuleDefinition } from '../rule.js';
+import { overlapsPeriod } from './periods.js';
 
 /**
  * R05 有工商登记人员领取: a means-tested program, and a business of the recipient registered on or
@@ -19,6 +20,5 @@ export const R05: RuleDefinition = {
     FROM :scope s
     JOIN programs p ON p.code = s.program_code AND p.means_tested
     JOIN reg_businesses b ON b.id_number = s.id_number
-    WHERE b.registered_on <= ((s.period || '-01')::date + interval '1 month - 1 day')::date
-      AND (b.deregistered_on IS NULL OR b.deregistered_on >= (s.period || '-01')::date)`,
+    WHERE ${overlapsPeriod('b.registered_on', 'b.deregistered_on')}`,
 };

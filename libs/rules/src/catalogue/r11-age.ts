@@ -1,4 +1,5 @@
 import type { RuleDefinition } from '../rule.js';
+import { PERIOD_START } from './periods.js';
 
 /** R11 年龄不符: the age at the period start, from the ID's birth date, is outside the program's age range. */
 export const R11: RuleDefinition = {
@@ -16,7 +17,7 @@ export const R11: RuleDefinition = {
     FROM :scope s
     JOIN programs p ON p.code = s.program_code AND (p.min_age IS NOT NULL OR p.max_age IS NOT NULL)
     CROSS JOIN LATERAL (
-      SELECT b.birth, extract(year FROM age((s.period || '-01')::date, b.birth))::int AS age
+      SELECT b.birth, extract(year FROM age(${PERIOD_START}, b.birth))::int AS age
       FROM (SELECT sl_id_birth_date(s.id_number) AS birth) b
     ) a
     WHERE a.birth IS NOT NULL AND (a.age < p.min_age OR a.age > p.max_age)`,
