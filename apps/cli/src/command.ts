@@ -1,3 +1,5 @@
+import { InputError } from '@sunlight/common';
+import { normalizeRegionCode } from '@sunlight/regions';
 import type { INestApplicationContext } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@sunlight/config';
 
@@ -36,3 +38,11 @@ export const EXIT_REJECTED = 2;
 
 /** The command line's own settings (who is acting, a new password), from the validated configuration. */
 export const cliSettings = (app: INestApplicationContext): AppConfig['cli'] => app.get<AppConfig>(APP_CONFIG).cli;
+
+/** `--region CODE` as a normalised region code; absent: the whole country (''). */
+export function regionOption(args: ParsedArgs): string {
+  if (args.options.region === undefined) return '';
+  const region = normalizeRegionCode(String(args.options.region));
+  if (region === null) throw new InputError(`--region ${args.options.region}: 应为 2、4、6 或 9 位行政区划代码 (expected a region code)`);
+  return region;
+}

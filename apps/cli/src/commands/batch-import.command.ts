@@ -1,8 +1,6 @@
 import path from 'node:path';
-import { InputError } from '@sunlight/common';
 import { ImportBatch, ImportBatchCommand, Rejections } from '@sunlight/ingestion';
-import { normalizeRegionCode } from '@sunlight/regions';
-import { EXIT_OK, EXIT_REJECTED, cliSettings, type CliCommand } from '../command.js';
+import { EXIT_OK, EXIT_REJECTED, cliSettings, regionOption, type CliCommand } from '../command.js';
 import { printRejections } from './rejections.js';
 import { progressPrinter } from './progress.js';
 
@@ -18,8 +16,7 @@ export const batchImport: CliCommand = {
   },
   async run(app, args, io) {
     const [file] = args.positionals;
-    const region = args.options.region === undefined ? '' : normalizeRegionCode(String(args.options.region));
-    if (region === null) throw new InputError(`--region ${args.options.region}: 应为 2、4、6 或 9 位行政区划代码 (expected a region code)`);
+    const region = regionOption(args);
     const command = new ImportBatchCommand(
       path.resolve(file),
       path.basename(file),

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CreateUser, CreateUserCommand, ListUsers, UpdateUser, UpdateUserCommand } from '@sunlight/accounts';
 import { InputError } from '@sunlight/common';
-import { normalizeRegionCode } from '@sunlight/regions';
-import { EXIT_OK, cliSettings, type CliCommand } from '../command.js';
+import { EXIT_OK, cliSettings, regionOption, type CliCommand } from '../command.js';
 
 /** A password the policy accepts, for accounts created without one. */
 const generated = () => `Sl-${randomBytes(9).toString('base64url')}7`;
@@ -20,8 +19,7 @@ export const usersCreate: CliCommand = {
   },
   async run(app, args, io) {
     const [username] = args.positionals;
-    const region = args.options.region === undefined ? '' : normalizeRegionCode(String(args.options.region));
-    if (region === null) throw new InputError(`--region ${args.options.region}: 应为 2、4、6 或 9 位行政区划代码 (expected a region code)`);
+    const region = regionOption(args);
     const { newPassword } = cliSettings(app);
     const password = newPassword ?? generated();
     const user = await app.get(CreateUser).execute(
