@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { yuanToFen } from '@sunlight/common';
 import { readJsonFile } from '@sunlight/config';
-import type { ProgramFrequency } from './program.entity.js';
+import type { ProgramFrequency } from './program-types.js';
 
 export interface ProgramDefinition {
   code: string;

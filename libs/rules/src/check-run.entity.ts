@@ -1,17 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export type CheckRunStatus = 'queued' | 'running' | 'completed' | 'failed';
-
-export interface CheckRunSummary {
-  leadsRaised: number;
-  leadsUpdated: number;
-  /** Leads raised per rule. */
-  byRule: Record<string, number>;
-  /** Leads that received new evidence, per rule. */
-  updatedByRule: Record<string, number>;
-  /** Rules that failed, with the error; the other rules still ran. */
-  failedRules: Record<string, string>;
-}
+import type { CheckRunStatus, CheckRunSummary } from './check-run-types.js';
 
 /** One run of the cross-checks: over everything, or over the payments of some batches. */
 @Entity('check_runs')

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export type BatchStatus = 'pending' | 'importing' | 'stored' | 'rejected' | 'failed';
+import type { BatchStatus } from '../types.js';
 
 /** One uploaded file of disbursements (发放批次). */
 @Entity('disbursement_batches')

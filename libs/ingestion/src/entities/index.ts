@@ -5,7 +5,5 @@ import { RegistryImport } from './registry-import.entity.js';
 import { Business, DeceasedPerson, HouseholdMember, PublicEmployee, Vehicle, VillageOfficial } from './registries.entity.js';
 
 export { DisbursementBatch, Disbursement, RejectedRow, RegistryImport, Business, DeceasedPerson, HouseholdMember, PublicEmployee, Vehicle, VillageOfficial };
-export type { BatchStatus } from './disbursement-batch.entity.js';
-export type { RegistryKind } from './registry-import.entity.js';
 
 export const ENTITIES = [DisbursementBatch, Disbursement, RejectedRow, RegistryImport, DeceasedPerson, PublicEmployee, VillageOfficial, HouseholdMember, Vehicle, Business];

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export type RegistryKind = 'deceased' | 'public-employees' | 'village-officials' | 'household-members' | 'vehicles' | 'businesses';
+import type { RegistryKind } from '../types.js';
 
 /** One load of a reference registry (比对库): who, when, which file, what came of it. */
 @Entity('registry_imports')

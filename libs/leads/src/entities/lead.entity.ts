@@ -1,9 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-export type LeadStatus = 'new' | 'assigned' | 'verifying' | 'dismissed' | 'confirmed' | 'disposed' | 'rectifying' | 'rectified' | 'closed';
-export type LeadOutcome = 'dismissed' | 'rectified';
-export type WarningCard = 'blue' | 'yellow' | 'red';
-export type Severity = 'low' | 'medium' | 'high';
+import type { LeadOutcome, LeadStatus, Severity, WarningCard } from '../lead-types.js';
 
 /**
  * A flagged finding (问题线索). Its key (rule and key fields) decides where new evidence goes:
