@@ -1,4 +1,3 @@
-export * from './program.entity.js';
 export * from './program-types.js';
 export * from './program-catalogue.js';
 export * from './programs.service.js';

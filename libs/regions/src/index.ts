@@ -1,4 +1,3 @@
-export * from './region.entity.js';
 export * from './region-types.js';
 export * from './region-code.js';
 export * from './regions.service.js';
