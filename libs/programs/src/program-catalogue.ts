@@ -7,7 +7,9 @@ export interface ProgramDefinition {
   code: string;
   name: string;
   frequency: ProgramFrequency;
+  /** Largest single payment allowed per period, in fen. */
   capFen: bigint;
+  /** Means-tested programs exclude public-payroll staff, vehicle owners and business owners. */
   meansTested: boolean;
   minAge: number | null;
   maxAge: number | null;
