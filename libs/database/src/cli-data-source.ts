@@ -1,6 +1,6 @@
 // DataSource of the typeorm CLI (`npm run migration:show`, `npm run migration:revert`): the
 // migrations and nothing else. The schema lives in the migrations (partitions, generated columns,
-// triggers written in SQL), not in entities, so this library needs no feature library's.
+// triggers written in SQL); there are no entities, so this library needs no feature library's.
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@sunlight/config';
 import { dataSourceOptions } from './data-source-options.js';

@@ -2,7 +2,6 @@ import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppMetaService } from './app-meta.service.js';
-import { AppMeta } from './app-meta.entity.js';
 import { BulkLoader } from './bulk-loader.js';
 import { dataSourceOptions } from './data-source-options.js';
 import type { DatabaseEndpoint } from './endpoint.js';
@@ -21,7 +20,7 @@ export class DatabaseModule {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRootAsync({
-          useFactory: () => ({ ...dataSourceOptions(endpoint), autoLoadEntities: true, retryAttempts: 0 }),
+          useFactory: () => ({ ...dataSourceOptions(endpoint), retryAttempts: 0 }),
           dataSourceFactory: async (options) => {
             const dataSource = await new DataSource(options!).initialize();
             const applied = await migrate(dataSource);
@@ -29,7 +28,6 @@ export class DatabaseModule {
             return dataSource;
           },
         }),
-        TypeOrmModule.forFeature([AppMeta]),
       ],
       providers: [{ provide: DATABASE_ENDPOINT, useValue: endpoint }, BulkLoader, AppMetaService],
       exports: [DATABASE_ENDPOINT, BulkLoader, AppMetaService, TypeOrmModule],

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ConflictError } from '@sunlight/common';
 import { BATCH_TRANSITIONS, statusesBefore } from './batch-status.js';
-import type { BatchStatus } from './entities/index.js';
+import type { BatchStatus } from './types.js';
 
 /** A stored batch, as a repeated file is answered with it. */
 export interface StoredBatch {

@@ -1,4 +1,4 @@
-import type { BatchStatus } from './entities/index.js';
+import type { BatchStatus } from './types.js';
 
 /**
  * The life of a batch as data (from → the statuses it may move to), like the lead lifecycle:

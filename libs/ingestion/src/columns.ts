@@ -1,4 +1,4 @@
-import type { RegistryKind } from './entities/index.js';
+import type { RegistryKind } from './types.js';
 
 /** What a column's cells must look like; each kind has its SQL checks in validation-sql.ts. */
 export type CellType =

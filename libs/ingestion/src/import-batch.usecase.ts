@@ -5,7 +5,7 @@ import { BatchRepository, type StoredBatch } from './batch-repository.js';
 import type { BatchRun, StoreOutcome } from './batch-run.js';
 import { BatchStorage } from './batch-storage.js';
 import { DetailedStorage, stagingTable } from './detailed-storage.js';
-import type { BatchStatus } from './entities/index.js';
+import type { BatchStatus } from './types.js';
 import { FastCopyStorage } from './fast-storage.js';
 import { inspectFile, sha256File } from './file-info.js';
 import { FileImport } from './file-import.js';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { InputError } from '@sunlight/common';
 import { REGISTRIES, REGISTRY_KINDS, type ColumnSpec } from './columns.js';
-import type { RegistryKind } from './entities/index.js';
+import type { RegistryKind } from './types.js';
 import { inspectFile, sha256File } from './file-info.js';
 import { FileImport, notRejected } from './file-import.js';
 import { IngestionEvents } from './ingestion-events.js';

@@ -1,4 +1,4 @@
-export * from './entities/index.js';
+export * from './types.js';
 export * from './columns.js';
 export * from './import-batch.usecase.js';
 export * from './ingestion-events.js';

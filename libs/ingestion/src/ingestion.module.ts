@@ -1,7 +1,5 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { ProgramsModule } from '@sunlight/programs';
-import { ENTITIES } from './entities/index.js';
 import { FileImport } from './file-import.js';
 import { ImportBatch } from './import-batch.usecase.js';
 import { ImportProcessor } from './import.processor.js';
@@ -20,7 +18,7 @@ import { FastCopyStorage } from './fast-storage.js';
 import { DetailedStorage } from './detailed-storage.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature(ENTITIES), ProgramsModule],
+  imports: [ProgramsModule],
   providers: [StagingArea, FileImport, TotalRowFinder, BatchRepository, FastCopyStorage, DetailedStorage, BatchStorage, IngestionJanitor, ImportBatch, ImportRegistry, ImportProcessor, SubmitUpload, Rejections, GetImport, IngestionEvents, ListBatches],
   exports: [ImportBatch, ImportRegistry, SubmitUpload, Rejections, GetImport, IngestionEvents, ListBatches],
 })

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { InputError } from '@sunlight/common';
 import { InjectQueue, JobName, QueueName, type TypedQueue } from '@sunlight/queue';
 import { REGISTRIES, REGISTRY_KINDS } from './columns.js';
-import type { RegistryKind } from './entities/index.js';
+import type { RegistryKind } from './types.js';
 import { detectFormat, sha256File } from './file-info.js';
 
 export class SubmitBatchUploadCommand {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InputError } from '@sunlight/common';
-import type { LeadOutcome } from './entities/index.js';
+import type { LeadOutcome } from './lead-types.js';
 import { CLOSE_ACTIONS } from './triage/lifecycle.js';
 import { TransitionLead, TransitionLeadCommand } from './triage/transition-lead.usecase.js';
 

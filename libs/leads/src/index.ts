@@ -1,4 +1,4 @@
-export * from './entities/index.js';
+export * from './lead-types.js';
 export * from './labels.js';
 export * from './lead.repository.js';
 export * from './working-days.js';

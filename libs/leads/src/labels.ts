@@ -1,4 +1,4 @@
-import type { LeadOutcome, LeadStatus, Severity, WarningCard } from './entities/index.js';
+import type { LeadOutcome, LeadStatus, Severity, WarningCard } from './lead-types.js';
 import { DISPOSALS, type Disposal, type LeadAction } from './triage/lifecycle.js';
 
 /**

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { scopeSql, TIME_ZONE } from '@sunlight/common';
-import type { LeadOutcome, LeadStatus, WarningCard } from './entities/index.js';
+import type { LeadOutcome, LeadStatus, WarningCard } from './lead-types.js';
 
 /** A lead as the lifecycle reads and changes it (column names as in the table; fen as text). */
 export interface LeadStepRow {

@@ -1,8 +1,6 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { CloseLead } from './close-lead.usecase.js';
 import { DEADLINES, deadlinesProvider } from './deadlines.js';
-import { ENTITIES } from './entities/index.js';
 import { ExportLeads } from './export-leads.usecase.js';
 import { GetLead } from './get-lead.usecase.js';
 import { LeadRepository } from './lead.repository.js';
@@ -17,7 +15,6 @@ import { TriageProcessor } from './triage/triage.processor.js';
 const USE_CASES = [ExportLeads, CloseLead, GetLead, SearchLeads, TransitionLead, SweepCards, Notices, LeadStatistics];
 
 @Module({
-  imports: [TypeOrmModule.forFeature(ENTITIES)],
   providers: [...USE_CASES, LeadRepository, WorkingCalendar, TriageProcessor, deadlinesProvider],
   exports: [...USE_CASES, LeadRepository, DEADLINES],
 })

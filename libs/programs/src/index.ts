@@ -1,4 +1,4 @@
-export * from './program.entity.js';
+export * from './program-types.js';
 export * from './program-catalogue.js';
 export * from './programs.service.js';
 export * from './programs.module.js';

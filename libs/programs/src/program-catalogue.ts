@@ -1,13 +1,15 @@
 import path from 'node:path';
 import { yuanToFen } from '@sunlight/common';
 import { readJsonFile } from '@sunlight/config';
-import type { ProgramFrequency } from './program.entity.js';
+import type { ProgramFrequency } from './program-types.js';
 
 export interface ProgramDefinition {
   code: string;
   name: string;
   frequency: ProgramFrequency;
+  /** Largest single payment allowed per period, in fen. */
   capFen: bigint;
+  /** Means-tested programs exclude public-payroll staff, vehicle owners and business owners. */
   meansTested: boolean;
   minAge: number | null;
   maxAge: number | null;

@@ -1,4 +1,4 @@
-export * from './region.entity.js';
+export * from './region-types.js';
 export * from './region-code.js';
 export * from './regions.service.js';
 export * from './regions.module.js';

@@ -1,4 +1,4 @@
-import { RegionLevel } from './region.entity.js';
+import { RegionLevel } from './region-types.js';
 
 /**
  * Region codes as CONTRACT §1 accepts them: province 2 digits (or padded 420000), city 4 digits

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { CheckRunSummary } from './check-run.entity.js';
+import type { CheckRunSummary } from './check-run-types.js';
 import type { RuleOutcome } from './check-engine.js';
 
 /** One rule's part in a check run (a check_run_rules row). */

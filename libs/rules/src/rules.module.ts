@@ -1,9 +1,7 @@
 import { Module, OnModuleInit } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { IngestionEvents, IngestionModule } from '@sunlight/ingestion';
 import { LeadsModule } from '@sunlight/leads';
 import { CheckEngine } from './check-engine.js';
-import { CheckRun } from './check-run.entity.js';
 import { CheckRunResults } from './check-run-results.js';
 import { ChecksProcessor } from './checks.processor.js';
 import { Explanations } from './explanations.js';
@@ -12,7 +10,7 @@ import { RuleCatalogue } from './rule-catalogue.js';
 import { RunChecks } from './run-checks.usecase.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([CheckRun]), IngestionModule, LeadsModule],
+  imports: [IngestionModule, LeadsModule],
   providers: [RuleCatalogue, CheckRunResults, CheckEngine, Explanations, RunChecks, RequestChecks, ChecksProcessor],
   exports: [RuleCatalogue, RunChecks, RequestChecks],
 })

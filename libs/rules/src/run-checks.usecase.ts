@@ -5,7 +5,7 @@ import { InjectConfig, type AppConfig } from '@sunlight/config';
 import { InjectDeadlines, WorkingDays, type DeadlineSettings } from '@sunlight/leads';
 import { CheckEngine } from './check-engine.js';
 import { CheckRunResults, summarize } from './check-run-results.js';
-import type { CheckRunSummary } from './check-run.entity.js';
+import type { CheckRunSummary } from './check-run-types.js';
 import { Explanations } from './explanations.js';
 import { RuleCatalogue } from './rule-catalogue.js';
 

@@ -8,7 +8,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * generated from them, so that COPY can fill the table straight from the file: amount_fen from
  * the yuan amount, paid_on from paid_on_text; the period stays 'YYYY-MM'. Existing rows and
  * evidence are carried over.
- * Hand-written: TypeORM does not model partitioning (the entity is synchronize: false).
+ * Hand-written: TypeORM does not model partitioning.
  */
 export class PartitionedDisbursements1795392000000 implements MigrationInterface {
   name = 'PartitionedDisbursements1795392000000';

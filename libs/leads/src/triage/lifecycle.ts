@@ -1,4 +1,4 @@
-import type { LeadOutcome, LeadStatus } from '../entities/index.js';
+import type { LeadOutcome, LeadStatus } from '../lead-types.js';
 
 /** 处置方式: how a confirmed finding is dealt with; a lead may take more than one. */
 export const DISPOSALS = ['函询', '谈话', '立案', '移送司法机关', '组织处理', '党纪政务处分'] as const;

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock, InputError } from '@sunlight/common';
 import { AuditLog } from '@sunlight/audit';
-import type { WarningCard } from '../entities/index.js';
+import type { WarningCard } from '../lead-types.js';
 import { InjectDeadlines, type DeadlineSettings } from '../deadlines.js';
 import { LeadRepository } from '../lead.repository.js';
 import { WorkingCalendar } from './calendar.js';

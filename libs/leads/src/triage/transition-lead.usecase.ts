@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { checkAmountFen, Clock, ConflictError, fenToYuan, formatYuan, InputError, NotFoundError } from '@sunlight/common';
 import { AuditLog } from '@sunlight/audit';
-import type { LeadStatus } from '../entities/index.js';
+import type { LeadStatus } from '../lead-types.js';
 import { LeadRepository, type LeadChanges, type LeadStepRow } from '../lead.repository.js';
 import { InjectDeadlines, type DeadlineSettings } from '../deadlines.js';
 import { WorkingDays } from '../working-days.js';

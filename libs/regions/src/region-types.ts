@@ -1,0 +1,7 @@
+/** regions.level: the level of a GB/T 2260 division (and of the statistical township codes). */
+export enum RegionLevel {
+  Province = 1,
+  City = 2,
+  County = 3,
+  Township = 4,
+}
