@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccountsModule } from '@sunlight/accounts';
 import { CloseLead } from './close-lead.usecase.js';
 import { DEADLINES, deadlinesProvider } from './deadlines.js';
 import { ENTITIES } from './entities/index.js';
@@ -17,7 +18,7 @@ import { TriageProcessor } from './triage/triage.processor.js';
 const USE_CASES = [ExportLeads, CloseLead, GetLead, SearchLeads, TransitionLead, SweepCards, Notices, LeadStatistics];
 
 @Module({
-  imports: [TypeOrmModule.forFeature(ENTITIES)],
+  imports: [TypeOrmModule.forFeature(ENTITIES), AccountsModule],
   providers: [...USE_CASES, LeadRepository, WorkingCalendar, TriageProcessor, deadlinesProvider],
   exports: [...USE_CASES, LeadRepository, DEADLINES],
 })
