@@ -7,6 +7,7 @@ import { ENTITIES } from './entities/index.js';
 import { ExportLeads } from './export-leads.usecase.js';
 import { GetLead } from './get-lead.usecase.js';
 import { LeadRepository } from './lead.repository.js';
+import { LeadSummaries } from './lead-summaries.js';
 import { LeadStatistics } from './lead-statistics.usecase.js';
 import { WorkingCalendar } from './triage/calendar.js';
 import { Notices } from './triage/notices.usecase.js';
@@ -19,7 +20,7 @@ const USE_CASES = [ExportLeads, CloseLead, GetLead, SearchLeads, TransitionLead,
 
 @Module({
   imports: [TypeOrmModule.forFeature(ENTITIES), AccountsModule],
-  providers: [...USE_CASES, LeadRepository, WorkingCalendar, TriageProcessor, deadlinesProvider],
-  exports: [...USE_CASES, LeadRepository, DEADLINES],
+  providers: [...USE_CASES, LeadRepository, LeadSummaries, WorkingCalendar, TriageProcessor, deadlinesProvider],
+  exports: [...USE_CASES, LeadRepository, LeadSummaries, DEADLINES],
 })
 export class LeadsModule {}
