@@ -1,5 +1,6 @@
 export * from './auth.usecases.js';
 export * from './users.usecases.js';
+export * from './user-directory.js';
 export * from './token.service.js';
 export * from './demo-accounts.js';
 export * from './accounts.module.js';

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { subMonths, format, parseISO, startOfMonth, endOfMonth } from 'date-fns';
-import { ActorContext, fenToYuan, maskPersonalData, scopeSql, escapeHtml, shanghaiDate, shanghaiDateTime, type Actor } from '@sunlight/common';
+import { ActorContext, fenToYuan, maskPersonalData, escapeHtml, shanghaiDate, shanghaiDateTime, type Actor } from '@sunlight/common';
 import { InjectConfig, type AppConfig } from '@sunlight/config';
-import { LeadStatistics, LeadStatisticsCommand, type LeadFigures } from '@sunlight/leads';
+import { LeadStatistics, LeadStatisticsCommand, LeadSummaries, type LeadFigures, type LeadLineRow, type OverdueNoticeRow } from '@sunlight/leads';
+import { RegionsService } from '@sunlight/regions';
 import { RULE_CATALOGUE } from '@sunlight/rules';
 import { barChart, lineChart } from './charts.js';
 
@@ -48,7 +48,7 @@ export interface DigestFigures {
   yellowCards: number;
   redCards: number;
   repeats: number;
-  overdueNotices: { number: string; recipient: string; due_on: string }[];
+  overdueNotices: OverdueNoticeRow[];
   yearToDate: Pick<LeadFigures, 'from' | 'to' | 'raised' | 'confirmed' | 'rectified' | 'rectificationRate' | 'amountAtRisk' | 'amountConfirmed' | 'amountRecovered'>;
   rateTrend: { month: string; rate: number | null }[];
   mostOverdue: { region: string; name: string; overdue: number }[];
@@ -76,7 +76,8 @@ const LIST_LIMIT = 20;
 @Injectable()
 export class ComposeDigest {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly summaries: LeadSummaries,
+    private readonly regions: RegionsService,
     private readonly statistics: LeadStatistics,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
@@ -88,53 +89,25 @@ export class ComposeDigest {
   }
 
   private async compose({ recipient, kind, since, until }: ComposeDigestCommand): Promise<DigestContent> {
-    const q = (sql: string, params: unknown[] = []) => this.dataSource.query(sql, params);
-    const window = [since, until];
+    const window = { since, until };
     const today = shanghaiDate(until);
-    const [named] = await q(`SELECT name FROM regions WHERE code = $1`, [recipient.regionCode]);
-    const regionName = recipient.regionCode ? (named?.name ?? recipient.regionCode) : '全国';
-
-    const byRule: { rule_code: string; n: number }[] = await q(
-      `SELECT rule_code, count(*)::int AS n FROM leads WHERE ${scopeSql('region_code')} AND created_at > $1 AND created_at <= $2 GROUP BY rule_code ORDER BY rule_code`,
-      window,
-    );
-    const byRegion: { region: string; name: string; n: number }[] = await q(
-      `SELECT l.county_code AS region, coalesce(r.name, l.county_code) AS name, count(*)::int AS n
-       FROM leads l LEFT JOIN regions r ON r.code = l.county_code
-       WHERE ${scopeSql('l.region_code')} AND l.created_at > $1 AND l.created_at <= $2
-       GROUP BY l.county_code, r.name ORDER BY n DESC, l.county_code`,
-      window,
-    );
-    const lines = (where: string) =>
-      q(
-        `SELECT l.id::text, l.rule_code, coalesce(r.name, l.region_code) AS region_name, l.amount_at_risk_fen::text AS amount_fen, l.explanation, l.card
-         FROM leads l LEFT JOIN regions r ON r.code = l.region_code
-         WHERE ${scopeSql('l.region_code')} AND ${where}
-         ORDER BY l.amount_at_risk_fen DESC, l.id LIMIT ${LIST_LIMIT}`,
-        window,
-      ).then((rows: Record<string, string>[]) =>
-        rows.map((x): LeadLine => ({ id: x.id, rule_code: x.rule_code, region_name: x.region_name, amount: fenToYuan(x.amount_fen), explanation: maskPersonalData(x.explanation), card: x.card })),
-      );
-    const newLeads = await lines(`l.created_at > $1 AND l.created_at <= $2`);
-    const carded = await lines(`l.card IN ('yellow', 'red') AND l.card_since > $1 AND l.card_since <= $2 AND l.status NOT IN ('dismissed', 'closed')`);
-    const [cards] = await q(
-      `SELECT count(*) FILTER (WHERE card = 'yellow')::int AS yellow, count(*) FILTER (WHERE card = 'red')::int AS red
-       FROM leads WHERE ${scopeSql('region_code')} AND card IN ('yellow', 'red') AND card_since > $1 AND card_since <= $2 AND status NOT IN ('dismissed', 'closed')`,
-      window,
-    );
-    const repeats = await lines(`l.rule_code = 'R12' AND l.created_at > $1 AND l.created_at <= $2`);
-    const overdueNotices = await q(
-      `SELECT number, recipient, to_char(due_on, 'YYYY-MM-DD') AS due_on FROM notices
-       WHERE ${scopeSql('region_code')} AND status = 'issued' AND due_on < $1::date ORDER BY due_on, id LIMIT ${LIST_LIMIT}`,
-      [today],
-    );
-    const mostOverdue = await q(
-      `SELECT l.county_code AS region, coalesce(r.name, l.county_code) AS name, count(*)::int AS overdue
-       FROM leads l LEFT JOIN regions r ON r.code = l.county_code
-       WHERE ${scopeSql('l.region_code')} AND l.status NOT IN ('dismissed', 'closed') AND l.due_on < $1::date
-       GROUP BY l.county_code, r.name ORDER BY overdue DESC, l.county_code LIMIT 5`,
-      [today],
-    );
+    const byRule = await this.summaries.raisedByRule(window);
+    const byCounty = await this.summaries.raisedByCounty(window);
+    const newRows = await this.summaries.largestRaised(window, LIST_LIMIT);
+    const cardedRows = await this.summaries.largestNewlyCarded(window, LIST_LIMIT);
+    const cards = await this.summaries.newCards(window);
+    const repeatRows = await this.summaries.largestRepeats(window, LIST_LIMIT);
+    const overdueNotices = await this.summaries.overdueNotices(today, LIST_LIMIT);
+    const overdueCounties = await this.summaries.overdueByCounty(today, 5);
+    // Every region the digest names, looked up at once; an unknown code stands for itself.
+    const names = await this.regions.names([recipient.regionCode, ...byCounty.map((r) => r.county_code), ...overdueCounties.map((r) => r.county_code), ...[...newRows, ...cardedRows, ...repeatRows].map((l) => l.region_code)]);
+    const nameOf = (code: string) => names.get(code) ?? code;
+    const regionName = recipient.regionCode ? nameOf(recipient.regionCode) : '全国';
+    const line = (l: LeadLineRow): LeadLine => ({ id: l.id, rule_code: l.rule_code, region_name: nameOf(l.region_code), amount: fenToYuan(l.amount_at_risk_fen), explanation: maskPersonalData(l.explanation), card: l.card });
+    const newLeads = newRows.map(line);
+    const carded = cardedRows.map(line);
+    const repeats = repeatRows.map(line);
+    const mostOverdue = overdueCounties.map((r) => ({ region: r.county_code, name: nameOf(r.county_code), overdue: r.overdue }));
     const region = recipient.regionCode || null;
     const year = await this.statistics.execute(new LeadStatisticsCommand(region, `${today.slice(0, 4)}-01-01`, today));
     const rateTrend: { month: string; rate: number | null }[] = [];
@@ -151,7 +124,7 @@ export class ComposeDigest {
       until: until.toISOString(),
       newLeads: byRule.reduce((s, r) => s + r.n, 0),
       newByRule: Object.fromEntries(byRule.map((r) => [r.rule_code, r.n])),
-      newByRegion: byRegion.map((r) => ({ region: r.region, name: r.name, count: r.n })),
+      newByRegion: byCounty.map((r) => ({ region: r.county_code, name: nameOf(r.county_code), count: r.n })),
       yellowCards: cards.yellow,
       redCards: cards.red,
       repeats: byRule.find((r) => r.rule_code === 'R12')?.n ?? 0, // R12 leads are new leads of the period
@@ -192,8 +165,8 @@ export class ComposeDigest {
     section(`新增线索（金额最大的 ${Math.min(LIST_LIMIT, newLeads.length)} 条）`, newLeads.map((l) => `${leadItem(l)} ${link(l.id)}`), newLeads.map(leadHtml));
     section('新亮黄牌、红牌', carded.map((l) => `${l.card === 'red' ? '红牌' : '黄牌'} ${leadItem(l)} ${link(l.id)}`), carded.map((l) => `${l.card === 'red' ? '🟥 红牌' : '🟨 黄牌'} ${leadHtml(l)}`));
     section('应改未改（R12）', repeats.map((l) => `${leadItem(l)} ${link(l.id)}`), repeats.map(leadHtml));
-    section('逾期未回复的文书', overdueNotices.map((n: { number: string; recipient: string; due_on: string }) => `${n.number} 致 ${n.recipient}，应于 ${n.due_on} 前回复`));
-    section('逾期线索最多的地区', mostOverdue.map((r: { name: string; overdue: number }) => `${r.name}：${r.overdue} 条`));
+    section('逾期未回复的文书', overdueNotices.map((n) => `${n.number} 致 ${n.recipient}，应于 ${n.due_on} 前回复`));
+    section('逾期线索最多的地区', mostOverdue.map((r) => `${r.name}：${r.overdue} 条`));
     const y = figures.yearToDate;
     section(`本年度（${y.from} 至 ${y.to}）`, [
       `发现线索 ${y.raised} 条，查实 ${y.confirmed} 条，已整改 ${y.rectified} 条，整改率 ${percent(y.rectificationRate)}`,

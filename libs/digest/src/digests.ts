@@ -3,6 +3,8 @@ import { DataSource } from 'typeorm';
 import { ActorContext, Clock, InputError, NotFoundError, shanghaiDate, shanghaiHour } from '@sunlight/common';
 import { InjectConfig, type AppConfig } from '@sunlight/config';
 import { InjectQueue, JobName, QueueName, type TypedQueue } from '@sunlight/queue';
+import { UserDirectory } from '@sunlight/accounts';
+import { LeadSummaries } from '@sunlight/leads';
 import { ComposeDigest, ComposeDigestCommand, type DigestKind, type Recipient } from './compose-digest.js';
 import { DeliveryError, Mailer, WebhookSender } from './delivery.js';
 
@@ -25,6 +27,36 @@ const ALERT_LOOKBACK_MS = 24 * 3600_000;
 /** A send claimed longer ago than this is taken to have died with its worker. */
 const STALE_CLAIM = '10 minutes';
 
+interface SettingsRow {
+  user_id: string;
+  frequency: DigestSettings['frequency'];
+  weekday: number;
+  hour: number;
+  send_empty: boolean;
+  alerts: boolean;
+  webhook: boolean;
+}
+
+/** A digest as the list of digests shows it (columns as in the table). */
+export interface DigestListRow {
+  id: string;
+  user_id: string;
+  username: string;
+  kind: DigestKind;
+  period_key: string;
+  period_start: Date;
+  period_end: Date;
+  recipient: string | null;
+  subject: string;
+  empty: boolean;
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  sent_at: Date | null;
+  webhook_status: string | null;
+  created_at: Date;
+}
+
 export type DeliveryOutcome = 'sent' | 'failed' | 'skipped' | 'not-configured' | 'already-handled' | 'retry';
 
 /**
@@ -40,6 +72,8 @@ export class Digests {
   constructor(
     private readonly dataSource: DataSource,
     private readonly compose: ComposeDigest,
+    private readonly users: UserDirectory,
+    private readonly summaries: LeadSummaries,
     private readonly mailer: Mailer,
     private readonly webhook: WebhookSender,
     private readonly clock: Clock,
@@ -50,8 +84,17 @@ export class Digests {
   // ── settings and schedules ──────────────────────────────────────────────
 
   async settings(userId: string): Promise<DigestSettings> {
-    const [row] = await this.dataSource.query(`SELECT * FROM digest_settings WHERE user_id = $1`, [userId]);
-    return row ? { frequency: row.frequency, weekday: row.weekday, hour: row.hour, sendEmpty: row.send_empty, alerts: row.alerts, webhook: row.webhook } : { ...DEFAULT_SETTINGS };
+    return (await this.settingsOf([userId])).get(userId)!;
+  }
+
+  /** The settings of these users, by id, in one query (the defaults for those who chose none). */
+  private async settingsOf(userIds: string[]): Promise<Map<string, DigestSettings>> {
+    const rows: SettingsRow[] = await this.dataSource.query(
+      `SELECT user_id::text AS user_id, frequency, weekday, hour, send_empty, alerts, webhook FROM digest_settings WHERE user_id = ANY($1::bigint[])`,
+      [userIds],
+    );
+    const chosen = new Map(rows.map((row): [string, DigestSettings] => [row.user_id, { frequency: row.frequency, weekday: row.weekday, hour: row.hour, sendEmpty: row.send_empty, alerts: row.alerts, webhook: row.webhook }]));
+    return new Map(userIds.map((id) => [id, chosen.get(id) ?? { ...DEFAULT_SETTINGS }]));
   }
 
   async updateSettings(userId: string, patch: Partial<DigestSettings>): Promise<DigestSettings> {
@@ -82,8 +125,9 @@ export class Digests {
 
   /** Every active supervisor has a job scheduler for their digest, and nobody else has one. */
   async syncSchedules(): Promise<number> {
-    const users: { id: string }[] = await this.dataSource.query(`SELECT id::text FROM users WHERE role = 'supervisor' AND active`);
-    for (const u of users) await this.schedule(u.id, await this.settings(u.id));
+    const users = await this.users.activeSupervisors();
+    const settings = await this.settingsOf(users.map((u) => u.id));
+    for (const u of users) await this.schedule(u.id, settings.get(u.id)!);
     const wanted = new Set(users.map((u) => `digest:${u.id}`));
     for (const s of await this.queue.queue.getJobSchedulers()) {
       if (s.key.startsWith('digest:') && !wanted.has(s.key)) await this.queue.queue.removeJobScheduler(s.key);
@@ -94,19 +138,26 @@ export class Digests {
   // ── composing ───────────────────────────────────────────────────────────
 
   async recipient(userIdOrName: string): Promise<Recipient> {
-    const [u] = await this.dataSource.query(
-      `SELECT id::text, username, display_name, email, role, region_code, active FROM users WHERE ${/^\d+$/.test(userIdOrName) ? 'id = $1::bigint' : 'lower(username) = lower($1)'}`,
-      [userIdOrName],
-    );
+    const u = await this.users.find(userIdOrName);
     if (!u || !u.active) throw new NotFoundError(`没有在岗的用户 ${userIdOrName}`);
     if (u.role !== 'supervisor' && u.role !== 'admin') throw new InputError(`${u.username} 不是分管领导（supervisor），不收摘要`, { column: 'user', value: u.username, expected: 'a supervisor' });
-    return { id: u.id, username: u.username, displayName: u.display_name, email: u.email, role: u.role, regionCode: u.region_code };
+    return { id: u.id, username: u.username, displayName: u.displayName, email: u.email, role: u.role, regionCode: u.regionCode };
   }
 
-  /** Where the next digest of this user starts: the end of the last scheduled or manual one. */
+  /** Where the next digest of this user starts: the end of the last one of these kinds. */
   private async lastEnd(userId: string, kinds: DigestKind[], fallbackMs: number): Promise<Date> {
-    const [row] = await this.dataSource.query(`SELECT max(period_end) AS at FROM digests WHERE user_id = $1 AND kind = ANY($2::text[])`, [userId, kinds]);
-    return row?.at ? new Date(row.at) : new Date(this.clock.now().getTime() - fallbackMs);
+    return (await this.lastEnds([userId], kinds, fallbackMs)).get(userId)!;
+  }
+
+  /** `lastEnd` of many users in one query; `fallbackMs` before now for those without one. */
+  private async lastEnds(userIds: string[], kinds: DigestKind[], fallbackMs: number): Promise<Map<string, Date>> {
+    const rows: { user_id: string; at: Date }[] = await this.dataSource.query(
+      `SELECT user_id::text AS user_id, max(period_end) AS at FROM digests WHERE user_id = ANY($1::bigint[]) AND kind = ANY($2::text[]) GROUP BY user_id`,
+      [userIds, kinds],
+    );
+    const found = new Map(rows.map((r) => [r.user_id, new Date(r.at)]));
+    const fallback = new Date(this.clock.now().getTime() - fallbackMs);
+    return new Map(userIds.map((id) => [id, found.get(id) ?? fallback]));
   }
 
   /** What the next scheduled digest would say now (nothing stored). */
@@ -222,19 +273,14 @@ export class Digests {
    * alert get an alert digest now — at most one per hour (the period key is the hour).
    */
   async scanAlerts(): Promise<string[]> {
-    const users: { id: string; region_code: string }[] = await this.dataSource.query(
-      `SELECT u.id::text, u.region_code FROM users u LEFT JOIN digest_settings s ON s.user_id = u.id
-       WHERE u.role = 'supervisor' AND u.active AND coalesce(s.alerts, true)`,
-    );
+    const supervisors = await this.users.activeSupervisors();
+    const settings = await this.settingsOf(supervisors.map((u) => u.id));
+    const watching = supervisors.filter((u) => settings.get(u.id)!.alerts);
+    const since = await this.lastEnds(watching.map((u) => u.id), ['alert'], ALERT_LOOKBACK_MS);
+    const alerting = await this.summaries.alerting(watching.map((u) => ({ key: u.id, region: u.regionCode, since: since.get(u.id)! })));
     const queued: string[] = [];
-    for (const u of users) {
-      const since = await this.lastEnd(u.id, ['alert'], ALERT_LOOKBACK_MS);
-      const [hit] = await this.dataSource.query(
-        `SELECT 1 FROM leads WHERE region_code LIKE $1 || '%'
-           AND ((card = 'red' AND card_since > $2) OR (rule_code = 'R12' AND created_at > $2)) LIMIT 1`,
-        [u.region_code, since],
-      );
-      if (!hit) continue;
+    for (const u of watching) {
+      if (!alerting.has(u.id)) continue;
       const { id, created } = await this.prepare(u.id, 'alert');
       if (created) {
         await this.enqueue(id);
@@ -247,16 +293,18 @@ export class Digests {
   // ── reading ─────────────────────────────────────────────────────────────
 
   /** A supervisor's own digests; an admin's: everybody's. Newest first. */
-  async list(limit = 50) {
+  async list(limit = 50): Promise<DigestListRow[]> {
     const actor = ActorContext.current();
-    const rows = await this.dataSource.query(
-      `SELECT d.id::text, d.user_id::text, u.username, d.kind, d.period_key, d.period_start, d.period_end, d.recipient, d.subject, d.empty,
+    const rows: Omit<DigestListRow, 'username'>[] = await this.dataSource.query(
+      `SELECT d.id::text, d.user_id::text, d.kind, d.period_key, d.period_start, d.period_end, d.recipient, d.subject, d.empty,
               d.status, d.attempts, d.last_error, d.sent_at, d.webhook_status, d.created_at
-       FROM digests d JOIN users u ON u.id = d.user_id
+       FROM digests d
        WHERE ($1::boolean OR d.user_id = $2::bigint) ORDER BY d.id DESC LIMIT $3`,
       [actor.role === 'admin' || actor.role === 'system', /^\d+$/.test(actor.userId) ? actor.userId : '0', Math.min(Math.max(limit, 1), 200)],
     );
-    return rows;
+    // Every digest's user exists (the foreign key cascades), so each row finds its name.
+    const names = await this.users.usernames(rows.map((r) => r.user_id));
+    return rows.map(({ id, user_id, ...rest }) => ({ id, user_id, username: names.get(user_id)!, ...rest }));
   }
 
   async get(digestId: string) {

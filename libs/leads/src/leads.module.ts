@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '@sunlight/accounts';
 import { CloseLead } from './close-lead.usecase.js';
 import { DEADLINES, deadlinesProvider } from './deadlines.js';
 import { ExportLeads } from './export-leads.usecase.js';
 import { GetLead } from './get-lead.usecase.js';
 import { LeadRepository } from './lead.repository.js';
+import { LeadSummaries } from './lead-summaries.js';
 import { LeadStatistics } from './lead-statistics.usecase.js';
 import { WorkingCalendar } from './triage/calendar.js';
 import { Notices } from './triage/notices.usecase.js';
@@ -15,7 +17,8 @@ import { TriageProcessor } from './triage/triage.processor.js';
 const USE_CASES = [ExportLeads, CloseLead, GetLead, SearchLeads, TransitionLead, SweepCards, Notices, LeadStatistics];
 
 @Module({
-  providers: [...USE_CASES, LeadRepository, WorkingCalendar, TriageProcessor, deadlinesProvider],
-  exports: [...USE_CASES, LeadRepository, DEADLINES],
+  imports: [AccountsModule],
+  providers: [...USE_CASES, LeadRepository, LeadSummaries, WorkingCalendar, TriageProcessor, deadlinesProvider],
+  exports: [...USE_CASES, LeadRepository, LeadSummaries, DEADLINES],
 })
 export class LeadsModule {}

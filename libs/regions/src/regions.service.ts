@@ -64,6 +64,14 @@ export class RegionsService implements OnModuleInit {
     return rows[0];
   }
 
+  /** The names of these regions, by code, in one query (an unknown code is left out). */
+  async names(codes: string[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(codes.filter(Boolean))];
+    if (!wanted.length) return new Map();
+    const rows: { code: string; name: string }[] = await this.dataSource.query(`SELECT code, name FROM regions WHERE code = ANY($1::varchar[])`, [wanted]);
+    return new Map(rows.map((r) => [r.code, r.name]));
+  }
+
   /** "湖北省荆州市松滋市南海镇" style full name, for documents and digests. */
   async fullName(code: string): Promise<string> {
     const rows: { name: string }[] = await this.dataSource.query(

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { checkAmountFen, Clock, ConflictError, fenToYuan, formatYuan, InputError, NotFoundError } from '@sunlight/common';
 import { AuditLog } from '@sunlight/audit';
+import { UserDirectory } from '@sunlight/accounts';
 import type { LeadStatus } from '../lead-types.js';
 import { LeadRepository, type LeadChanges, type LeadStepRow } from '../lead.repository.js';
 import { InjectDeadlines, type DeadlineSettings } from '../deadlines.js';
@@ -74,6 +75,7 @@ export class TransitionLead {
     private readonly dataSource: DataSource,
     private readonly leads: LeadRepository,
     private readonly audit: AuditLog,
+    private readonly users: UserDirectory,
     private readonly clock: Clock,
     @InjectDeadlines() private readonly settings: DeadlineSettings,
   ) {}
@@ -209,15 +211,13 @@ export class TransitionLead {
 
   /** An active inspector whose region covers every lead being assigned. */
   private async assignee(em: EntityManager, userId: string, leads: LeadStepRow[]): Promise<{ id: string; name: string }> {
-    const [user] = /^\d{1,18}$/.test(userId)
-      ? await em.query(`SELECT id::text, display_name, role, region_code, active FROM users WHERE id = $1`, [userId])
-      : [];
-    if (!user || !user.active || user.role !== 'inspector') {
+    const user = await this.users.findInspector(userId, em);
+    if (!user) {
       throw new InputError(`分派对象 ${userId} 不是在岗的核查人员 (no active inspector with this id)`, { column: 'assigneeId', value: userId, expected: 'an active inspector' });
     }
-    const outside = leads.find((l) => !l.region_code.startsWith(user.region_code));
-    if (outside) throw new InputError(`核查人员 ${user.display_name} 的辖区 ${user.region_code} 不含线索 ${outside.id} 所在的 ${outside.region_code}`, { column: 'assigneeId', value: userId, expected: 'an inspector whose region covers the lead' });
-    return { id: user.id, name: user.display_name };
+    const outside = leads.find((l) => !l.region_code.startsWith(user.regionCode));
+    if (outside) throw new InputError(`核查人员 ${user.displayName} 的辖区 ${user.regionCode} 不含线索 ${outside.id} 所在的 ${outside.region_code}`, { column: 'assigneeId', value: userId, expected: 'an inspector whose region covers the lead' });
+    return { id: user.id, name: user.displayName };
   }
 }
 
