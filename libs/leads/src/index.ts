@@ -1,6 +1,7 @@
 export * from './entities/index.js';
 export * from './labels.js';
 export * from './lead.repository.js';
+export * from './lead-ledger.js';
 export * from './working-days.js';
 export * from './deadlines.js';
 export * from './export-leads.usecase.js';

@@ -5,6 +5,7 @@ import { DEADLINES, deadlinesProvider } from './deadlines.js';
 import { ENTITIES } from './entities/index.js';
 import { ExportLeads } from './export-leads.usecase.js';
 import { GetLead } from './get-lead.usecase.js';
+import { LeadLedger } from './lead-ledger.js';
 import { LeadRepository } from './lead.repository.js';
 import { LeadStatistics } from './lead-statistics.usecase.js';
 import { WorkingCalendar } from './triage/calendar.js';
@@ -18,7 +19,7 @@ const USE_CASES = [ExportLeads, CloseLead, GetLead, SearchLeads, TransitionLead,
 
 @Module({
   imports: [TypeOrmModule.forFeature(ENTITIES)],
-  providers: [...USE_CASES, LeadRepository, WorkingCalendar, TriageProcessor, deadlinesProvider],
-  exports: [...USE_CASES, LeadRepository, DEADLINES],
+  providers: [...USE_CASES, LeadRepository, LeadLedger, WorkingCalendar, TriageProcessor, deadlinesProvider],
+  exports: [...USE_CASES, LeadRepository, LeadLedger, DEADLINES],
 })
 export class LeadsModule {}
