@@ -5,6 +5,7 @@ import { LeadsModule } from '@sunlight/leads';
 import { CheckEngine } from './check-engine.js';
 import { CheckRun } from './check-run.entity.js';
 import { CheckRunResults } from './check-run-results.js';
+import { CheckRuns } from './check-runs.js';
 import { ChecksProcessor } from './checks.processor.js';
 import { Explanations } from './explanations.js';
 import { RequestChecks, RequestChecksCommand } from './request-checks.usecase.js';
@@ -13,8 +14,8 @@ import { RunChecks } from './run-checks.usecase.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([CheckRun]), IngestionModule, LeadsModule],
-  providers: [RuleCatalogue, CheckRunResults, CheckEngine, Explanations, RunChecks, RequestChecks, ChecksProcessor],
-  exports: [RuleCatalogue, RunChecks, RequestChecks],
+  providers: [RuleCatalogue, CheckRuns, CheckRunResults, CheckEngine, Explanations, RunChecks, RequestChecks, ChecksProcessor],
+  exports: [RuleCatalogue, CheckRuns, RunChecks, RequestChecks],
 })
 export class RulesModule implements OnModuleInit {
   constructor(
