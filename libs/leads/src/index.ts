@@ -2,6 +2,7 @@ export * from './lead-types.js';
 export * from './labels.js';
 export * from './lead.repository.js';
 export * from './lead-summaries.js';
+export * from './lead-ledger.js';
 export * from './working-days.js';
 export * from './deadlines.js';
 export * from './export-leads.usecase.js';

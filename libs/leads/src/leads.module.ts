@@ -4,6 +4,7 @@ import { CloseLead } from './close-lead.usecase.js';
 import { DEADLINES, deadlinesProvider } from './deadlines.js';
 import { ExportLeads } from './export-leads.usecase.js';
 import { GetLead } from './get-lead.usecase.js';
+import { LeadLedger } from './lead-ledger.js';
 import { LeadRepository } from './lead.repository.js';
 import { LeadSummaries } from './lead-summaries.js';
 import { LeadStatistics } from './lead-statistics.usecase.js';
@@ -18,7 +19,7 @@ const USE_CASES = [ExportLeads, CloseLead, GetLead, SearchLeads, TransitionLead,
 
 @Module({
   imports: [AccountsModule],
-  providers: [...USE_CASES, LeadRepository, LeadSummaries, WorkingCalendar, TriageProcessor, deadlinesProvider],
-  exports: [...USE_CASES, LeadRepository, LeadSummaries, DEADLINES],
+  providers: [...USE_CASES, LeadRepository, LeadSummaries, LeadLedger, WorkingCalendar, TriageProcessor, deadlinesProvider],
+  exports: [...USE_CASES, LeadRepository, LeadSummaries, LeadLedger, DEADLINES],
 })
 export class LeadsModule {}

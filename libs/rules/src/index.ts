@@ -1,5 +1,6 @@
 export * from './rule.js';
 export * from './check-run-types.js';
+export * from './check-runs.js';
 export * from './rule-catalogue.js';
 export * from './run-checks.usecase.js';
 export * from './request-checks.usecase.js';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { InjectQueue, JobName, JobOutbox, QueueName, type TypedQueue } from '@sunlight/queue';
+import { CheckRuns } from './check-runs.js';
 
 export class RequestChecksCommand {
   constructor(
@@ -20,6 +21,7 @@ export class RequestChecksCommand {
 export class RequestChecks {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly runs: CheckRuns,
     private readonly outbox: JobOutbox,
     @InjectQueue(QueueName.Checks) private readonly checks: TypedQueue<QueueName.Checks>,
   ) {}
@@ -40,12 +42,8 @@ export class RequestChecks {
     return runId;
   }
 
-  private async insertRun(em: EntityManager, command: RequestChecksCommand): Promise<string> {
-    const [row] = await em.query(
-      `INSERT INTO check_runs (scope, batch_ids, trigger, requested_by) VALUES ($1, $2, $3, $4) RETURNING id::text`,
-      [command.scope, command.batchIds, command.trigger, command.requestedBy],
-    );
-    return row.id;
+  private insertRun(em: EntityManager, command: RequestChecksCommand): Promise<string> {
+    return this.runs.insert(em, { scope: command.scope, batch_ids: command.batchIds, trigger: command.trigger, requested_by: command.requestedBy });
   }
 }
 

@@ -2,7 +2,9 @@ import type { Severity } from '@sunlight/leads';
 
 /**
  * How a lead's amount at risk (涉及金额) follows from its evidence payments `d` and their
- * programs `p` (CONTRACT §4). The engine knows these strategies, never the rules using them.
+ * programs `p` (CONTRACT §4): aggregates the lead ledger evaluates over one lead's evidence
+ * (LeadLedger.recordHits names the aliases it offers). The engine knows these strategies, never
+ * the rules using them.
  */
 export type AmountStrategy = 'sum' | 'sum-less-max' | 'over-cap';
 

@@ -3,6 +3,7 @@ import { IngestionEvents, IngestionModule } from '@sunlight/ingestion';
 import { LeadsModule } from '@sunlight/leads';
 import { CheckEngine } from './check-engine.js';
 import { CheckRunResults } from './check-run-results.js';
+import { CheckRuns } from './check-runs.js';
 import { ChecksProcessor } from './checks.processor.js';
 import { Explanations } from './explanations.js';
 import { RequestChecks, RequestChecksCommand } from './request-checks.usecase.js';
@@ -11,8 +12,8 @@ import { RunChecks } from './run-checks.usecase.js';
 
 @Module({
   imports: [IngestionModule, LeadsModule],
-  providers: [RuleCatalogue, CheckRunResults, CheckEngine, Explanations, RunChecks, RequestChecks, ChecksProcessor],
-  exports: [RuleCatalogue, RunChecks, RequestChecks],
+  providers: [RuleCatalogue, CheckRuns, CheckRunResults, CheckEngine, Explanations, RunChecks, RequestChecks, ChecksProcessor],
+  exports: [RuleCatalogue, CheckRuns, RunChecks, RequestChecks],
 })
 export class RulesModule implements OnModuleInit {
   constructor(

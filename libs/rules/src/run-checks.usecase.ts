@@ -6,10 +6,11 @@ import { InjectDeadlines, WorkingDays, type DeadlineSettings } from '@sunlight/l
 import { CheckEngine } from './check-engine.js';
 import { CheckRunResults, summarize } from './check-run-results.js';
 import type { CheckRunSummary } from './check-run-types.js';
+import { CheckRuns, type CheckRunProgress } from './check-runs.js';
 import { Explanations } from './explanations.js';
 import { RuleCatalogue } from './rule-catalogue.js';
 
-export type RunProgress = (progress: { done: number; total: number; rule?: string }) => void | Promise<void>;
+export type RunProgress = (progress: CheckRunProgress) => void | Promise<void>;
 
 /**
  * Runs the enabled rules for one check_runs row. Safe to run twice: a completed run returns its
@@ -24,6 +25,7 @@ export class RunChecks {
   constructor(
     private readonly dataSource: DataSource,
     private readonly engine: CheckEngine,
+    private readonly runs: CheckRuns,
     private readonly results: CheckRunResults,
     private readonly explanations: Explanations,
     private readonly rules: RuleCatalogue,
@@ -33,22 +35,22 @@ export class RunChecks {
   ) {}
 
   async execute(runId: string, progress?: RunProgress): Promise<CheckRunSummary> {
-    const [run] = await this.dataSource.query(`SELECT id, scope, batch_ids, trigger, status, summary, created_at FROM check_runs WHERE id = $1`, [runId]);
+    const run = await this.runs.find(runId);
     if (!run) throw new Error(`check run ${runId} does not exist`);
-    if (run.status === 'completed') return run.summary;
+    if (run.status === 'completed') return run.summary!;
 
-    if (run.trigger !== 'manual' && (await this.supersededByFullRun(run.created_at))) {
+    if (run.trigger !== 'manual' && (await this.runs.fullRunStartedAfter(run.created_at))) {
       const summary = summarize([]);
-      await this.finish(runId, summary); // a full run started since has covered this one
+      await this.runs.finish(runId, summary); // a full run started since has covered this one
       return summary;
     }
-    await this.dataSource.query(`UPDATE check_runs SET status = 'running', started_at = now(), error = NULL WHERE id = $1`, [runId]);
-    if (run.scope === 'batches') await this.refreshStatistics(run.batch_ids);
+    await this.runs.markRunning(runId);
+    if (run.scope === 'batches') await this.refreshStatistics(run.batch_ids!);
 
     const rules = this.rules.runnable();
     const context = {
       runId,
-      batchIds: run.scope === 'batches' ? (run.batch_ids as string[]).map(String) : null,
+      batchIds: run.scope === 'batches' ? run.batch_ids!.map(String) : null,
       dueOn: WorkingDays.add(this.clock.today(), this.deadlineSettings.deadlines.verify),
       registrySnapshot: await this.registrySnapshot(),
       repeatRule: this.rules.repeatRule(),
@@ -78,7 +80,7 @@ export class RunChecks {
     const results = await this.results.all(runId);
     const summary = summarize(results);
     await this.explanations.rewrite([...new Set(results.flatMap((r) => r.lead_ids))], this.rules.all());
-    await this.finish(runId, summary);
+    await this.runs.finish(runId, summary);
     await progress?.({ done: rules.length, total: rules.length });
     return summary;
   }
@@ -99,14 +101,6 @@ export class RunChecks {
     for (const { relname } of partitions) await this.dataSource.query(`ANALYZE ${relname}`);
   }
 
-  private async supersededByFullRun(createdAt: Date): Promise<boolean> {
-    const rows = await this.dataSource.query(
-      `SELECT 1 FROM check_runs WHERE scope = 'all' AND status = 'completed' AND started_at > $1 LIMIT 1`,
-      [createdAt],
-    );
-    return rows.length > 0;
-  }
-
   /** The newest stored import of each registry: the snapshot a lead was raised on. */
   private async registrySnapshot(): Promise<Record<string, string>> {
     const rows: { kind: string; id: string }[] = await this.dataSource.query(
@@ -115,15 +109,8 @@ export class RunChecks {
     return Object.fromEntries(rows.map((r) => [r.kind, r.id]));
   }
 
-  private async setProgress(runId: string, value: { done: number; total: number; rule?: string }, progress?: RunProgress) {
-    await this.dataSource.query(`UPDATE check_runs SET progress = $2 WHERE id = $1`, [runId, JSON.stringify(value)]);
+  private async setProgress(runId: string, value: CheckRunProgress, progress?: RunProgress) {
+    await this.runs.setProgress(runId, value);
     await progress?.(value);
-  }
-
-  private async finish(runId: string, summary: CheckRunSummary): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE check_runs SET status = 'completed', summary = $2, finished_at = now(), progress = NULL WHERE id = $1`,
-      [runId, JSON.stringify(summary)],
-    );
   }
 }

@@ -1,6 +1,5 @@
-import { DataSource } from 'typeorm';
 import { JobName, JobWaiter } from '@sunlight/queue';
-import { RequestChecks, RequestChecksCommand, type CheckRunSummary } from '@sunlight/rules';
+import { CheckRuns, RequestChecks, RequestChecksCommand, type CheckRunState } from '@sunlight/rules';
 import { EXIT_OK, cliSettings, type CliCommand } from '../command.js';
 
 export const checksRun: CliCommand = {
@@ -10,14 +9,14 @@ export const checksRun: CliCommand = {
   summary: '对全部数据运行所有启用的比对规则并等待完成 (runs every enabled rule over all data)',
   options: {},
   async run(app, _args, io) {
-    const db = app.get(DataSource);
+    const runs = app.get(CheckRuns);
     const runId = await app.get(RequestChecks).execute(new RequestChecksCommand('all', 'manual', cliSettings(app).operator));
     const waiter = app.get(JobWaiter);
     const local = await waiter.ensureConsumer(JobName.RunChecks);
     io.say(`比对运行 #${runId} 已排队${local ? '，由本进程执行' : '，由运行中的服务执行'} (check run queued)`);
     let lastRule = '';
-    const run = await waiter.until<{ status: string; summary: CheckRunSummary | null; error: string | null }>(async () => {
-      const [row] = await db.query(`SELECT status, summary, progress, error FROM check_runs WHERE id = $1`, [runId]);
+    const run = await waiter.until<CheckRunState>(async () => {
+      const row = (await runs.state(runId))!;
       if (row.progress?.rule && row.progress.rule !== lastRule) {
         lastRule = row.progress.rule;
         io.say(`  ${row.progress.rule} ✓ (${row.progress.done}/${row.progress.total})`);

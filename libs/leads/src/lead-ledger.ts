@@ -1,0 +1,206 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Severity } from './lead-types.js';
+
+/** The rule a lead is raised under, as it is stored on the lead. */
+export interface LedgerRule {
+  code: string;
+  version: number;
+  severity: Severity;
+}
+
+/** One rule's hits, to be keyed and attached to leads (CONTRACT §4). */
+export interface RecordHitsCommand {
+  /**
+   * A statement answering one row per hit payment, with the columns
+   *   disbursement_id, id_number, program_code, period, bank_account, facts
+   * where id_number … bank_account are the key fields (NULL when not part of the key) and facts
+   * is a jsonb array of the registry records behind the hit (or NULL).
+   */
+  hitsSql: string;
+  /** Parameters of hitsSql ($1 …). */
+  hitsParams?: unknown[];
+  /** The rule that hit: its leads' rule and key prefix. */
+  rule: LedgerRule;
+  /** The rule a repeat is raised under (R12) when a key's newest lead was rectified. */
+  repeat: LedgerRule;
+  /**
+   * The amount at risk of one lead, as an aggregate over all its evidence; the fragment may use
+   * `d` (the evidence payments, disbursements), `p` (their programs), `e` (lead_evidence) and
+   * `l2` (the lead). `repeatAmountSql` is the same for a repeat, over its own evidence.
+   */
+  amountSql: string;
+  repeatAmountSql: string;
+  /** Due date (YYYY-MM-DD) of a newly raised lead. */
+  dueOn: string;
+  runId: string;
+  /** Registry kind → import id the leads were raised or updated on. */
+  registrySnapshot: Record<string, string>;
+}
+
+/** What one rule's hits did to the leads. */
+export interface RecordedHits {
+  /** New leads of the rule. */
+  raised: number;
+  /** New repeats (leads of `repeat`) of rectified leads. */
+  repeats: number;
+  /** Existing leads that received new evidence. */
+  updated: number;
+  /** Every lead raised or updated. */
+  leadIds: string[];
+}
+
+/** What a lead's one-sentence explanation is written from (fen as text). */
+export interface ExplanationInputRow {
+  id: string;
+  rule_code: string;
+  name: string | null;
+  id_number: string | null;
+  program_code: string | null;
+  period: string | null;
+  bank_account: string | null;
+  amount_at_risk_fen: string;
+  repeat_of: string | null;
+  repeat_rule: string | null;
+  program_name: string | null;
+  frequency: string | null;
+  /** Evidence payments, their sum, first and last period, distinct recipients and programs. */
+  count: number;
+  total_fen: string;
+  first_period: string;
+  last_period: string;
+  persons: number;
+  program_names: string | null;
+  /** The registry facts of the first evidence payment that has any. */
+  facts: Record<string, unknown>[] | null;
+}
+
+/**
+ * Writes leads from the hits of a rule and keeps their evidence, counts and amounts: the only
+ * writer of `leads` and `lead_evidence` for the checks. Set-based, inside the caller's
+ * transaction (which holds the rule's lock and records its outcome).
+ */
+@Injectable()
+export class LeadLedger {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   *  1. the hits are keyed (rule, key fields);
+   *  2. hits already attached to a lead of their key are dropped (re-running raises nothing);
+   *  3. each remaining key goes to its newest lead, or a new lead when there is none, or a repeat
+   *     when the newest was rectified (a dismissed lead keeps and counts the evidence);
+   *  4. amounts and counts of the touched leads are recomputed from all their evidence.
+   */
+  async recordHits(em: EntityManager, command: RecordHitsCommand): Promise<RecordedHits> {
+    const { rule, repeat } = command;
+    const hitsParams = command.hitsParams ?? [];
+    const codeParam = `$${hitsParams.length + 1}`;
+    const snapshot = JSON.stringify(command.registrySnapshot);
+    await em.query(
+      `CREATE TEMP TABLE rule_hits ON COMMIT DROP AS
+       SELECT ${codeParam} || '|' || coalesce(h.id_number, '') || '|' || coalesce(h.program_code, '') || '|' || coalesce(h.period, '') || '|' || coalesce(h.bank_account, '') AS lead_key,
+              h.disbursement_id::bigint AS disbursement_id, h.id_number::text AS id_number, h.program_code::text AS program_code,
+              h.period::text AS period, h.bank_account::text AS bank_account, h.facts::jsonb AS facts
+       FROM (${command.hitsSql}) h`,
+      [...hitsParams, rule.code],
+    );
+    const [{ any }] = await em.query(`SELECT EXISTS (SELECT 1 FROM rule_hits) AS any`);
+    if (!any) return { raised: 0, repeats: 0, updated: 0, leadIds: [] }; // the usual case for a batch's run
+    await em.query(
+      `CREATE TEMP TABLE fresh ON COMMIT DROP AS
+       SELECT h.lead_key, h.disbursement_id, min(h.id_number) AS id_number, min(h.program_code) AS program_code,
+              min(h.period) AS period, min(h.bank_account) AS bank_account,
+              jsonb_agg(DISTINCT f.fact) FILTER (WHERE f.fact IS NOT NULL) AS facts
+       FROM rule_hits h
+       LEFT JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(h.facts) = 'array' THEN h.facts ELSE '[]'::jsonb END) AS f(fact) ON true
+       WHERE NOT EXISTS (SELECT 1 FROM lead_evidence e WHERE e.lead_key = h.lead_key AND e.disbursement_id = h.disbursement_id)
+       GROUP BY h.lead_key, h.disbursement_id`,
+    );
+    await em.query(
+      `CREATE TEMP TABLE targets ON COMMIT DROP AS
+       SELECT k.lead_key, k.evidence, cur.id AS lead_id, cur.id AS previous_id, cur.outcome,
+              (cur.id IS NULL OR coalesce(cur.outcome = 'rectified', false)) AS raise, coalesce(cur.generation + 1, 0) AS generation
+       FROM (SELECT lead_key, count(*) AS evidence FROM fresh GROUP BY lead_key) k
+       LEFT JOIN LATERAL (SELECT id, generation, outcome FROM leads l WHERE l.lead_key = k.lead_key ORDER BY generation DESC LIMIT 1) cur ON true`,
+    );
+    await em.query(
+      `WITH firsts AS (
+         SELECT DISTINCT ON (f.lead_key) f.lead_key, f.id_number, f.program_code, f.period, f.bank_account, d.name, d.region_code
+         FROM fresh f JOIN disbursements d ON d.id = f.disbursement_id
+         ORDER BY f.lead_key, f.disbursement_id
+       ), created AS (
+         INSERT INTO leads (rule_code, rule_version, severity, lead_key, generation, id_number, name, program_code, period, bank_account,
+                            region_code, repeat_of, repeat_rule, card, card_since, due_on, raised_by_run, registry_snapshot)
+         SELECT CASE WHEN t.previous_id IS NULL THEN $1 ELSE $9 END,
+                CASE WHEN t.previous_id IS NULL THEN $2::int ELSE $3::int END,
+                CASE WHEN t.previous_id IS NULL THEN $4 ELSE $5 END,
+                t.lead_key, t.generation, fi.id_number, fi.name, fi.program_code, fi.period, fi.bank_account, fi.region_code,
+                t.previous_id, CASE WHEN t.previous_id IS NOT NULL THEN $1 END,
+                CASE WHEN t.previous_id IS NOT NULL THEN 'red' END,
+                CASE WHEN t.previous_id IS NOT NULL THEN now() END,
+                $6::date, $7::bigint, $8::jsonb
+         FROM targets t JOIN firsts fi ON fi.lead_key = t.lead_key
+         WHERE t.raise
+         RETURNING id, lead_key
+       )
+       UPDATE targets t SET lead_id = created.id FROM created WHERE created.lead_key = t.lead_key`,
+      [rule.code, rule.version, repeat.version, rule.severity, repeat.severity, command.dueOn, command.runId, snapshot, repeat.code],
+    );
+    await em.query(
+      `INSERT INTO lead_evidence (lead_key, disbursement_id, lead_id, run_id, facts)
+       SELECT f.lead_key, f.disbursement_id, t.lead_id, $1, f.facts FROM fresh f JOIN targets t ON t.lead_key = f.lead_key`,
+      [command.runId],
+    );
+    // A repeat's amount is over its own evidence, by the repeat strategy of the rule it repeats.
+    const amountSql = `CASE WHEN min(l2.rule_code) = $2 THEN ${command.repeatAmountSql} ELSE ${command.amountSql} END`;
+    await em.query(
+      `UPDATE leads l
+       SET evidence_count = a.evidence, amount_at_risk_fen = a.amount, registry_snapshot = $1::jsonb, updated_at = now(),
+           late_evidence_count = l.late_evidence_count + CASE WHEN l.outcome = 'dismissed' THEN t.evidence ELSE 0 END
+       FROM targets t,
+            LATERAL (SELECT count(*) AS evidence, ${amountSql} AS amount
+                     FROM lead_evidence e JOIN leads l2 ON l2.id = e.lead_id
+                     JOIN disbursements d ON d.id = e.disbursement_id JOIN programs p ON p.code = d.program_code
+                     WHERE e.lead_id = t.lead_id) a
+       WHERE l.id = t.lead_id`,
+      [snapshot, repeat.code],
+    );
+    const [counts] = await em.query(
+      `SELECT count(*) FILTER (WHERE raise AND previous_id IS NULL)::int AS raised,
+              count(*) FILTER (WHERE raise AND previous_id IS NOT NULL)::int AS repeats,
+              count(*) FILTER (WHERE NOT raise)::int AS updated,
+              coalesce(array_agg(lead_id::text), '{}') AS lead_ids
+       FROM targets`,
+    );
+    return { raised: counts.raised, repeats: counts.repeats, updated: counts.updated, leadIds: counts.lead_ids };
+  }
+
+  /** What the explanations of these leads are written from: one row a lead with evidence. */
+  explanationInputs(leadIds: string[]): Promise<ExplanationInputRow[]> {
+    return this.dataSource.query(
+      `SELECT l.id::text, l.rule_code, l.name, l.id_number, l.program_code, l.period, l.bank_account, l.amount_at_risk_fen::text,
+              l.repeat_of::text, l.repeat_rule, pr.name AS program_name, pr.frequency,
+              count(*)::int AS count, sum(d.amount_fen)::text AS total_fen,
+              min(d.period) AS first_period, max(d.period) AS last_period,
+              count(DISTINCT d.id_number)::int AS persons,
+              string_agg(DISTINCT p2.name, '、') AS program_names,
+              (array_agg(e.facts ORDER BY e.disbursement_id) FILTER (WHERE e.facts IS NOT NULL))[1] AS facts
+       FROM leads l
+       JOIN lead_evidence e ON e.lead_id = l.id
+       JOIN disbursements d ON d.id = e.disbursement_id
+       LEFT JOIN programs p2 ON p2.code = d.program_code
+       LEFT JOIN programs pr ON pr.code = l.program_code
+       WHERE l.id = ANY($1::bigint[])
+       GROUP BY l.id, pr.name, pr.frequency`,
+      [leadIds],
+    );
+  }
+
+  /** Sets the explanation of each lead of `leadIds` to the text at the same place in `texts`. */
+  async setExplanations(leadIds: string[], texts: string[]): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE leads l SET explanation = v.text FROM unnest($1::bigint[], $2::text[]) AS v(id, text) WHERE l.id = v.id`,
+      [leadIds, texts],
+    );
+  }
+}
