@@ -196,6 +196,17 @@ describe('a check run whose worker died mid-run (postgres)', () => {
   }, 300_000);
 });
 
+/** Runs `fn` with a connection of its own to the installation's PostgreSQL database. */
+async function onDatabase(env: TestEnv, fn: (db: pg.Client) => Promise<void>): Promise<void> {
+  const db = new pg.Client({ connectionString: env.databaseUrl });
+  await db.connect();
+  try {
+    await fn(db);
+  } finally {
+    await db.end();
+  }
+}
+
 // Redis is gone for the importing process: the checks queue cannot take a job. What the import
 // recorded with its data (the outbox) must reach the queue when a server starts later.
 describe('a stored import whose check could not be queued (postgres+redis)', () => {
@@ -236,9 +247,7 @@ describe('a stored import whose check could not be queued (postgres+redis)', () 
     }
 
     server = await startServer(env);
-    const db = new pg.Client({ connectionString: env.databaseUrl });
-    await db.connect();
-    try {
+    await onDatabase(env, async (db) => {
       const run = await until(async () => {
         const [row] = (await db.query(`SELECT status, summary FROM check_runs WHERE $1 = ANY(batch_ids)`, [batchId])).rows;
         return row.status === 'completed' ? row : undefined;
@@ -247,11 +256,8 @@ describe('a stored import whose check could not be queued (postgres+redis)', () 
       const rules = (await db.query(`SELECT DISTINCT rule_code FROM leads ORDER BY 1`)).rows.map((r) => r.rule_code);
       expect(rules).toEqual(expect.arrayContaining(['R07', 'R10']));
       expect((await db.query(`SELECT 1 FROM job_outbox`)).rows).toEqual([]);
-    } finally {
-      await db.end();
-    }
+    });
   });
-
 
   it('keeps the run in the outbox with the import, and runs it when a server starts later', async () => {
     const app = await bootApp(env);
@@ -271,16 +277,12 @@ describe('a stored import whose check could not be queued (postgres+redis)', () 
     }
 
     server = await startServer(env);
-    const db = new pg.Client({ connectionString: env.databaseUrl });
-    await db.connect();
-    try {
+    await onDatabase(env, async (db) => {
       await until(async () => {
         const [row] = (await db.query(`SELECT status FROM check_runs WHERE id = $1`, [runId])).rows;
         return row.status === 'completed' || undefined;
       }, 90_000, 'the registry import\'s run to complete');
       expect((await db.query(`SELECT 1 FROM job_outbox`)).rows).toEqual([]);
-    } finally {
-      await db.end();
-    }
+    });
   });
 });
