@@ -92,8 +92,9 @@ export class AuditLog {
       events.push({ ...event, prevHash, hash });
       prevHash = hash;
     }
-    // The events and the chain's head in one statement: the lock above is held until commit, so
-    // every round trip saved here is time other writers do not wait.
+    // One statement: the lock above is held until commit, so every round trip saved here is time
+    // other writers do not wait. The chain's head follows by trigger (migration AppRole): the
+    // application's role may not write audit_head.
     const rows: { id: string; hash: string }[] = await em.query(
       `WITH i AS (
          INSERT INTO audit_events (at, actor_id, actor_name, actor_role, action, subject_type, subject_id, region_code, reason, data, prev_hash, hash)
@@ -101,11 +102,7 @@ export class AuditLog {
          FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
               WITH ORDINALITY AS t(at, actor_id, actor_name, actor_role, action, subject_type, subject_id, region_code, reason, data, prev_hash, hash, n)
          ORDER BY n
-         RETURNING id, hash),
-       h AS (
-         INSERT INTO audit_head (event_id, hash, updated_at)
-         SELECT id, hash, now() FROM i ORDER BY i.id DESC LIMIT 1
-         ON CONFLICT (one) DO UPDATE SET event_id = EXCLUDED.event_id, hash = EXCLUDED.hash, updated_at = now())
+         RETURNING id, hash)
        SELECT id::text, hash FROM i`,
       columns,
     );

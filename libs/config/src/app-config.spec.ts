@@ -54,4 +54,14 @@ describe('configuration', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u:secret@db:5432/sunlight' }).demo).toBe(false);
     expect(redactUrl('postgres://u:secret@db:5432/sunlight')).toBe('postgres://u:***@db:5432/sunlight');
   });
+
+  it('runs migrations as DATABASE_OWNER_URL, which defaults to DATABASE_URL', () => {
+    const app = 'postgres://sunlight_app:pw@db:5432/sunlight';
+    const owner = 'postgres://sunlight:pw@db:5432/sunlight';
+    expect(loadConfig({ DATABASE_URL: app })).toMatchObject({ databaseUrl: app, databaseOwnerUrl: app });
+    expect(loadConfig({ DATABASE_URL: app, DATABASE_OWNER_URL: owner })).toMatchObject({ databaseUrl: app, databaseOwnerUrl: owner });
+    expect(loadConfig({}).databaseOwnerUrl).toBeUndefined();
+    expect(() => loadConfig({ DATABASE_OWNER_URL: owner })).toThrow('DATABASE_OWNER_URL needs DATABASE_URL');
+    expect(() => loadConfig({ DATABASE_URL: app, DATABASE_OWNER_URL: 'mysql://x/y' })).toThrow('DATABASE_OWNER_URL is not a postgres URL');
+  });
 });

@@ -11,6 +11,12 @@ export interface AppConfig {
   host: string;
   /** Native PostgreSQL; absent means the embedded PGlite database under dataDir. */
   databaseUrl?: string;
+  /**
+   * The role that owns the schema and runs the migrations (DATABASE_OWNER_URL, default
+   * DATABASE_URL). When it names another role than DATABASE_URL, the application's own role
+   * gets only what the migrations grant it: it cannot alter or rewrite the audit trail.
+   */
+  databaseOwnerUrl?: string;
   /** Redis for BullMQ; absent means BullMQ's PostgreSQL backend in the application database. */
   redisUrl?: string;
   /** Embedded database, uploads and other files. */
@@ -99,7 +105,7 @@ export function loadConfig(env: Env = process.env, defaults: { logLevel?: AppCon
     problems.push(`${name} must be true or false (got "${raw}")`);
     return fallback;
   };
-  const url = (name: string, protocols: string[], example: string, kind = name === 'DATABASE_URL' ? 'postgres' : 'redis') => {
+  const url = (name: string, protocols: string[], example: string, kind = name.startsWith('DATABASE_') ? 'postgres' : 'redis') => {
     const raw = str(name);
     if (raw === undefined) return undefined;
     let parsed: URL | undefined;
@@ -116,6 +122,8 @@ export function loadConfig(env: Env = process.env, defaults: { logLevel?: AppCon
   };
 
   const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/database');
+  const databaseOwnerUrl = url('DATABASE_OWNER_URL', ['postgres:', 'postgresql:'], 'postgres://owner:password@host:5432/database');
+  if (databaseOwnerUrl && !databaseUrl) problems.push('DATABASE_OWNER_URL needs DATABASE_URL (the embedded database has one role)');
   const redisUrl = url('REDIS_URL', ['redis:', 'rediss:'], 'redis://host:6379');
   const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
   const logLevel = (str('LOG_LEVEL') ?? defaults.logLevel ?? 'info') as AppConfig['logLevel'];
@@ -126,6 +134,7 @@ export function loadConfig(env: Env = process.env, defaults: { logLevel?: AppCon
     port: int('PORT', 3000, 0, 65535),
     host: str('HOST') ?? '127.0.0.1',
     databaseUrl,
+    databaseOwnerUrl: databaseUrl && (databaseOwnerUrl ?? databaseUrl),
     redisUrl,
     dataDir: path.resolve(str('SUNLIGHT_DATA_DIR') ?? 'data'),
     configDir: path.resolve(str('SUNLIGHT_CONFIG_DIR') ?? path.join(repoRoot(), 'config')),

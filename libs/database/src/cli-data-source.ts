@@ -5,7 +5,8 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '@sunlight/config';
 import { dataSourceOptions } from './data-source-options.js';
 
-const { databaseUrl } = loadConfig();
+// Migrations are the owner's business (DATABASE_OWNER_URL, which defaults to DATABASE_URL).
+const { databaseOwnerUrl: databaseUrl } = loadConfig();
 if (!databaseUrl) throw new Error('the typeorm CLI needs DATABASE_URL (PostgreSQL); the embedded database migrates itself at start-up');
 
 export default new DataSource(dataSourceOptions({ connection: { connectionString: databaseUrl } }));

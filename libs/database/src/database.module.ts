@@ -5,17 +5,19 @@ import { AppMetaService } from './app-meta.service.js';
 import { BulkLoader } from './bulk-loader.js';
 import { dataSourceOptions } from './data-source-options.js';
 import type { DatabaseEndpoint } from './endpoint.js';
-import { migrate } from './migrate.js';
+import { migrateAsOwner } from './migrate.js';
 import { DATABASE_ENDPOINT } from './tokens.js';
 
 /**
  * TypeORM on node-postgres for whichever database openDatabase() found. Migrations are applied
- * before anything else uses the connection.
+ * before anything else uses the connection, as the owner role when there is one
+ * (DATABASE_OWNER_URL); the application then runs as the role of DATABASE_URL.
  */
 @Global()
 @Module({})
 export class DatabaseModule {
-  static forRoot(endpoint: DatabaseEndpoint): DynamicModule {
+  /** `appSchemas`: schemas the application creates and keeps itself (BullMQ's PostgreSQL backend). */
+  static forRoot(endpoint: DatabaseEndpoint, { appSchemas = [] }: { appSchemas?: string[] } = {}): DynamicModule {
     return {
       module: DatabaseModule,
       imports: [
@@ -23,7 +25,10 @@ export class DatabaseModule {
           useFactory: () => ({ ...dataSourceOptions(endpoint), retryAttempts: 0 }),
           dataSourceFactory: async (options) => {
             const dataSource = await new DataSource(options!).initialize();
-            const applied = await migrate(dataSource);
+            const applied = await migrateAsOwner(endpoint, dataSource, appSchemas).catch(async (err) => {
+              await dataSource.destroy().catch(() => undefined);
+              throw err;
+            });
             if (applied.length) new Logger('Database').log(`applied migrations: ${applied.join(', ')}`);
             return dataSource;
           },

@@ -15,6 +15,11 @@ export interface DatabaseEndpoint {
   kind: 'postgres' | 'embedded';
   /** node-postgres settings for TypeORM, BullMQ's PostgreSQL backend and plain clients. */
   connection: pg.PoolConfig;
+  /**
+   * Native PostgreSQL with DATABASE_OWNER_URL naming another URL than DATABASE_URL: the
+   * connection the migrations run on (briefly, at start-up). Absent: they run on `connection`.
+   */
+  ownerConnection?: pg.PoolConfig;
   /** For logs and banners; no password. */
   description: string;
   /**
@@ -44,15 +49,22 @@ export interface OpenOptions {
 const EMBEDDED_SERVER_DIR = '/pglite/data';
 
 export async function openDatabase(config: AppConfig, options: OpenOptions): Promise<DatabaseEndpoint> {
-  return config.databaseUrl ? openNative(config.databaseUrl, config.dbPoolSize) : openEmbedded(config, options);
+  return config.databaseUrl ? openNative(config.databaseUrl, config.databaseOwnerUrl, config.dbPoolSize) : openEmbedded(config, options);
 }
 
-async function openNative(url: string, poolSize: number): Promise<DatabaseEndpoint> {
+async function openNative(url: string, ownerUrl: string | undefined, poolSize: number): Promise<DatabaseEndpoint> {
   const connection: pg.PoolConfig = { connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000 };
   await probe(connection, `PostgreSQL at ${redactUrl(url)} (DATABASE_URL)`);
+  let ownerConnection: pg.PoolConfig | undefined;
+  if (ownerUrl && ownerUrl !== url) {
+    // Two: migrate() holds the advisory lock on one while the migrations run on the other.
+    ownerConnection = { connectionString: ownerUrl, max: 2, connectionTimeoutMillis: 10_000 };
+    await probe(ownerConnection, `PostgreSQL at ${redactUrl(ownerUrl)} (DATABASE_OWNER_URL)`);
+  }
   return {
     kind: 'postgres',
     connection,
+    ownerConnection,
     description: `PostgreSQL ${redactUrl(url)}`,
     owner: false,
     announce: () => undefined,

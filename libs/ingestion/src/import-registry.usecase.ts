@@ -81,7 +81,8 @@ export class ImportRegistry {
         await this.events.registryImportedInTransaction(em, { importId, kind: spec.kind, importedBy: command.importedBy });
         return { importId, kind: spec.kind, status: 'stored' as const, accepted, rejected };
       });
-      if (result.status === 'stored') await this.dataSource.query(`ANALYZE ${spec.table}`);
+      // Through the owner (migration AppRole): ANALYZE wants the table's owner, not the app's role.
+      if (result.status === 'stored') await this.dataSource.query(`SELECT sunlight_analyze($1::regclass)`, [spec.table]);
       return result;
     } catch (err) {
       if (err instanceof InputError) {

@@ -20,7 +20,7 @@ export class CoreModule implements NestModule {
       global: true,
       imports: [
         SunlightConfigModule.forRoot(infra.config, options.clock),
-        DatabaseModule.forRoot(infra.database),
+        DatabaseModule.forRoot(infra.database, { appSchemas: infra.queue.kind === 'postgres' ? [infra.queue.schema] : [] }),
         QueueModule.forRoot(infra.queue),
         OutboxModule,
       ],
