@@ -2,7 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 
-/** Drops every database and queue key this run created. */
+/** Drops every database, role and queue key this run created. */
 export default async function globalTeardown() {
   const file = process.env.SUNLIGHT_TEST_SETUP;
   if (!file) return;
@@ -13,6 +13,9 @@ export default async function globalTeardown() {
     await admin.connect();
     const { rows } = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`${info.runId}%`]);
     for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => undefined);
+    // The application roles of the PostgreSQL tests (harness.ts freshEnv), once their databases are gone.
+    const roles = await admin.query(`SELECT rolname FROM pg_roles WHERE rolname LIKE $1`, [`${info.runId}%`]);
+    for (const { rolname } of roles.rows) await admin.query(`DROP ROLE IF EXISTS "${rolname}"`).catch(() => undefined);
     await admin.end();
   }
   if (info.redis) {

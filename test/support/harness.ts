@@ -72,8 +72,13 @@ export interface TestEnv {
   backend: BackendName;
   env: Record<string, string>;
   dataDir: string;
-  /** Direct SQL on this installation's database (native PostgreSQL only). */
+  /**
+   * Direct SQL on this installation's database (native PostgreSQL only), as the owner role
+   * (DATABASE_OWNER_URL, the superuser): what a test sets up or tampers with, the app could not.
+   */
   databaseUrl?: string;
+  /** The same database as the application's own role (DATABASE_URL). */
+  appDatabaseUrl?: string;
   cleanup(): Promise<void>;
 }
 
@@ -94,6 +99,7 @@ export async function freshEnv(backend: BackendName, extra: Record<string, strin
     ...extra,
   };
   let databaseUrl: string | undefined;
+  let appDatabaseUrl: string | undefined;
   if (backend === 'embedded') {
     await rm(dataDir, { recursive: true, force: true });
     await cp(info.embeddedTemplate, dataDir, { recursive: true });
@@ -102,9 +108,16 @@ export async function freshEnv(backend: BackendName, extra: Record<string, strin
     const admin = new pg.Client({ connectionString: info.postgres });
     await admin.connect();
     await admin.query(`CREATE DATABASE ${tag} TEMPLATE ${info.postgresTemplate}`);
+    // Two roles, as in production: the migrations run as the owner (the superuser), the
+    // application as a role of its own that has only what the migrations grant it, so that every
+    // PostgreSQL test also proves those grants suffice. Trust auth on 127.0.0.1: no password.
+    // Dropped with the database (cleanup), or by global-teardown by its name's prefix.
+    await admin.query(`CREATE ROLE ${appRoleOf(tag)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE`);
     await admin.end();
     databaseUrl = withDatabase(info.postgres, tag);
-    env.DATABASE_URL = databaseUrl;
+    appDatabaseUrl = withUser(databaseUrl, appRoleOf(tag));
+    env.DATABASE_URL = appDatabaseUrl;
+    env.DATABASE_OWNER_URL = databaseUrl;
     if (backend === 'postgres+redis') {
       env.REDIS_URL = info.redis!;
       env.SUNLIGHT_QUEUE_PREFIX = tag;
@@ -115,11 +128,13 @@ export async function freshEnv(backend: BackendName, extra: Record<string, strin
     env,
     dataDir,
     databaseUrl,
+    appDatabaseUrl,
     cleanup: async () => {
       if (databaseUrl) {
         const admin = new pg.Client({ connectionString: info.postgres! });
         await admin.connect();
         await admin.query(`DROP DATABASE IF EXISTS ${tag} WITH (FORCE)`).catch(() => undefined);
+        await admin.query(`DROP ROLE IF EXISTS ${appRoleOf(tag)}`).catch(() => undefined);
         await admin.end();
       }
       await rm(dataDir, { recursive: true, force: true });
@@ -131,6 +146,18 @@ export function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
   return u.toString();
+}
+
+export function withUser(url: string, user: string, password = ''): string {
+  const u = new URL(url);
+  u.username = user;
+  u.password = password;
+  return u.toString();
+}
+
+/** The application's role of a test database (global-teardown drops roles by the run's prefix). */
+function appRoleOf(tag: string): string {
+  return `${tag}_app`;
 }
 
 export interface CliResult {
