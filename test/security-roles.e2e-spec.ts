@@ -46,7 +46,7 @@ describe('the application role on PostgreSQL', () => {
     // The first start migrates as the owner and grants the application role its part.
     await createUser(env, 'admin', 'admin');
     owner = await connect(env.databaseUrl!);
-    app = await connect(env.appDatabaseUrl!);
+    app = await connect(env.env.DATABASE_URL); // the application's own role
     appRole = (await app.query('SELECT current_user AS role')).rows[0].role;
   }, 120_000);
   afterAll(async () => {

@@ -1,5 +1,6 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
 import { QueueName } from './jobs.js';
 import type { QueueBackend } from './queue-backend.js';
 import { QUEUE_BACKEND } from './tokens.js';
@@ -10,7 +11,13 @@ import { TypedQueue } from './typed-queue.js';
 export class QueueRegistry implements OnApplicationShutdown {
   readonly queues = new Map<QueueName, TypedQueue<QueueName>>();
 
-  constructor(@Inject(QUEUE_BACKEND) readonly backend: QueueBackend) {
+  /**
+   * `migrated`: only there to be made after the database's DataSource, which is ready once the
+   * migrations ran: BullMQ's PostgreSQL backend creates its schema as soon as a queue is made,
+   * and the application's role may do so only once the migrations granted it (two roles).
+   */
+  constructor(@Inject(QUEUE_BACKEND) readonly backend: QueueBackend, @Optional() @Inject(DataSource) migrated?: DataSource) {
+    void migrated;
     for (const name of Object.values(QueueName)) {
       const queue = new backend.classes.Queue(name, { connection: backend.connection, prefix: backend.prefix } as never) as Queue;
       queue.on('error', () => undefined); // connection errors surface through /health and job failures
