@@ -149,6 +149,7 @@ export class AuditLog {
   async verify(given: GivenCheckpoint[] = []): Promise<VerifyResult> {
     const problems: { id: string; problem: string }[] = [];
     const notes: string[] = [];
+    await this.checkpoints.idle();
     const file = await this.checkpoints.all();
     for (const b of file.bad) problems.push({ id: `${file.file}:${b.line}`, problem: `检查点文件第 ${b.line} 行${b.problem.startsWith('签名') ? '签名不符：被改动，或由其他密钥签署' : '无法解析'} (line ${b.line} of the checkpoint file: ${b.problem})` });
     type Held = GivenCheckpoint & { source: string };

@@ -96,6 +96,11 @@ export class AuditCheckpoints implements OnModuleInit, BeforeApplicationShutdown
     return this.running;
   }
 
+  /** Waits for a checkpoint this process is writing (verify then sees its own appends anchored). */
+  async idle(): Promise<void> {
+    await this.running;
+  }
+
   /** Writes what this process appended before it ends (the database is still open here). */
   async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
