@@ -32,7 +32,7 @@ export interface AppConfig {
   dbPoolSize: number;
   /** Largest accepted upload, in bytes. */
   uploadLimitBytes: number;
-  /** Port of the embedded database's socket (127.0.0.1); 0 picks a free one. */
+  /** Loopback TCP port of the embedded database's socket; 0: a Unix socket in dataDir (any free port when its path is too long). */
   embeddedDbPort: number;
   /** Namespace of the queues in Redis, so that installations can share one Redis. */
   queuePrefix: string;
