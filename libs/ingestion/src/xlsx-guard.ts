@@ -23,10 +23,13 @@ const unzipper = createRequire(import.meta.url)('unzipper') as { Parse(options: 
 export async function scanXlsx(file: string, displayName: string, limits: FileLimits = FILE_LIMITS): Promise<void> {
   const input = createReadStream(file, { highWaterMark: 1 << 20 });
   const zip = unzipper.Parse({ forceStream: true });
-  input.on('error', (err) => zip.destroy(err));
-  input.pipe(zip);
   let total = 0;
   let entry: ZipEntry | undefined;
+  input.on('error', (err) => zip.destroy(err));
+  // unzipper reports a part that does not inflate (or a cut archive) on the archive, not on the
+  // part being read: without this the read would wait forever.
+  zip.on('error', (err) => entry?.destroy(err));
+  input.pipe(zip);
   try {
     for await (entry of zip) {
       const part = entry.path;
