@@ -48,13 +48,12 @@ export class XmlScanner {
     const n = b.length;
     while (i < n) {
       if (this.mode === 'text') {
-        // The hot loop: plain bytes until the next '<'.
-        for (; i < n; i++) {
-          if (b[i] === LT) break;
-          if (++run > limit) throw new XmlTooLarge('token', this.position());
-        }
-        if (i === n) break;
-        i++;
+        // The hot path: plain bytes until the next '<' (found natively).
+        const lt = b.indexOf(LT, i);
+        run += (lt < 0 ? n : lt) - i;
+        if (run > limit) throw new XmlTooLarge('token', this.position());
+        if (lt < 0) break;
+        i = lt + 1;
         run = 0;
         this.mode = 'open';
         this.head = '';
