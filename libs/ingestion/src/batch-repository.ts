@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ConflictError } from '@sunlight/common';
+import { ConflictError, processMark } from '@sunlight/common';
 import { BATCH_TRANSITIONS, statusesBefore } from './batch-status.js';
 import type { BatchStatus } from './types.js';
 
@@ -47,9 +47,9 @@ export class BatchRepository {
   /** A batch started from the command line: importing at once. */
   async create(batch: NewBatch): Promise<string> {
     const [row]: { id: string }[] = await this.dataSource.query(
-      `INSERT INTO disbursement_batches (file_sha256, file_name, format, region_code, uploader_region, uploaded_by, allow_partial, status, heartbeat_at)
-       VALUES ($1, $2, $3, $4, $4, $5, $6, 'importing', now()) RETURNING id::text`,
-      [batch.sha256, batch.fileName, batch.format, batch.regionScope, batch.uploadedBy, batch.allowPartial],
+      `INSERT INTO disbursement_batches (file_sha256, file_name, format, region_code, uploader_region, uploaded_by, allow_partial, status, heartbeat_at, importer)
+       VALUES ($1, $2, $3, $4, $4, $5, $6, 'importing', now(), $7) RETURNING id::text`,
+      [batch.sha256, batch.fileName, batch.format, batch.regionScope, batch.uploadedBy, batch.allowPartial, processMark()],
     );
     return row.id;
   }
@@ -77,9 +77,14 @@ export class BatchRepository {
     await this.dataSource.query(`UPDATE disbursement_batches SET heartbeat_at = now(), progress = $2 WHERE id = $1 AND status = 'importing'`, [batchId, JSON.stringify(progress)]);
   }
 
-  /** The import starts (or, for a job killed halfway, starts again). */
+  /** A sign of life only, from a timer: the import may be inside one long statement. */
+  async alive(batchId: string): Promise<void> {
+    await this.dataSource.query(`UPDATE disbursement_batches SET heartbeat_at = now() WHERE id = $1 AND status = 'importing'`, [batchId]);
+  }
+
+  /** The import starts (or, for a job killed halfway, starts again) in this process. */
   start(batchId: string): Promise<void> {
-    return this.moveTo(this.dataSource.manager, batchId, 'importing', `heartbeat_at = now()`);
+    return this.moveTo(this.dataSource.manager, batchId, 'importing', `heartbeat_at = now(), importer = $4`, [processMark()]);
   }
 
   /** The batch's end: stored, rejected or failed, with its counts. */
@@ -94,12 +99,18 @@ export class BatchRepository {
     ]);
   }
 
-  /** Imports that stopped beating (their process was killed) fail; answers their ids. */
-  async failInterrupted(): Promise<string[]> {
+  /**
+   * Imports that stopped beating (their process was killed) fail; answers their ids. One whose
+   * importer `isRunning` says is alive is left alone, however old its heartbeat.
+   */
+  async failInterrupted(isRunning: (importer: string | null) => boolean): Promise<string[]> {
     // Only 'importing': a pending upload waits for its job, however long.
-    return this.move(this.dataSource.manager, 'failed', `status = 'importing' AND coalesce(heartbeat_at, created_at) < now() - interval '${STALE}'`, `error = $3, finished_at = now()`, [
-      '导入中断 (the import was interrupted)',
-    ]);
+    const silent = `status = 'importing' AND coalesce(heartbeat_at, created_at) < now() - interval '${STALE}'`;
+    const candidates: { id: string; importer: string | null }[] = await this.dataSource.query(`SELECT id::text, importer FROM disbursement_batches WHERE ${silent}`);
+    const dead = candidates.filter((c) => !isRunning(c.importer)).map((c) => c.id);
+    if (!dead.length) return [];
+    // Still silent when failed: a heartbeat that came meanwhile keeps the import.
+    return this.move(this.dataSource.manager, 'failed', `id = ANY($3::bigint[]) AND ${silent}`, `error = $4, finished_at = now()`, [dead, '导入中断 (the import was interrupted)']);
   }
 
   /** One batch moves to `to`, or a ConflictError names where it stands. */
