@@ -25,16 +25,18 @@ export function processMark(identity: ProcessIdentity = currentProcess()): strin
 }
 
 /**
- * True only when `mark` names a process that runs now on this machine. Anything else (another
- * host, another boot, a dead or reused pid, an unreadable mark) is not known to be alive.
+ * What can be said of the process `mark` names from this machine: 'running'; 'gone' (it was of
+ * this host, and its pid is dead or reused, or the host has booted since); 'unknown' (another
+ * host's, or no mark at all): then only its heartbeat tells.
  */
-export function isRunningHere(mark: string | null | undefined): boolean {
+export function processState(mark: string | null | undefined): 'running' | 'gone' | 'unknown' {
   const parts = (mark ?? '').split('/');
-  if (parts.length !== 4) return false;
+  if (parts.length !== 4 || !/^\d+$/.test(parts[2])) return 'unknown';
   const [host, boot, pid, started] = parts;
   const here = currentProcess();
-  if (host !== here.host || boot !== here.boot || !/^\d+$/.test(pid)) return false;
-  return isLiveProcess(Number(pid), started);
+  if (host !== here.host) return 'unknown';
+  if (boot !== here.boot) return 'gone';
+  return isLiveProcess(Number(pid), started) ? 'running' : 'gone';
 }
 
 /** A process with this pid (and, when known, this start time) runs on this machine. */

@@ -100,17 +100,24 @@ export class BatchRepository {
   }
 
   /**
-   * Imports that stopped beating (their process was killed) fail; answers their ids. One whose
-   * importer `isRunning` says is alive is left alone, however old its heartbeat.
+   * Imports whose process is gone fail; answers their ids. `importerState` tells what is known of
+   * the process that runs an import: gone (killed on this machine) fails it at once; running
+   * keeps it whatever its heartbeat (one long statement holds heartbeats back); unknown (another
+   * machine's) fails it once it stopped beating for STALE.
    */
-  async failInterrupted(isRunning: (importer: string | null) => boolean): Promise<string[]> {
+  async failInterrupted(importerState: (importer: string | null) => 'running' | 'gone' | 'unknown'): Promise<string[]> {
     // Only 'importing': a pending upload waits for its job, however long.
-    const silent = `status = 'importing' AND coalesce(heartbeat_at, created_at) < now() - interval '${STALE}'`;
-    const candidates: { id: string; importer: string | null }[] = await this.dataSource.query(`SELECT id::text, importer FROM disbursement_batches WHERE ${silent}`);
-    const dead = candidates.filter((c) => !isRunning(c.importer)).map((c) => c.id);
-    if (!dead.length) return [];
+    const silent = `coalesce(heartbeat_at, created_at) < now() - interval '${STALE}'`;
+    const candidates: { id: string; importer: string | null; silent: boolean }[] = await this.dataSource.query(
+      `SELECT id::text, importer, ${silent} AS silent FROM disbursement_batches WHERE status = 'importing'`,
+    );
+    const gone = candidates.filter((c) => importerState(c.importer) === 'gone').map((c) => c.id);
+    const silentUnknown = candidates.filter((c) => c.silent && importerState(c.importer) === 'unknown').map((c) => c.id);
+    const error = '导入中断 (the import was interrupted)';
+    const failed = gone.length ? await this.move(this.dataSource.manager, 'failed', `id = ANY($3::bigint[]) AND status = 'importing'`, `error = $4, finished_at = now()`, [gone, error]) : [];
     // Still silent when failed: a heartbeat that came meanwhile keeps the import.
-    return this.move(this.dataSource.manager, 'failed', `id = ANY($3::bigint[]) AND ${silent}`, `error = $4, finished_at = now()`, [dead, '导入中断 (the import was interrupted)']);
+    if (silentUnknown.length) failed.push(...(await this.move(this.dataSource.manager, 'failed', `id = ANY($3::bigint[]) AND ${silent}`, `error = $4, finished_at = now()`, [silentUnknown, error])));
+    return failed;
   }
 
   /** One batch moves to `to`, or a ConflictError names where it stands. */

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { isRunningHere } from '@sunlight/common';
+import { processState } from '@sunlight/common';
 import { BulkLoader } from '@sunlight/database';
 import { BatchRepository } from './batch-repository.js';
 
@@ -9,7 +9,7 @@ import { BatchRepository } from './batch-repository.js';
  * landing table lingers, while none of its rows are visible (they become visible only with the
  * transaction that stores the batch), and on the embedded database its copy of the file stays in
  * pgdata/import. Run before each import. An import whose process still runs on this machine is
- * alive, whatever its heartbeat says.
+ * alive whatever its heartbeat says, and one whose process died here is dead at once.
  */
 @Injectable()
 export class IngestionJanitor {
@@ -22,7 +22,7 @@ export class IngestionJanitor {
   ) {}
 
   async sweep(): Promise<void> {
-    const dead = await this.batches.failInterrupted(isRunningHere);
+    const dead = await this.batches.failInterrupted(processState);
     const leftovers: { tablename: string }[] = await this.dataSource.query(
       `SELECT t.tablename FROM pg_tables t
        LEFT JOIN disbursement_batches b ON b.id = substring(t.tablename FROM '_batch_([0-9]+)$')::bigint
