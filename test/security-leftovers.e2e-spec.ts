@@ -95,11 +95,12 @@ describe('the rejections routes and masking (embedded)', () => {
 });
 
 describe('leftovers of killed and failed imports, and the liveness of imports (embedded)', () => {
+  // Each test has an installation of its own: none depends on what another left.
   let env: TestEnv;
-  beforeAll(async () => {
+  beforeEach(async () => {
     env = await freshEnv('embedded');
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await env?.cleanup();
   });
 
