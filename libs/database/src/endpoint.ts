@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
+import { sweepBulkFiles } from './bulk-loader.js';
 import { StartupError } from '@sunlight/common';
 import { redactUrl, type AppConfig } from '@sunlight/config';
 import { credentialsFile, ensureCredentials, readCredentials, secureDataDir, type EmbeddedCredentials } from './embedded/credentials.js';
@@ -138,6 +139,8 @@ async function hostEmbedded(config: AppConfig, lock: DataDirLock, options: OpenO
   lock.update(socket);
   const hostDir = path.join(pgdata, 'import');
   mkdirSync(hostDir, { recursive: true });
+  // Whoever opens the database clears what killed loads left (their processes are gone).
+  await sweepBulkFiles(hostDir).catch(() => undefined);
   let closed = false;
   return {
     kind: 'embedded',
