@@ -11,7 +11,7 @@ import { triageBenchmark } from './triage.js';
 const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   ingest: () => ingestBenchmark(Number(process.env.BENCH_ROWS) || undefined),
   checks: () => checksBenchmark(Number(process.env.BENCH_RECIPIENTS) || undefined),
-  socket: () => socketBenchmark(Number(process.env.BENCH_SELECTS) || undefined),
+  socket: () => socketBenchmark(Number(process.env.BENCH_SELECTS) || undefined, undefined, Number(process.env.BENCH_ROUNDS) || undefined),
   triage: () => triageBenchmark(Number(process.env.BENCH_LEADS) || undefined, Number(process.env.BENCH_PHASE_SECONDS) * 1000 || undefined),
 };
 
