@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { apiClient, createUser, freshEnv, login, primaryBackend, startServer, bootApp, type RunningServer, type TestApp, type TestEnv } from './support/harness.js';
+import { apiClient, createUser, embeddedDatabase, freshEnv, login, primaryBackend, startServer, bootApp, type RunningServer, type TestApp, type TestEnv } from './support/harness.js';
 import { ActorContext, FixedClock, shanghaiDate, type Actor } from '@sunlight/common';
 import { SweepCards, SweepCardsCommand, TransitionLead, TransitionLeadCommand, WorkingDays } from '@sunlight/leads';
 import { JobName, JobWaiter, QueueName, QueueRegistry, WorkerHost } from '@sunlight/queue';
@@ -423,8 +423,7 @@ describe('lead triage on the embedded default, under concurrency', () => {
     await createUser(env, 'admin', 'admin', '');
     server = await startServer(env);
     // Through the server's own socket, as the CLI goes while it runs.
-    const { port } = JSON.parse(await (await import('node:fs/promises')).readFile(`${env.dataDir}/sunlight.lock`, 'utf8'));
-    db = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
+    db = new pg.Client(await embeddedDatabase(env));
     await db.connect();
   });
   afterAll(async () => {

@@ -142,6 +142,17 @@ export async function freshEnv(backend: BackendName, extra: Record<string, strin
   };
 }
 
+/**
+ * node-postgres settings for the embedded database served by a running process of this
+ * installation (the socket from its lock file, the password from the data directory), as the
+ * CLI joins it.
+ */
+export async function embeddedDatabase(env: TestEnv): Promise<pg.ClientConfig> {
+  const lock = JSON.parse(await readFile(path.join(env.dataDir, 'sunlight.lock'), 'utf8')) as { host?: string; port: number };
+  const credentials = JSON.parse(await readFile(path.join(env.dataDir, 'db-credentials.json'), 'utf8')) as { user: string; password: string };
+  return { host: lock.host ?? '127.0.0.1', port: lock.port, user: credentials.user, password: credentials.password, database: 'postgres' };
+}
+
 export function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;

@@ -1,7 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ActorContext, type Actor } from '@sunlight/common';
-import { GENESIS_HASH, eventHash } from './canonical.js';
+import { AUDIT_KEY } from './audit-key.js';
+import { GENESIS_HASH, KEYED_ALG, eventMac, type AuditAlg, type Checkpoint } from './canonical.js';
+import { ChainWalk, sealed, toEvent } from './chain.js';
+import { AuditCheckpoints, newest } from './checkpoints.js';
 
 export interface AuditEntry {
   /** e.g. 'lead.assign', 'lead.reveal', 'notice.issue', 'user.create' */
@@ -21,42 +24,50 @@ export interface AuditEvent extends AuditEntry {
   actorRole: string;
   prevHash: string;
   hash: string;
+  alg: AuditAlg;
 }
 
 export interface VerifyResult {
   ok: boolean;
   events: number;
   headHash: string;
+  /** The id of the last event, '0' for none. */
+  headId: string;
   problems: { id: string; problem: string }[];
+  /** What the chain was held against besides itself. */
+  checkpoints: {
+    file: string;
+    /** Signed lines of the file, and checkpoints given to verify (e.g. read off a printed digest). */
+    checked: number;
+    /** The newest signed checkpoint of the file. */
+    latest: Checkpoint | null;
+  };
+  /** Things worth knowing that are not proof of tampering (e.g. no checkpoint file yet). */
+  notes: string[];
+}
+
+/** A checkpoint to hold the chain against: from the file (signed) or given by a person (eventId:hash). */
+export interface GivenCheckpoint {
+  eventId: string;
+  hash: string;
 }
 
 const APPEND_LOCK = 72_450_002;
 
-/** The fields an event's hash covers (everything but its database id). */
-function sealed(e: Omit<AuditEvent, 'id' | 'hash' | 'prevHash'>) {
-  return {
-    at: e.at,
-    actorId: e.actorId,
-    actorName: e.actorName,
-    actorRole: e.actorRole,
-    action: e.action,
-    subjectType: e.subjectType,
-    subjectId: e.subjectId,
-    regionCode: e.regionCode ?? null,
-    reason: e.reason ?? null,
-    data: e.data ?? {},
-  };
-}
-
 /**
  * The audit trail: every change to a lead, every notice, every reveal of personal data, every
  * account change. Append-only (a trigger refuses UPDATE, DELETE and TRUNCATE for every role)
- * and hash-chained, so that an edit or a deletion that got past the trigger is still found by
- * verify(). The head of the chain is also kept in app_meta, so a deleted last event shows.
+ * and chained by HMAC-SHA256 under a key kept outside the database, so that an edit or a deletion
+ * that got past the trigger is still found by verify(), even when whoever did it re-chained the
+ * rest. Signed checkpoints outside the database (AuditCheckpoints) show a deleted tail.
  */
 @Injectable()
 export class AuditLog {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(AUDIT_KEY) private readonly key: Buffer,
+    private readonly checkpoints: AuditCheckpoints,
+  ) {}
 
   /** Appends inside the caller's transaction: the change and its record commit together. */
   async append(em: EntityManager, entry: AuditEntry, actor: Actor = ActorContext.current(), at = new Date()): Promise<AuditEvent> {
@@ -86,10 +97,10 @@ export class AuditLog {
         reason: entry.reason ?? null,
         data: entry.data ?? {},
       };
-      const hash = eventHash(prevHash, sealed(event));
+      const hash = eventMac(this.key, prevHash, sealed(event));
       [event.at, event.actorId, event.actorName, event.actorRole, event.action, event.subjectType, event.subjectId, event.regionCode, event.reason, JSON.stringify(event.data), prevHash, hash]
         .forEach((v, i) => columns[i].push(v));
-      events.push({ ...event, prevHash, hash });
+      events.push({ ...event, prevHash, hash, alg: KEYED_ALG });
       prevHash = hash;
     }
     // One statement: the lock above is held until commit, so every round trip saved here is time
@@ -97,8 +108,8 @@ export class AuditLog {
     // application's role may not write audit_head.
     const rows: { id: string; hash: string }[] = await em.query(
       `WITH i AS (
-         INSERT INTO audit_events (at, actor_id, actor_name, actor_role, action, subject_type, subject_id, region_code, reason, data, prev_hash, hash)
-         SELECT at, actor_id, actor_name, actor_role, action, subject_type, subject_id, region_code, reason, data::jsonb, prev_hash, hash
+         INSERT INTO audit_events (at, actor_id, actor_name, actor_role, action, subject_type, subject_id, region_code, reason, data, prev_hash, hash, alg)
+         SELECT at, actor_id, actor_name, actor_role, action, subject_type, subject_id, region_code, reason, data::jsonb, prev_hash, hash, 'hmac-sha256'
          FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
               WITH ORDINALITY AS t(at, actor_id, actor_name, actor_role, action, subject_type, subject_id, region_code, reason, data, prev_hash, hash, n)
          ORDER BY n
@@ -106,6 +117,7 @@ export class AuditLog {
        SELECT id::text, hash FROM i`,
       columns,
     );
+    this.checkpoints.appended(em);
     // Matched by hash, which is unique: nothing here depends on the order rows come back in.
     const idOf = new Map(rows.map((r) => [r.hash, r.id]));
     return events.map((e) => ({ id: idOf.get(e.hash)!, ...e }));
@@ -126,48 +138,59 @@ export class AuditLog {
     return rows.map(toEvent);
   }
 
-  /** Re-computes the whole chain, page by page; names every event that does not fit. */
-  async verify(): Promise<VerifyResult> {
+  /**
+   * Re-computes the whole chain, page by page, and holds it against every signed checkpoint of
+   * the file and any given here; names every event that does not fit. A chain that ends before a
+   * checkpoint's event, or differs from it there, was cut or rewritten, however consistent it is.
+   */
+  async verify(given: GivenCheckpoint[] = []): Promise<VerifyResult> {
     const problems: { id: string; problem: string }[] = [];
-    let previous = GENESIS_HASH;
-    let after = '0';
-    let events = 0;
-    let lastId = '0';
+    const notes: string[] = [];
+    await this.checkpoints.idle();
+    const file = await this.checkpoints.all();
+    for (const b of file.bad) problems.push({ id: `${file.file}:${b.line}`, problem: `检查点文件第 ${b.line} 行${b.problem.startsWith('签名') ? '签名不符：被改动，或由其他密钥签署' : '无法解析'} (line ${b.line} of the checkpoint file: ${b.problem})` });
+    type Held = GivenCheckpoint & { source: string };
+    const held: Held[] = [...file.valid.map((c) => ({ ...c, source: '检查点文件 (checkpoint file)' })), ...given.map((c) => ({ ...c, source: '给定的检查点 (given checkpoint)' }))];
+    held.sort((a, b) => (BigInt(a.eventId) < BigInt(b.eventId) ? -1 : BigInt(a.eventId) > BigInt(b.eventId) ? 1 : 0));
+    let next = 0;
+    const walk = new ChainWalk(this.key);
     for (;;) {
-      const rows = await this.dataSource.query(`SELECT * FROM audit_events WHERE id > $1 ORDER BY id LIMIT 5000`, [after]);
+      const rows = await this.dataSource.query(`SELECT * FROM audit_events WHERE id > $1 ORDER BY id LIMIT 5000`, [walk.lastId]);
       if (!rows.length) break;
       for (const row of rows) {
         const e = toEvent(row);
-        events++;
-        if (e.prevHash !== previous) problems.push({ id: e.id, problem: '前一事件的摘要不符：其前有事件被删除或改动 (the event before it was deleted or changed)' });
-        if (eventHash(e.prevHash, sealed(e)) !== e.hash) problems.push({ id: e.id, problem: '事件内容与其摘要不符：事件被改动 (the event was edited)' });
-        previous = e.hash;
-        lastId = e.id;
+        walk.add(e);
+        // Checkpoints are in id order, like the events: a merge, whatever the file's size.
+        for (; next < held.length && BigInt(held[next].eventId) <= BigInt(e.id); next++) {
+          const c = held[next];
+          if (c.eventId !== e.id) problems.push({ id: c.eventId, problem: `事件已被删除：${c.source}记有此事件，审计链中已无 (the event a checkpoint names was deleted)` });
+          else if (c.hash !== e.hash) problems.push({ id: c.eventId, problem: `事件摘要与${c.source}不符：此事件或其之前的记录被改写 (the event differs from its checkpoint: it or an earlier one was rewritten)` });
+        }
       }
-      after = rows[rows.length - 1].id;
+    }
+    problems.push(...walk.problems);
+    for (; next < held.length; next++) {
+      const c = held[next];
+      problems.push({ id: c.eventId, problem: `链尾被截断：${c.source}记到事件 #${c.eventId}，审计链只到 #${walk.lastId} (the tail was deleted: a checkpoint names event ${c.eventId}, the chain ends at ${walk.lastId})` });
     }
     const [head] = await this.dataSource.query(`SELECT event_id::text AS id, hash FROM audit_head`);
-    if (head && (head.id !== lastId || head.hash !== previous)) {
+    if (head && (head.id !== walk.lastId || head.hash !== walk.previous)) {
       problems.push({ id: head.id, problem: '链尾事件缺失：最后的事件被删除 (the last events were deleted)' });
     }
-    return { ok: problems.length === 0, events, headHash: previous, problems };
+    if (!file.present && walk.events) notes.push(`尚无检查点文件 ${file.file}：链尾的删除无从发现 (no checkpoint file yet: a deleted tail cannot be seen)`);
+    return {
+      ok: problems.length === 0,
+      events: walk.events,
+      headHash: walk.previous,
+      headId: walk.lastId,
+      problems,
+      checkpoints: { file: file.file, checked: held.length, latest: newest(file.valid) ?? null },
+      notes,
+    };
   }
-}
 
-function toEvent(row: Record<string, any>): AuditEvent {
-  return {
-    id: String(row.id),
-    at: new Date(row.at).toISOString(),
-    actorId: row.actor_id,
-    actorName: row.actor_name,
-    actorRole: row.actor_role,
-    action: row.action,
-    subjectType: row.subject_type,
-    subjectId: row.subject_id,
-    regionCode: row.region_code,
-    reason: row.reason,
-    data: row.data,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
+  /** The newest signed checkpoint, for the digests' footer. */
+  latestCheckpoint(): Promise<Checkpoint | undefined> {
+    return this.checkpoints.latest();
+  }
 }

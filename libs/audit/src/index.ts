@@ -1,3 +1,4 @@
 export * from './audit-log.js';
 export * from './audit.module.js';
-export { canonicalJson, eventHash, GENESIS_HASH } from './canonical.js';
+export { canonicalJson, checkpointMac, checkpointValid, eventHash, eventMac, GENESIS_HASH, KEYED_ALG, type AuditAlg, type Checkpoint } from './canonical.js';
+export { parseCheckpoint } from './checkpoints.js';

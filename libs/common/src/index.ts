@@ -6,3 +6,4 @@ export * from './clock.js';
 export * from './errors.js';
 export * from './paths.js';
 export * from './actor.js';
+export * from './process-identity.js';

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, redactUrl } from './app-config.js';
+import { ConfigError, decodeAuditKey, loadConfig, redactUrl } from './app-config.js';
 
 describe('configuration', () => {
   it('defaults to the embedded database and the PostgreSQL queue', () => {
@@ -35,6 +35,27 @@ describe('configuration', () => {
       'SUNLIGHT_JWT_SECRET must be at least 32 characters (got 7)',
     ]);
     expect(problems.join()).not.toContain('hunter2');
+  });
+
+  it('takes the audit key in hex or base64, at least 32 bytes, never echoing it, and a checkpoint interval', () => {
+    const hex = 'ab'.repeat(32);
+    expect(loadConfig({ SUNLIGHT_AUDIT_KEY: hex }).audit).toEqual({ key: Buffer.from(hex, 'hex'), keyFile: undefined, checkpointIntervalMs: 60_000 });
+    const b64 = Buffer.alloc(40, 7).toString('base64');
+    expect(decodeAuditKey(b64)).toEqual(Buffer.alloc(40, 7));
+    expect(loadConfig({ SUNLIGHT_AUDIT_KEY_FILE: '/run/secrets/audit', SUNLIGHT_AUDIT_CHECKPOINT_SECONDS: '5' }).audit).toEqual({ key: undefined, keyFile: '/run/secrets/audit', checkpointIntervalMs: 5000 });
+    let problems: string[] = [];
+    try {
+      loadConfig({ SUNLIGHT_AUDIT_KEY: 'ab'.repeat(16), SUNLIGHT_AUDIT_CHECKPOINT_SECONDS: '0' });
+    } catch (err) {
+      problems = (err as ConfigError).problems;
+    }
+    expect(problems).toEqual([
+      'SUNLIGHT_AUDIT_KEY must hold at least 32 bytes (got 16: 64 hex digits or 44 base64 characters)',
+      'SUNLIGHT_AUDIT_CHECKPOINT_SECONDS must be a whole number from 1 to 3600 (got "0")',
+    ]);
+    expect(problems.join()).not.toContain('abab');
+    expect(decodeAuditKey('not a key!')).toMatch(/hex or base64/);
+    expect(() => loadConfig({ SUNLIGHT_AUDIT_KEY: hex, SUNLIGHT_AUDIT_KEY_FILE: '/k' })).toThrow(/both set/);
   });
 
   it('carries the rate limits, the JWT secret and the command line settings', () => {

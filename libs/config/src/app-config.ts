@@ -32,7 +32,7 @@ export interface AppConfig {
   dbPoolSize: number;
   /** Largest accepted upload, in bytes. */
   uploadLimitBytes: number;
-  /** Port of the embedded database's socket (127.0.0.1); 0 picks a free one. */
+  /** Loopback TCP port of the embedded database's socket; 0: a Unix socket in dataDir (any free port when its path is too long). */
   embeddedDbPort: number;
   /** Namespace of the queues in Redis, so that installations can share one Redis. */
   queuePrefix: string;
@@ -48,6 +48,15 @@ export interface AppConfig {
   loginRate: number;
   /** Uploads per minute per address. */
   uploadRate: number;
+  /** The audit trail's key and its checkpoints outside the database. */
+  audit: {
+    /** SUNLIGHT_AUDIT_KEY, decoded; absent: keyFile, else `<dataDir>/audit.key` (made at first start). */
+    key?: Buffer;
+    /** SUNLIGHT_AUDIT_KEY_FILE: a file holding the key in hex or base64. */
+    keyFile?: string;
+    /** Longest time between an append and its signed checkpoint in `<dataDir>/audit-checkpoints.jsonl` (ms). */
+    checkpointIntervalMs: number;
+  };
   /** The command line. */
   cli: {
     /** The name its imports, check runs and closures are recorded under: the login name (USER). */
@@ -121,6 +130,14 @@ export function loadConfig(env: Env = process.env, defaults: { logLevel?: AppCon
     return raw;
   };
 
+  const auditKey = (raw: string | undefined) => {
+    if (raw === undefined) return undefined;
+    const key = decodeAuditKey(raw);
+    // The value itself is never echoed.
+    if (typeof key === 'string') problems.push(`SUNLIGHT_AUDIT_KEY ${key}`);
+    return typeof key === 'string' ? undefined : key;
+  };
+
   const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/database');
   const databaseOwnerUrl = url('DATABASE_OWNER_URL', ['postgres:', 'postgresql:'], 'postgres://owner:password@host:5432/database');
   if (databaseOwnerUrl && !databaseUrl) problems.push('DATABASE_OWNER_URL needs DATABASE_URL (the embedded database has one role)');
@@ -152,6 +169,11 @@ export function loadConfig(env: Env = process.env, defaults: { logLevel?: AppCon
     jwtSecret: str('SUNLIGHT_JWT_SECRET'),
     loginRate: int('SUNLIGHT_LOGIN_RATE', 10, 1, 100_000),
     uploadRate: int('SUNLIGHT_UPLOAD_RATE', 30, 1, 100_000),
+    audit: {
+      key: auditKey(str('SUNLIGHT_AUDIT_KEY')),
+      keyFile: str('SUNLIGHT_AUDIT_KEY_FILE') ? path.resolve(str('SUNLIGHT_AUDIT_KEY_FILE')!) : undefined,
+      checkpointIntervalMs: int('SUNLIGHT_AUDIT_CHECKPOINT_SECONDS', 60, 1, 3600) * 1000,
+    },
     cli: { operator: str('USER') ?? 'cli', newPassword: str('SUNLIGHT_NEW_PASSWORD') },
     mail: {
       smtpUrl: url('SUNLIGHT_SMTP_URL', ['smtp:', 'smtps:'], 'smtp://user:password@mail.example.gov.cn:587 (smtps:// for TLS from the start)', 'SMTP'),
@@ -166,9 +188,24 @@ export function loadConfig(env: Env = process.env, defaults: { logLevel?: AppCon
   if (config.mail.webhookUrl && !config.mail.webhookSecret) problems.push('SUNLIGHT_DIGEST_WEBHOOK_SECRET must be set with SUNLIGHT_DIGEST_WEBHOOK_URL (the webhook is signed)');
   // HS256 wants a key at least as long as its hash (256 bits); the value itself is never echoed.
   if (config.jwtSecret !== undefined && config.jwtSecret.length < 32) problems.push(`SUNLIGHT_JWT_SECRET must be at least 32 characters (got ${config.jwtSecret.length})`);
+  if (config.audit.key && config.audit.keyFile) problems.push('SUNLIGHT_AUDIT_KEY and SUNLIGHT_AUDIT_KEY_FILE are both set: set one');
   if (!/^[\w.-]{1,64}$/.test(config.queuePrefix)) problems.push(`SUNLIGHT_QUEUE_PREFIX may hold letters, digits, "_", "-" and "." (got "${config.queuePrefix}")`);
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+/**
+ * The audit key from its text: hex (64 hex digits or more) or base64, at least 32 bytes. Answers
+ * the bytes, or what is wrong (never the value: it is a secret).
+ */
+export function decodeAuditKey(text: string): Buffer | string {
+  const t = text.trim();
+  let key: Buffer;
+  if (/^(?:[0-9a-fA-F]{2})+$/.test(t)) key = Buffer.from(t, 'hex');
+  else if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(t) && t.replace(/=+$/, '').length % 4 !== 1) key = Buffer.from(t, t.includes('-') || t.includes('_') ? 'base64url' : 'base64');
+  else return 'must be hex or base64 (e.g. the output of `openssl rand -hex 32`)';
+  if (key.length < 32) return `must hold at least 32 bytes (got ${key.length}: 64 hex digits or 44 base64 characters)`;
+  return key;
 }
 
 /** For logs and start-up banners: the URL without its password. */

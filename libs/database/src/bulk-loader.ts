@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { copyFile, rm } from 'node:fs/promises';
+import { copyFile, readdir, rm, stat } from 'node:fs/promises';
 import { createReadStream, createWriteStream } from 'node:fs';
 import path from 'node:path';
 import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { currentProcess, isLiveProcess } from '@sunlight/common';
 import type pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { DATABASE_ENDPOINT } from './tokens.js';
@@ -27,7 +28,9 @@ export interface CopyCsvOptions {
  * Bulk loads CSV with PostgreSQL's own COPY parser, the fastest path into the database.
  * Native PostgreSQL: COPY FROM STDIN (pg-copy-streams). Embedded PGlite: its socket cannot
  * carry COPY FROM STDIN, so the file goes into the database's data directory and the server
- * reads it with COPY FROM '<file>', which works from any process on this machine.
+ * reads it with COPY FROM '<file>', which works from any process on this machine. That copy is
+ * removed when the load ends, however it ends; one left by a killed process is swept (its name
+ * says whose it is).
  */
 @Injectable()
 export class BulkLoader {
@@ -53,7 +56,7 @@ export class BulkLoader {
       }
     }
     const { hostDir, serverDir } = this.endpoint.bulkFiles;
-    const name = `${randomUUID()}.csv`;
+    const name = bulkFileName();
     const hostFile = path.join(hostDir, name);
     try {
       if (typeof options.source === 'string' && !options.through) await copyFile(options.source, hostFile);
@@ -66,6 +69,11 @@ export class BulkLoader {
     } finally {
       await rm(hostFile, { force: true });
     }
+  }
+
+  /** Removes the copies of killed loads; answers their names. */
+  async sweepLeftovers(): Promise<string[]> {
+    return this.endpoint.bulkFiles ? sweepBulkFiles(this.endpoint.bulkFiles.hostDir) : [];
   }
 
   /** The node-postgres pool behind TypeORM, for COPY and other protocol-level work. */
@@ -87,4 +95,36 @@ export async function affectedRows(dataSource: import('typeorm').DataSource, sql
   } finally {
     await runner.release();
   }
+}
+
+/** PID.START.UUID.csv: the process that wrote it, so that a sweep can tell a live load's file. */
+function bulkFileName(): string {
+  const me = currentProcess();
+  return `${me.pid}.${me.started}.${randomUUID()}.csv`;
+}
+
+const BULK_FILE = /^(\d+)\.(\d*)\.[0-9a-f-]{36}\.csv$/;
+/** A file of an older version names nobody: taken for a leftover once no load could still run. */
+const UNOWNED_AFTER_MS = 24 * 3600_000;
+
+/**
+ * Removes the files of loads whose process is gone (a killed import's copy, tens of MB), at the
+ * embedded database's start and before each import; answers their names.
+ */
+export async function sweepBulkFiles(hostDir: string): Promise<string[]> {
+  const names = await readdir(hostDir).catch(() => [] as string[]);
+  const removed: string[] = [];
+  for (const name of names) {
+    const owner = BULK_FILE.exec(name);
+    const file = path.join(hostDir, name);
+    if (owner) {
+      if (isLiveProcess(Number(owner[1]), owner[2])) continue;
+    } else {
+      const info = await stat(file).catch(() => undefined);
+      if (!info?.isFile() || !name.endsWith('.csv') || Date.now() - info.mtimeMs < UNOWNED_AFTER_MS) continue;
+    }
+    await rm(file, { force: true });
+    removed.push(name);
+  }
+  return removed;
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { subMonths, format, parseISO, startOfMonth, endOfMonth } from 'date-fns';
+import { AuditLog, type Checkpoint } from '@sunlight/audit';
 import { ActorContext, fenToYuan, maskPersonalData, escapeHtml, shanghaiDate, shanghaiDateTime, type Actor } from '@sunlight/common';
 import { InjectConfig, type AppConfig } from '@sunlight/config';
 import { LeadStatistics, LeadStatisticsCommand, LeadSummaries, type LeadFigures, type LeadLineRow, type OverdueNoticeRow } from '@sunlight/leads';
@@ -53,6 +54,8 @@ export interface DigestFigures {
   rateTrend: { month: string; rate: number | null }[];
   mostOverdue: { region: string; name: string; overdue: number }[];
   leadIds: string[];
+  /** The newest signed checkpoint of the audit trail when the digest was composed. */
+  auditAnchor: Pick<Checkpoint, 'eventId' | 'hash' | 'at' | 'mac'> | null;
 }
 
 export interface DigestContent {
@@ -80,6 +83,7 @@ export class ComposeDigest {
     private readonly regions: RegionsService,
     private readonly statistics: LeadStatistics,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly audit: AuditLog,
   ) {}
 
   execute(command: ComposeDigestCommand): Promise<DigestContent> {
@@ -133,6 +137,9 @@ export class ComposeDigest {
       rateTrend,
       mostOverdue,
       leadIds: [...new Set([...newLeads, ...carded, ...repeats].map((l) => l.id))],
+      // A printed digest anchors the audit trail: `audit verify --checkpoint ID:HASH` holds the
+      // database against it, so a tail deleted later shows even if the checkpoint file goes too.
+      auditAnchor: (await this.audit.latestCheckpoint().catch(() => undefined)) ?? null,
     };
     const empty = figures.newLeads === 0 && figures.yellowCards === 0 && figures.redCards === 0 && figures.repeats === 0 && overdueNotices.length === 0;
     const charts = [
@@ -175,7 +182,11 @@ export class ComposeDigest {
     ]);
     text.push(`详情请登录阳光监管：${this.config.mail.consoleUrl}/`);
     html.push(...charts.map((c) => `<p><img src="cid:${c.cid}" alt="${escapeHtml(c.title)}" width="560" height="280"></p>`));
-    html.push(`<p><a href="${escapeHtml(this.config.mail.consoleUrl)}/">登录阳光监管查看详情</a></p></div>`);
+    html.push(`<p><a href="${escapeHtml(this.config.mail.consoleUrl)}/">登录阳光监管查看详情</a></p>`);
+    const anchor = figures.auditAnchor;
+    const anchorLine = anchor ? `审计锚点：${anchor.eventId}:${anchor.hash}（签名 ${anchor.mac.slice(0, 16)}，${shanghaiDateTime(new Date(anchor.at))}）` : '审计锚点：尚无检查点';
+    text.push('', anchorLine);
+    html.push(`<p style="font-size:11px;color:#888;font-family:monospace;word-break:break-all">${escapeHtml(anchorLine)}</p></div>`);
     return { subject, text: text.join('\n'), html: html.join('\n'), charts, figures, empty };
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ConflictError } from '@sunlight/common';
+import { ConflictError, processMark } from '@sunlight/common';
 import { BATCH_TRANSITIONS, statusesBefore } from './batch-status.js';
 import type { BatchStatus } from './types.js';
 
@@ -47,9 +47,9 @@ export class BatchRepository {
   /** A batch started from the command line: importing at once. */
   async create(batch: NewBatch): Promise<string> {
     const [row]: { id: string }[] = await this.dataSource.query(
-      `INSERT INTO disbursement_batches (file_sha256, file_name, format, region_code, uploader_region, uploaded_by, allow_partial, status, heartbeat_at)
-       VALUES ($1, $2, $3, $4, $4, $5, $6, 'importing', now()) RETURNING id::text`,
-      [batch.sha256, batch.fileName, batch.format, batch.regionScope, batch.uploadedBy, batch.allowPartial],
+      `INSERT INTO disbursement_batches (file_sha256, file_name, format, region_code, uploader_region, uploaded_by, allow_partial, status, heartbeat_at, importer)
+       VALUES ($1, $2, $3, $4, $4, $5, $6, 'importing', now(), $7) RETURNING id::text`,
+      [batch.sha256, batch.fileName, batch.format, batch.regionScope, batch.uploadedBy, batch.allowPartial, processMark()],
     );
     return row.id;
   }
@@ -77,9 +77,14 @@ export class BatchRepository {
     await this.dataSource.query(`UPDATE disbursement_batches SET heartbeat_at = now(), progress = $2 WHERE id = $1 AND status = 'importing'`, [batchId, JSON.stringify(progress)]);
   }
 
-  /** The import starts (or, for a job killed halfway, starts again). */
+  /** A sign of life only, from a timer: the import may be inside one long statement. */
+  async alive(batchId: string): Promise<void> {
+    await this.dataSource.query(`UPDATE disbursement_batches SET heartbeat_at = now() WHERE id = $1 AND status = 'importing'`, [batchId]);
+  }
+
+  /** The import starts (or, for a job killed halfway, starts again) in this process. */
   start(batchId: string): Promise<void> {
-    return this.moveTo(this.dataSource.manager, batchId, 'importing', `heartbeat_at = now()`);
+    return this.moveTo(this.dataSource.manager, batchId, 'importing', `heartbeat_at = now(), importer = $4`, [processMark()]);
   }
 
   /** The batch's end: stored, rejected or failed, with its counts. */
@@ -94,12 +99,25 @@ export class BatchRepository {
     ]);
   }
 
-  /** Imports that stopped beating (their process was killed) fail; answers their ids. */
-  async failInterrupted(): Promise<string[]> {
+  /**
+   * Imports whose process is gone fail; answers their ids. `importerState` tells what is known of
+   * the process that runs an import: gone (killed on this machine) fails it at once; running
+   * keeps it whatever its heartbeat (one long statement holds heartbeats back); unknown (another
+   * machine's) fails it once it stopped beating for STALE.
+   */
+  async failInterrupted(importerState: (importer: string | null) => 'running' | 'gone' | 'unknown'): Promise<string[]> {
     // Only 'importing': a pending upload waits for its job, however long.
-    return this.move(this.dataSource.manager, 'failed', `status = 'importing' AND coalesce(heartbeat_at, created_at) < now() - interval '${STALE}'`, `error = $3, finished_at = now()`, [
-      '导入中断 (the import was interrupted)',
-    ]);
+    const silent = `coalesce(heartbeat_at, created_at) < now() - interval '${STALE}'`;
+    const candidates: { id: string; importer: string | null; silent: boolean }[] = await this.dataSource.query(
+      `SELECT id::text, importer, ${silent} AS silent FROM disbursement_batches WHERE status = 'importing'`,
+    );
+    const gone = candidates.filter((c) => importerState(c.importer) === 'gone').map((c) => c.id);
+    const silentUnknown = candidates.filter((c) => c.silent && importerState(c.importer) === 'unknown').map((c) => c.id);
+    const error = '导入中断 (the import was interrupted)';
+    const failed = gone.length ? await this.move(this.dataSource.manager, 'failed', `id = ANY($3::bigint[]) AND status = 'importing'`, `error = $4, finished_at = now()`, [gone, error]) : [];
+    // Still silent when failed: a heartbeat that came meanwhile keeps the import.
+    if (silentUnknown.length) failed.push(...(await this.move(this.dataSource.manager, 'failed', `id = ANY($3::bigint[]) AND ${silent}`, `error = $4, finished_at = now()`, [silentUnknown, error])));
+    return failed;
   }
 
   /** One batch moves to `to`, or a ConflictError names where it stands. */

@@ -3,6 +3,7 @@ import { isUtf8 } from 'node:buffer';
 import { Transform, type TransformCallback } from 'node:stream';
 import { yuanToFen } from '@sunlight/common';
 import type { ColumnSpec } from './columns.js';
+import { FILE_LIMITS, type FileLimits } from './file-limits.js';
 import type { HeaderMap } from './header.js';
 import { TOTAL_LABELS } from './total-row.js';
 
@@ -111,7 +112,10 @@ export class CleanCsvProbe extends Transform {
   private fen = 0;
   private fenFolded = 0n;
 
-  constructor(private readonly ctx: ProbeContext) {
+  constructor(
+    private readonly ctx: ProbeContext,
+    private readonly limits: Pick<FileLimits, 'lineBytes' | 'rows' | 'cellChars'> = FILE_LIMITS,
+  ) {
     super();
     this.columns = ctx.specs
       .filter((s) => ctx.header.positions.has(s.name))
@@ -137,6 +141,8 @@ export class CleanCsvProbe extends Transform {
       const pass = this.lines(data, end);
       this.rest = Buffer.from(data.subarray(end));
       if (pass > 0) this.push(data.subarray(0, pass));
+      // A line without end is not held whole: past the limit the detailed path names it.
+      if (!this.doubt && this.rest.length > this.limits.lineBytes) this.doubt = `line ${this.line + 1}: longer than ${this.limits.lineBytes} bytes`;
     }
     done(this.doubt ? new Error(`not a clean file: ${this.doubt}`) : null);
   }
@@ -186,6 +192,7 @@ export class CleanCsvProbe extends Transform {
     for (;;) {
       const comma = b.indexOf(COMMA, fieldStart);
       const fieldEnd = comma >= 0 ? comma : end;
+      if (fieldEnd - fieldStart > this.limits.cellChars) return void (this.doubt = `line ${this.line}: a cell longer than ${this.limits.cellChars} bytes`);
       const column = this.columns[next];
       if (column?.index === field) {
         next++;
@@ -205,7 +212,7 @@ export class CleanCsvProbe extends Transform {
       fieldStart = fieldEnd + 1;
     }
     if (field !== width) return void (this.doubt = `line ${this.line}: ${field} cells, not ${width}`);
-    this.rows++;
+    if (++this.rows > this.limits.rows) return void (this.doubt = `line ${this.line}: more than ${this.limits.rows} rows`);
     return 'payment';
   }
 

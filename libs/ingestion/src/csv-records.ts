@@ -1,6 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
+import { InputError } from '@sunlight/common';
+import { FILE_LIMITS, cellTooLong, lineTooLong, tooManyRows, type FileLimits } from './file-limits.js';
 
 /** One data row of a file: its row number (the header is row 1) and its cells. */
 export interface FileRecord {
@@ -15,18 +17,41 @@ export interface FileRecord {
  * when PostgreSQL's COPY refuses the file (blank lines, rows with too many or too few cells),
  * so that each bad row can be named instead of the whole file failing.
  */
-export async function* csvRecords(file: string): AsyncGenerator<FileRecord> {
-  const parser = createReadStream(file).pipe(
-    parse({ bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true }),
-  );
-  let first = true;
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    if (first) {
-      first = false; // the header row
-      continue;
+export async function* csvRecords(file: string, displayName: string, limits: Pick<FileLimits, 'lineBytes' | 'rows' | 'cellChars'> = FILE_LIMITS): AsyncGenerator<FileRecord> {
+  const input = createReadStream(file);
+  // max_record_size: csv-parse refuses a record (line) past the limit instead of buffering it whole.
+  const parser = input.pipe(parse({ bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true, max_record_size: limits.lineBytes }));
+  input.on('error', (err) => parser.destroy(err));
+  let count = -1; // the header row is not counted
+  const records = (parser as AsyncIterable<{ record: string[]; info: { lines: number } }>)[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      let next: IteratorResult<{ record: string[]; info: { lines: number } }>;
+      try {
+        next = await records.next();
+      } catch (err) {
+        throw csvProblem(err, displayName, limits.lineBytes);
+      }
+      if (next.done) return;
+      const { record, info } = next.value;
+      if (++count === 0) continue; // the header row
+      if (count > limits.rows) throw tooManyRows(displayName, limits.rows, info.lines);
+      const long = record.findIndex((cell) => cell.length > limits.cellChars);
+      if (long >= 0) throw cellTooLong(displayName, limits.cellChars, info.lines, `第 ${long + 1} 列`);
+      yield { row: info.lines, cells: record };
     }
-    yield { row: info.lines, cells: record };
+  } finally {
+    parser.destroy();
+    input.destroy();
   }
+}
+
+/** What csv-parse (or reading the file) said, as a message for people. */
+function csvProblem(err: unknown, displayName: string, lineBytes: number): InputError {
+  if (err instanceof InputError) return err;
+  const e = err as { code?: string; message?: string; lines?: number };
+  if (e.code === 'CSV_MAX_RECORD_SIZE') return lineTooLong(displayName, lineBytes, e.lines ?? 0);
+  return new InputError(`${displayName}${e.lines ? ` 第 ${e.lines} 行` : ''}: 无法解析 CSV 文件 (cannot parse the CSV file: ${e.message ?? String(err)})`, { file: displayName, row: e.lines });
 }
 
 const quote = (v: string) => `"${v.replace(/"/g, '""')}"`;

@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { InputError, cleanCell } from '@sunlight/common';
 import { columnLabel, type ColumnSpec } from './columns.js';
+import { FILE_LIMITS } from './file-limits.js';
 
 /** Where each known column sits in the file (0-based), and what the header row held. */
 export interface HeaderMap {
@@ -48,6 +49,9 @@ export async function readCsvHeader(file: string, displayName: string): Promise<
  * column or a column named twice rejects the file.
  */
 export function mapHeader(cells: string[], specs: ColumnSpec[], displayName: string): HeaderMap {
+  if (cells.length > FILE_LIMITS.headerColumns) {
+    throw new InputError(`${displayName} 第 1 行 (表头): 超过 ${FILE_LIMITS.headerColumns} 列的上限 (more than ${FILE_LIMITS.headerColumns} header cells)`, { file: displayName, row: 1 });
+  }
   const positions = new Map<string, number>();
   const problems: string[] = [];
   const normalized = cells.map((c) => (cleanCell(c) ?? '').toLowerCase());

@@ -78,6 +78,9 @@ export class ImportBatch {
       command.batchId ??
       (await this.batches.create({ sha256: sha ?? '', fileName: command.fileName, format: file.format, regionScope: command.regionScope, uploadedBy: command.uploadedBy, allowPartial: command.allowPartial }));
     await this.batches.start(batchId);
+    // A heartbeat by the clock too: progress stops being reported inside one long statement.
+    const beating = setInterval(() => void this.batches.alive(batchId).catch(() => undefined), HEARTBEAT_MS);
+    beating.unref();
     const run: BatchRun = {
       batchId,
       command,
@@ -112,6 +115,7 @@ export class ImportBatch {
       await this.batches.finish(batchId, 'failed', { error: (err as Error).message }).catch(() => undefined);
       throw err;
     } finally {
+      clearInterval(beating);
       await this.files.drop(stagingTable(batchId)).catch(() => undefined);
       await this.storage.dropLanding(batchId).catch(() => undefined); // a no-op once attached (renamed)
     }
@@ -134,5 +138,8 @@ export class ImportBatch {
     };
   }
 }
+
+/** Well inside the janitor's 15 minutes, rare enough to cost nothing. */
+const HEARTBEAT_MS = 60_000;
 
 const sameFile = (batchId: string) => `与批次 ${batchId} 的文件相同 (same file as batch ${batchId})`;

@@ -25,7 +25,11 @@ export class ImportProcessor {
       `SELECT id::text, status, file_path, file_name, uploaded_by, uploader_region, allow_partial FROM disbursement_batches WHERE id = $1`,
       [job.data.batchId],
     );
-    if (!batch || !['pending', 'importing'].includes(batch.status)) return { skipped: batch?.status ?? 'missing' };
+    if (!batch || !['pending', 'importing'].includes(batch.status)) {
+      // Ended meanwhile (the janitor failed it after a kill): its upload waits for nobody now.
+      if (batch) await discardUpload(this.config.dataDir, batch.file_path);
+      return { skipped: batch?.status ?? 'missing' };
+    }
     const result = await this.importBatch.execute(
       new ImportBatchCommand(batch.file_path, batch.file_name, batch.uploaded_by, batch.uploader_region, batch.allow_partial, batch.id),
       (phase, detail) => void job.updateProgress({ phase, ...detail }).catch(() => undefined),
@@ -40,7 +44,10 @@ export class ImportProcessor {
       `SELECT id::text, kind, status, file_path, file_name, imported_by, replace, allow_partial FROM registry_imports WHERE id = $1`,
       [job.data.importId],
     );
-    if (!row || !['pending', 'importing'].includes(row.status)) return { skipped: row?.status ?? 'missing' };
+    if (!row || !['pending', 'importing'].includes(row.status)) {
+      if (row) await discardUpload(this.config.dataDir, row.file_path);
+      return { skipped: row?.status ?? 'missing' };
+    }
     const result = await this.importRegistry.execute(
       new ImportRegistryCommand(row.kind, row.file_path, row.file_name, row.imported_by, row.replace, row.allow_partial, row.id),
     );

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { NotFoundError, csvCell, scopeSql } from '@sunlight/common';
+import { NotFoundError, csvCell, maskPersonalData, scopeSql } from '@sunlight/common';
 
 export interface RejectionView {
   row: number;
@@ -9,7 +9,12 @@ export interface RejectionView {
   reason: string;
 }
 
-/** The rejected rows of an import: as JSON pages, or as CSV for Excel. */
+/**
+ * The rejected rows of an import: as JSON pages, or as CSV for Excel. Values and reasons come out
+ * masked here, for every reader (API, CSV, CLI): a rejected ID number or account is often one
+ * the masking of a well-formed value would miss (spaces, hyphens inside), and the uploader has
+ * the file itself.
+ */
 @Injectable()
 export class Rejections {
   constructor(private readonly dataSource: DataSource) {}
@@ -17,7 +22,7 @@ export class Rejections {
   /** Up to `rows` file rows after row `afterRow`, each with all its problems. */
   async page(source: 'batch' | 'registry', importId: string, afterRow = 0, rows = 200): Promise<{ items: RejectionView[]; total: number }> {
     await this.assertExists(source, importId);
-    const items = await this.dataSource.query(
+    const found: RejectionView[] = await this.dataSource.query(
       `SELECT row_no AS row, column_name AS column, value, reason FROM rejected_rows
        WHERE source = $1 AND import_id = $2 AND row_no IN (
          SELECT DISTINCT row_no FROM rejected_rows WHERE source = $1 AND import_id = $2 AND row_no > $3 ORDER BY row_no LIMIT $4)
@@ -25,21 +30,19 @@ export class Rejections {
       [source, importId, afterRow, Math.min(rows, 1000)],
     );
     const [{ total }] = await this.dataSource.query(`SELECT count(DISTINCT row_no)::int AS total FROM rejected_rows WHERE source = $1 AND import_id = $2`, [source, importId]);
+    const items = found.map((r) => ({ ...r, value: r.value === null ? null : maskPersonalData(r.value), reason: maskPersonalData(r.reason) }));
     return { items, total };
   }
 
-  /**
-   * CSV with a BOM (Excel reads it as UTF-8), cells safe from formula injection; `show` decides
-   * how a rejected value is shown (masked for the API).
-   */
-  async *csv(source: 'batch' | 'registry', importId: string, show: (value: string) => string = (v) => v): AsyncGenerator<string> {
+  /** CSV with a BOM (Excel reads it as UTF-8), cells safe from formula injection, masked as the pages. */
+  async *csv(source: 'batch' | 'registry', importId: string): AsyncGenerator<string> {
     await this.assertExists(source, importId);
     yield '\uFEFF行号 row,列 column,值 value,原因 reason\r\n';
     let after = 0;
     for (;;) {
       const { items } = await this.page(source, importId, after, 1000);
       if (!items.length) return;
-      yield items.map((r) => [String(r.row), r.column ?? '', show(r.value ?? ''), r.reason].map(csvCell).join(',')).join('\r\n') + '\r\n';
+      yield items.map((r) => [String(r.row), r.column ?? '', r.value ?? '', r.reason].map(csvCell).join(',')).join('\r\n') + '\r\n';
       after = items[items.length - 1].row;
     }
   }

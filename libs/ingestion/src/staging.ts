@@ -5,6 +5,8 @@ import { Transform } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { InputError } from '@sunlight/common';
 import { BulkLoader } from '@sunlight/database';
+import { CsvLineGuard } from './csv-line-guard.js';
+import { FILE_LIMITS, cellTooLong } from './file-limits.js';
 import { csvRecords, recordsToStagingCsv, type FileRecord } from './csv-records.js';
 
 export type ProgressFn = (phase: string, detail?: { rows?: number; percent?: number }) => void;
@@ -42,8 +44,12 @@ export class StagingArea {
     const columns = Array.from({ length: width }, (_, i) => `c${i + 1}`);
     try {
       const size = (await stat(file)).size;
-      return await this.loader.copyCsv({ table, columns, source: withByteProgress(file, size, progress), header: true });
+      // The guard bounds lines and rows before COPY (and PostgreSQL's memory) sees them.
+      const rows = await this.loader.copyCsv({ table, columns, source: withByteProgress(file, size, progress), header: true, through: new CsvLineGuard(displayName) });
+      await this.refuseLongCells(table, width, displayName);
+      return rows;
     } catch (err) {
+      if (err instanceof InputError) throw err;
       const pgError = err as { code?: string; message?: string; where?: string };
       if (pgError.code === '22021') {
         const line = /line (\d+)/.exec(pgError.where ?? '')?.[1];
@@ -58,7 +64,18 @@ export class StagingArea {
     // COPY stops at the first malformed row; parse in Node to name every bad row instead.
     await this.dataSource.query(`TRUNCATE ${table} RESTART IDENTITY`);
     progress?.('parsing');
-    return this.loadRecords(table, width, csvRecords(file), progress);
+    return this.loadRecords(table, width, csvRecords(file, displayName), progress);
+  }
+
+  /** A cell longer than Excel allows rejects the file (COPY itself would take up to a line's length). */
+  private async refuseLongCells(table: string, width: number, displayName: string): Promise<void> {
+    const cells = Array.from({ length: width }, (_, i) => `c${i + 1}`);
+    const [long] = await this.dataSource.query(
+      `SELECT row_no + 1 AS row, ${cells.map((c, i) => `CASE WHEN length(${c}) > $1 THEN ${i + 1} END`).reduceRight((inner, c) => `coalesce(${c}, ${inner})`, 'NULL::int')} AS col
+       FROM ${table} WHERE greatest(${cells.map((c) => `length(${c})`).join(', ')}) > $1 ORDER BY row_no LIMIT 1`,
+      [FILE_LIMITS.cellChars],
+    );
+    if (long) throw cellTooLong(displayName, FILE_LIMITS.cellChars, Number(long.row), `第 ${long.col} 列`);
   }
 
   /** Loads rows parsed in Node (XLSX sheets, irregular CSV). */

@@ -4,11 +4,12 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiTags } 
 import type { Response } from 'express';
 import { GetImport, ListBatches, ListBatchesCommand, Rejections, SubmitBatchUploadCommand, SubmitUpload } from '@sunlight/ingestion';
 import { normalizeRegionCode } from '@sunlight/regions';
-import { InputError, maskPersonalData, type Actor } from '@sunlight/common';
+import { InputError, type Actor } from '@sunlight/common';
 import { CurrentActor, Roles } from '../auth/access.js';
 import { RateLimit } from '../common/rate-limits.js';
 import { originalName, type UploadedFileInfo } from '../common/uploads.js';
 import { UploadBatchDto, multipartFile } from './dto.js';
+import { IdPipe, afterRow, beforeId, pageSize } from '../common/whole-number.pipe.js';
 
 @ApiTags('batches')
 @ApiBearerAuth()
@@ -26,9 +27,8 @@ export class BatchesController {
   @ApiOperation({ summary: '发放批次列表 (batches in your region, newest first)' })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'before', required: false })
-  list(@Query('limit') limit?: string, @Query('before') before?: string) {
-    const safeBefore = before && /^\d{1,18}$/.test(before) ? before : undefined;
-    return this.listBatches.execute(new ListBatchesCommand(Number(limit) || 50, safeBefore));
+  list(@Query('limit', pageSize()) limit: number, @Query('before', beforeId()) before?: string) {
+    return this.listBatches.execute(new ListBatchesCommand(limit, before));
   }
 
   @Post()
@@ -50,7 +50,7 @@ export class BatchesController {
   @Get(':id')
   @Roles('uploader', 'inspector', 'supervisor', 'admin')
   @ApiOperation({ summary: '批次状态与进度 (status, progress, counts)' })
-  get(@Param('id') id: string) {
+  get(@Param('id', new IdPipe()) id: string) {
     return this.imports.batch(id);
   }
 
@@ -58,15 +58,15 @@ export class BatchesController {
   @Roles('uploader', 'admin')
   @ApiOperation({ summary: '被拒收的行 (rejected rows: row, column, value, reason)' })
   @ApiQuery({ name: 'after', required: false, description: 'rows after this row number' })
-  rejected(@Param('id') id: string, @Query('after') after?: string) {
-    return this.rejections.page('batch', id, Number(after) || 0);
+  rejected(@Param('id', new IdPipe()) id: string, @Query('after', afterRow()) after: number) {
+    return this.rejections.page('batch', id, after);
   }
 
   @Get(':id/rejections.csv')
   @Roles('uploader', 'admin')
   @ApiOperation({ summary: '下载被拒收的行 (CSV for Excel)' })
-  async rejectedCsv(@Param('id') id: string, @Res() res: Response) {
-    const chunks = this.rejections.csv('batch', id, maskPersonalData);
+  async rejectedCsv(@Param('id', new IdPipe()) id: string, @Res() res: Response) {
+    const chunks = this.rejections.csv('batch', id);
     const first = await chunks.next(); // 404 before any header is sent
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="batch-${id}-rejections.csv"`);

@@ -4,6 +4,7 @@ import { IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { ActorContext } from '@sunlight/common';
 import { Digests } from '@sunlight/digest';
 import { Roles } from '../auth/access.js';
+import { IdPipe } from '../common/whole-number.pipe.js';
 
 class DigestSettingsDto {
   @ApiPropertyOptional({ enum: ['daily', 'weekly', 'off'], description: '每天、每周或不发' })
@@ -68,7 +69,7 @@ export class DigestsController {
   @Get(':id')
   @Roles('supervisor', 'admin')
   @ApiOperation({ summary: '一期摘要：内容、数字、发送状态与失败原因' })
-  get(@Param('id') id: string) {
+  get(@Param('id', new IdPipe()) id: string) {
     return this.digests.get(id);
   }
 }

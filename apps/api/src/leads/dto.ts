@@ -55,7 +55,7 @@ export class LeadPageDto extends LeadQueryDto {
   @ApiPropertyOptional({ enum: ['due', 'amount', 'age', 'newest'], description: '按期限（默认）、涉及金额、最早发现或最新发现排序' })
   @IsOptional() @IsIn(['due', 'amount', 'age', 'newest']) sort?: 'due' | 'amount' | 'age' | 'newest';
   @ApiPropertyOptional({ description: '每页条数 1–200，默认 50' })
-  @IsOptional() @Matches(/^\d{1,3}$/) limit?: string;
+  @IsOptional() @Matches(/^([1-9]\d?|1\d\d|200)$/, { message: '参数 limit 应为正整数，不大于 200 (limit must be a positive integer ≤ 200)' }) limit?: string;
   @ApiPropertyOptional({ description: '上一页返回的 next' })
   @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,200}$/) cursor?: string;
 }

@@ -23,6 +23,7 @@ import { RuleCatalogue } from '@sunlight/rules';
 import { BulkActionDto, detailsOf, filtersOf, LeadActionDto, LeadPageDto, LeadQueryDto } from './dto.js';
 import { Roles } from '../auth/access.js';
 import { RevealsPersonalData } from '../common/masking.interceptor.js';
+import { IdPipe } from '../common/whole-number.pipe.js';
 
 class RevealDto {
   @ApiProperty({ description: '查看完整身份证号和账号的理由（记入审计）' })
@@ -70,7 +71,7 @@ export class LeadsController {
   @Roles('inspector')
   @HttpCode(200)
   @ApiOperation({ summary: '线索处置流程的一步：分派、核查、查否、查实、处置、整改、追回、销号、撤销预警牌；不允许的步骤答 409 并列出可执行的步骤' })
-  act(@Param('id') id: string, @Body() body: LeadActionDto) {
+  act(@Param('id', new IdPipe()) id: string, @Body() body: LeadActionDto) {
     return this.transitionLead.execute(new TransitionLeadCommand(id, body.action, detailsOf(body)));
   }
 
@@ -98,7 +99,7 @@ export class LeadsController {
   @Get(':id')
   @Roles('inspector', 'supervisor', 'admin')
   @ApiOperation({ summary: '线索详情：证据、比对库事实、处置记录 (masked)' })
-  get(@Param('id') id: string) {
+  get(@Param('id', new IdPipe()) id: string) {
     return this.getLead.execute(id);
   }
 
@@ -107,7 +108,7 @@ export class LeadsController {
   @HttpCode(200)
   @RevealsPersonalData()
   @ApiOperation({ summary: '查看完整身份证号和银行账号：须说明理由，记入审计' })
-  reveal(@Param('id') id: string, @Body() body: RevealDto) {
+  reveal(@Param('id', new IdPipe()) id: string, @Body() body: RevealDto) {
     return this.getLead.reveal(id, body.reason);
   }
 }

@@ -1,13 +1,14 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { maskPersonalData, type Actor } from '@sunlight/common';
+import { type Actor } from '@sunlight/common';
 import { CurrentActor, Roles } from '../auth/access.js';
 import type { Response } from 'express';
 import { GetImport, REGISTRY_KINDS, Rejections, SubmitRegistryUploadCommand, SubmitUpload } from '@sunlight/ingestion';
 import { UploadRegistryDto, multipartFile } from '../batches/dto.js';
 import { RateLimit } from '../common/rate-limits.js';
 import { originalName, type UploadedFileInfo } from '../common/uploads.js';
+import { IdPipe, afterRow, beforeId, pageSize } from '../common/whole-number.pipe.js';
 
 @ApiTags('registries')
 @ApiBearerAuth()
@@ -38,26 +39,26 @@ export class RegistriesController {
   @ApiOperation({ summary: '比对库导入记录，新的在前，分页 (every registry import: who, when, file hash, counts; `next` is the `before` of the following page)' })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'before', required: false })
-  list(@Query('limit') limit?: string, @Query('before') before?: string) {
-    return this.imports.registries(Number(limit) || 50, before && /^\d{1,18}$/.test(before) ? before : undefined);
+  list(@Query('limit', pageSize()) limit: number, @Query('before', beforeId()) before?: string) {
+    return this.imports.registries(limit, before);
   }
 
   @Get('imports/:id')
   @Roles('uploader', 'supervisor', 'admin')
-  get(@Param('id') id: string) {
+  get(@Param('id', new IdPipe()) id: string) {
     return this.imports.registry(id);
   }
 
   @Get('imports/:id/rejections')
   @Roles('uploader', 'admin')
-  rejected(@Param('id') id: string, @Query('after') after?: string) {
-    return this.rejections.page('registry', id, Number(after) || 0);
+  rejected(@Param('id', new IdPipe()) id: string, @Query('after', afterRow()) after: number) {
+    return this.rejections.page('registry', id, after);
   }
 
   @Get('imports/:id/rejections.csv')
   @Roles('uploader', 'admin')
-  async rejectedCsv(@Param('id') id: string, @Res() res: Response) {
-    const chunks = this.rejections.csv('registry', id, maskPersonalData);
+  async rejectedCsv(@Param('id', new IdPipe()) id: string, @Res() res: Response) {
+    const chunks = this.rejections.csv('registry', id);
     const first = await chunks.next();
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="registry-${id}-rejections.csv"`);

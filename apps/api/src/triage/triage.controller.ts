@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { AuditLog } from '@sunlight/audit';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { AuditLog, parseCheckpoint } from '@sunlight/audit';
 import { AnswerNoticeCommand, IssueNoticeCommand, LeadStatistics, LeadStatisticsCommand, Notices, SweepCards, SweepCardsCommand } from '@sunlight/leads';
 import { Roles } from '../auth/access.js';
 import { AnswerNoticeDto, IssueNoticeDto, NoticeQueryDto, StatisticsQueryDto, SweepDto } from '../leads/dto.js';
+import { IdPipe } from '../common/whole-number.pipe.js';
 
 @ApiTags('notices')
 @ApiBearerAuth()
@@ -28,7 +29,7 @@ export class NoticesController {
   @Get(':id')
   @Roles('inspector', 'supervisor', 'admin')
   @ApiOperation({ summary: '文书详情与回复情况' })
-  get(@Param('id') id: string) {
+  get(@Param('id', new IdPipe()) id: string) {
     return this.notices.get(id);
   }
 
@@ -37,7 +38,7 @@ export class NoticesController {
   @Header('Content-Type', 'text/html; charset=utf-8')
   @ApiProduces('text/html')
   @ApiOperation({ summary: '可打印的文书（A4 HTML，浏览器打印或存为 PDF）' })
-  print(@Param('id') id: string) {
+  print(@Param('id', new IdPipe()) id: string) {
     return this.notices.render(id);
   }
 
@@ -45,7 +46,7 @@ export class NoticesController {
   @Roles('inspector')
   @HttpCode(200)
   @ApiOperation({ summary: '登记被通知单位的回复' })
-  answer(@Param('id') id: string, @Body() body: AnswerNoticeDto) {
+  answer(@Param('id', new IdPipe()) id: string, @Body() body: AnswerNoticeDto) {
     return this.notices.answer(new AnswerNoticeCommand(id, body.answer));
   }
 }
@@ -83,8 +84,9 @@ export class TriageAdminController {
 
   @Get('audit/verify')
   @Roles('admin')
-  @ApiOperation({ summary: '校验审计链：任何事件被改动或删除都会被发现' })
-  verify() {
-    return this.audit.verify();
+  @ApiQuery({ name: 'checkpoint', required: false, description: '摘要页脚“审计锚点”所印的 事件编号:摘要 (EVENT_ID:HASH)' })
+  @ApiOperation({ summary: '校验审计链的签名与检查点：任何事件被改动、删除，或链尾被截断，都会被发现（ok: false 并列出问题）' })
+  verify(@Query('checkpoint') checkpoint?: string) {
+    return this.audit.verify(checkpoint ? [parseCheckpoint(checkpoint)] : []);
   }
 }

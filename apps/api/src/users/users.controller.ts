@@ -4,6 +4,7 @@ import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength } fr
 import { CreateUser, CreateUserCommand, ListUsers, RevokeSessions, UpdateUser, UpdateUserCommand } from '@sunlight/accounts';
 import { NotFoundError, ROLES } from '@sunlight/common';
 import { Roles } from '../auth/access.js';
+import { IdPipe } from '../common/whole-number.pipe.js';
 
 const REGION = /^(|\d{2}|\d{4}|\d{6}|\d{9})$/;
 
@@ -49,14 +50,14 @@ export class UsersController {
   }
 
   @Patch(':id')
-  update(@Param('id') id: string, @Body() body: UpdateUserDto) {
+  update(@Param('id', new IdPipe()) id: string, @Body() body: UpdateUserDto) {
     if (!/^\d{1,18}$/.test(id)) throw new NotFoundError(`用户 ${id} 不存在 (no such user)`);
     return this.updateUser.execute(new UpdateUserCommand(id, body));
   }
 
   @Post(':id/revoke-sessions')
   @HttpCode(200)
-  async revoke(@Param('id') id: string) {
+  async revoke(@Param('id', new IdPipe()) id: string) {
     if (!/^\d{1,18}$/.test(id)) throw new NotFoundError(`用户 ${id} 不存在 (no such user)`);
     return { revoked: await this.revokeSessions.execute(id) };
   }

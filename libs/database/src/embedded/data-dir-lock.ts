@@ -3,14 +3,20 @@ import path from 'node:path';
 
 /**
  * PGlite keeps its directory to one process. The process that opens it (the owner) writes
- * sunlight.lock with its pid and the port of the socket it serves the database on; any other
- * process on this machine (the CLI while `npm start` runs) connects through that socket.
+ * sunlight.lock with its pid and the socket it serves the database on; any other process of
+ * the same user (the CLI while `npm start` runs) connects through that socket, with the
+ * credentials beside it (credentials.ts). Readable by its owner only, like the directory.
  */
 export interface LockInfo {
   pid: number;
   role: 'server' | 'cli' | 'worker' | 'test';
-  /** Port of the pglite-socket server, once listening. */
+  /** Port of the multiplexer's socket, once listening (with a Unix socket: its name's number). */
   port?: number;
+  /**
+   * node-postgres `host` of that socket: a directory (a Unix socket `<host>/.s.PGSQL.<port>`),
+   * or the loopback address. Absent in locks of older versions: 127.0.0.1.
+   */
+  host?: string;
   /** URL of the web console, when the owner serves one. */
   httpUrl?: string;
   /** The owner processes queued jobs (a worker, or a server with its inline worker). */
@@ -33,7 +39,7 @@ export class DataDirLock {
     for (let attempt = 0; attempt < 5; attempt++) {
       const info: LockInfo = { pid: process.pid, role, startedAt: new Date().toISOString() };
       try {
-        const fd = openSync(file, 'wx');
+        const fd = openSync(file, 'wx', 0o600);
         writeSync(fd, JSON.stringify(info));
         closeSync(fd);
         return { owner: true, lock: new DataDirLock(file, info) };

@@ -3,13 +3,15 @@ import pg from 'pg';
 import { NotificationSplitter, listenChanges } from './notifications.js';
 import { SessionMultiplexer } from './session-multiplexer.js';
 
+const PASSWORD = 'a-password-for-the-multiplexer-tests';
+
 describe('LISTEN/NOTIFY through the session multiplexer', () => {
   let db: PGlite;
   let mux: SessionMultiplexer;
   let port: number;
   const clients: pg.Client[] = [];
   const connect = async () => {
-    const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
+    const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password: PASSWORD, database: 'postgres' });
     await client.connect();
     clients.push(client);
     return client;
@@ -17,8 +19,8 @@ describe('LISTEN/NOTIFY through the session multiplexer', () => {
 
   beforeAll(async () => {
     db = await PGlite.create();
-    mux = new SessionMultiplexer(db);
-    port = await mux.listen(0);
+    mux = new SessionMultiplexer(db, { user: 'postgres', password: PASSWORD });
+    port = await mux.listen({ port: 0 });
   });
   afterAll(async () => {
     for (const c of clients) await c.end().catch(() => undefined);
