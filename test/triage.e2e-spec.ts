@@ -47,6 +47,8 @@ describe(`lead triage over HTTP (${primaryBackend().name})`, () => {
   let env: TestEnv;
   let server: RunningServer;
   let db: pg.Pool;
+  /** The owner role's connection (DATABASE_OWNER_URL): what the application's role may not do. */
+  let ownerDb: pg.Pool;
   const tokens: Record<string, string> = {};
   const ids: Record<string, string> = {};
   const query = async (sql: string, params?: unknown[]) => (await db.query(sql, params as unknown[])).rows;
@@ -68,10 +70,12 @@ describe(`lead triage over HTTP (${primaryBackend().name})`, () => {
     server = await startServer(env);
     for (const [username] of users) tokens[username] = await login(server.url, username);
     db = new pg.Pool({ connectionString: env.env.DATABASE_URL, max: 2 });
+    ownerDb = new pg.Pool({ connectionString: env.databaseUrl, max: 1 });
     for (const u of (await call('GET', '/api/users', tokens.admin)).json) ids[u.username] = u.id;
   });
   afterAll(async () => {
     await db?.end();
+    await ownerDb?.end();
     await server?.stop();
     await env?.cleanup();
   });
@@ -297,17 +301,21 @@ describe(`lead triage over HTTP (${primaryBackend().name})`, () => {
   });
 
   it('keeps the audit trail append-only for the application, and the verifier finds an edited or deleted event', async () => {
-    await expect(query(`UPDATE audit_events SET reason = 'rewritten' WHERE id = (SELECT min(id) FROM audit_events)`)).rejects.toThrow(/append-only|只能追加/);
-    await expect(query(`DELETE FROM audit_events WHERE id = (SELECT max(id) FROM audit_events)`)).rejects.toThrow(/append-only|只能追加/);
+    // The application's role has no such privilege (two roles); the trigger refuses even the owner.
+    await expect(query(`UPDATE audit_events SET reason = 'rewritten' WHERE id = (SELECT min(id) FROM audit_events)`)).rejects.toThrow(/permission denied/);
+    await expect(query(`DELETE FROM audit_events WHERE id = (SELECT max(id) FROM audit_events)`)).rejects.toThrow(/permission denied/);
+    const asOwner = async (sql: string, params?: unknown[]) => (await ownerDb.query(sql, params as unknown[])).rows;
+    await expect(asOwner(`UPDATE audit_events SET reason = 'rewritten' WHERE id = (SELECT min(id) FROM audit_events)`)).rejects.toThrow(/append-only|只能追加/);
+    await expect(asOwner(`DELETE FROM audit_events WHERE id = (SELECT max(id) FROM audit_events)`)).rejects.toThrow(/append-only|只能追加/);
     expect((await call('GET', '/api/admin/audit/verify', tokens.admin)).json.ok).toBe(true);
 
     // Someone with the database owner's rights switches the guard off and rewrites a finding.
     const [victim] = await query(`SELECT id::text FROM audit_events WHERE action = 'lead.confirm' ORDER BY audit_events.id LIMIT 1`);
-    await query(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only`);
-    await query(`UPDATE audit_events SET data = jsonb_set(data, '{amountConfirmed}', '"1.00"') WHERE id = $1`, [victim.id]);
+    await asOwner(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only`);
+    await asOwner(`UPDATE audit_events SET data = jsonb_set(data, '{amountConfirmed}', '"1.00"') WHERE id = $1`, [victim.id]);
     const [middle] = await query(`SELECT id::text FROM audit_events WHERE action = 'lead.dispose' ORDER BY audit_events.id LIMIT 1`);
-    await query(`DELETE FROM audit_events WHERE id = $1`, [middle.id]);
-    await query(`ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only`);
+    await asOwner(`DELETE FROM audit_events WHERE id = $1`, [middle.id]);
+    await asOwner(`ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only`);
 
     const result = (await call('GET', '/api/admin/audit/verify', tokens.admin)).json;
     expect(result.ok).toBe(false);
