@@ -2,30 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ActorContext, type Actor } from '@sunlight/common';
 import { AUDIT_KEY } from './audit-key.js';
-import { GENESIS_HASH, KEYED_ALG, eventMac, type AuditAlg, type Checkpoint } from './canonical.js';
-import { ChainWalk, sealed, toEvent } from './chain.js';
+import { GENESIS_HASH, KEYED_ALG, eventMac, type Checkpoint } from './canonical.js';
+import { ChainWalk, sealed, toEvent, type AuditEntry, type AuditEvent } from './chain.js';
 import { AuditCheckpoints, newest } from './checkpoints.js';
 
-export interface AuditEntry {
-  /** e.g. 'lead.assign', 'lead.reveal', 'notice.issue', 'user.create' */
-  action: string;
-  subjectType: string;
-  subjectId: string;
-  regionCode?: string | null;
-  reason?: string | null;
-  data?: Record<string, unknown>;
-}
-
-export interface AuditEvent extends AuditEntry {
-  id: string;
-  at: string;
-  actorId: string;
-  actorName: string;
-  actorRole: string;
-  prevHash: string;
-  hash: string;
-  alg: AuditAlg;
-}
+export type { AuditEntry, AuditEvent };
 
 export interface VerifyResult {
   ok: boolean;

@@ -1,18 +1,22 @@
 import { expectedHash, GENESIS_HASH, KEYED_ALG, type AuditAlg } from './canonical.js';
 
-/** One event as stored (audit_events), in the shape the library answers. */
-export interface StoredAuditEvent {
-  id: string;
-  at: string;
-  actorId: string;
-  actorName: string;
-  actorRole: string;
+export interface AuditEntry {
+  /** e.g. 'lead.assign', 'lead.reveal', 'notice.issue', 'user.create' */
   action: string;
   subjectType: string;
   subjectId: string;
   regionCode?: string | null;
   reason?: string | null;
   data?: Record<string, unknown>;
+}
+
+/** One event as stored (audit_events), in the shape the library answers. */
+export interface AuditEvent extends AuditEntry {
+  id: string;
+  at: string;
+  actorId: string;
+  actorName: string;
+  actorRole: string;
   prevHash: string;
   hash: string;
   alg: AuditAlg;
@@ -24,7 +28,7 @@ export interface ChainProblem {
 }
 
 /** The fields an event's hash covers (everything but its database id, its links and its alg). */
-export function sealed(e: Omit<StoredAuditEvent, 'id' | 'hash' | 'prevHash' | 'alg'>) {
+export function sealed(e: Omit<AuditEvent, 'id' | 'hash' | 'prevHash' | 'alg'>) {
   return {
     at: e.at,
     actorId: e.actorId,
@@ -39,7 +43,7 @@ export function sealed(e: Omit<StoredAuditEvent, 'id' | 'hash' | 'prevHash' | 'a
   };
 }
 
-export function toEvent(row: Record<string, any>): StoredAuditEvent {
+export function toEvent(row: Record<string, any>): AuditEvent {
   return {
     id: String(row.id),
     at: new Date(row.at).toISOString(),
@@ -78,7 +82,7 @@ export class ChainWalk {
     this.lastId = from;
   }
 
-  add(e: StoredAuditEvent): void {
+  add(e: AuditEvent): void {
     this.events++;
     if (e.prevHash !== this.previous) this.problems.push({ id: e.id, problem: '前一事件的摘要不符：其前有事件被删除或改动 (the event before it was deleted or changed)' });
     const expected = expectedHash(e.alg, this.key, e.prevHash, sealed(e));
