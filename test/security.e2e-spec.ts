@@ -76,6 +76,7 @@ describe(`security (${primaryBackend().name})`, () => {
     { method: 'POST', path: '/api/auth/logout', allowed: ROLES },
     { method: 'GET', path: '/api/auth/me', allowed: ROLES },
     { method: 'GET', path: '/api/labels', allowed: ROLES },
+    { method: 'POST', path: '/api/links', allowed: ROLES, body: () => ({ path: '/api/leads/export.csv' }) },
     { method: 'POST', path: '/api/auth/password', allowed: ROLES, body: () => ({ oldPassword: 'wrong-password-1', newPassword: 'Another-password-2024' }) },
     { method: 'GET', path: '/api/users', allowed: ['admin'] },
     { method: 'POST', path: '/api/users', allowed: ['admin'], body: () => ({ username: `u${Date.now()}${Math.random().toString(36).slice(2, 6)}`, displayName: 'x', role: 'inspector', regionCode: '421087', password: 'Some-password-2024' }) },

@@ -13,6 +13,7 @@ import { RulesModule } from '@sunlight/rules';
 import { CoreModule, WorkerRunner, type Infrastructure } from '@sunlight/runtime';
 import { AccessGuard, actorContextMiddleware } from './auth/access.js';
 import { AuthController } from './auth/auth.controller.js';
+import { LinksModule } from './auth/links.module.js';
 import { BatchesController } from './batches/batches.controller.js';
 import { DomainExceptionFilter } from './common/domain-exception.filter.js';
 import { MaskingInterceptor } from './common/masking.interceptor.js';
@@ -45,6 +46,7 @@ export class ApiModule implements NestModule {
         DigestModule,
         HealthModule,
         UploadsModule,
+        LinksModule,
         // Sign-ins and uploads, on the routes marked with @RateLimit.
         ThrottlerModule.forRoot(rateLimits(infra.config)),
       ],

@@ -5,3 +5,4 @@ export * from './token.service.js';
 export * from './demo-accounts.js';
 export * from './accounts.module.js';
 export { hashPassword, checkPasswordPolicy } from './passwords.js';
+export * from './signed-links.js';

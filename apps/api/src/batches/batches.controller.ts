@@ -5,7 +5,7 @@ import type { Response } from 'express';
 import { GetImport, ListBatches, ListBatchesCommand, Rejections, SubmitBatchUploadCommand, SubmitUpload } from '@sunlight/ingestion';
 import { normalizeRegionCode } from '@sunlight/regions';
 import { InputError, type Actor } from '@sunlight/common';
-import { CurrentActor, Roles } from '../auth/access.js';
+import { CurrentActor, Roles, SignedLinkable } from '../auth/access.js';
 import { RateLimit } from '../common/rate-limits.js';
 import { originalName, type UploadedFileInfo } from '../common/uploads.js';
 import { UploadBatchDto, multipartFile } from './dto.js';
@@ -64,6 +64,7 @@ export class BatchesController {
 
   @Get(':id/rejections.csv')
   @Roles('uploader', 'admin')
+  @SignedLinkable()
   @ApiOperation({ summary: '下载被拒收的行 (CSV for Excel)' })
   async rejectedCsv(@Param('id', new IdPipe()) id: string, @Res() res: Response) {
     const chunks = this.rejections.csv('batch', id);

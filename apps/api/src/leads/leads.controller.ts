@@ -1,12 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { csvCell, maskBankAccount, maskIdNumber, maskPersonalData } from '@sunlight/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 import {
   BulkTransitionCommand,
   CARD_LABELS,
-  ExportLeads,
   GetLead,
   SEVERITY_LABELS,
   SearchLeads,
@@ -20,8 +19,8 @@ import {
   type WarningCard,
 } from '@sunlight/leads';
 import { RuleCatalogue } from '@sunlight/rules';
-import { BulkActionDto, detailsOf, filtersOf, LeadActionDto, LeadPageDto, LeadQueryDto } from './dto.js';
-import { Roles } from '../auth/access.js';
+import { BulkActionDto, detailsOf, filtersOf, LeadActionDto, LeadExportDto, LeadPageDto, LeadQueryDto } from './dto.js';
+import { Roles, SignedLinkable } from '../auth/access.js';
 import { RevealsPersonalData } from '../common/masking.interceptor.js';
 import { IdPipe } from '../common/whole-number.pipe.js';
 
@@ -41,7 +40,6 @@ export class LeadsController {
     private readonly searchLeads: SearchLeads,
     private readonly transitionLead: TransitionLead,
     private readonly getLead: GetLead,
-    private readonly exportLeads: ExportLeads,
     private readonly rules: RuleCatalogue,
   ) {}
 
@@ -77,23 +75,30 @@ export class LeadsController {
 
   @Get('export.csv')
   @Roles('inspector', 'supervisor', 'admin')
-  @ApiOperation({ summary: '导出本辖区线索为 CSV（Excel 可直接打开；身份证号、账号打码；防公式注入）' })
-  async exportCsv(@Res() res: Response) {
+  @SignedLinkable()
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'CSV（UTF-8 带 BOM）', schema: { type: 'string' } })
+  @ApiOperation({ summary: '导出本辖区线索为 CSV（筛选条件同线索队列，默认按线索编号；Excel 可直接打开；身份证号、账号打码；防公式注入）。浏览器中用 POST /api/links 取得签名链接打开' })
+  async exportCsv(@Query() query: LeadExportDto, @Res() res: Response) {
+    const filters = filtersOf(query);
+    const sort = query.sort ?? 'id';
+    // The first page before any header: a filter outside the scope answers 404/422, not a broken file.
+    let page = await this.searchLeads.execute(new SearchLeadsCommand(filters, sort, 200));
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', 'attachment; filename="leads.csv"');
     res.write('\uFEFF线索编号,规则,严重程度,状态,姓名,身份证号,项目,期间,银行账号,行政区划,涉及金额(元),预警牌,期限,说明\r\n');
-    let lines: string[] = [];
     const ruleName = new Map(this.rules.all().map((r) => [r.code, r.name.zh]));
-    for await (const l of this.exportLeads.execute()) {
-      // People's words for the codes, as the console shows them; the CLI's export keeps the codes.
-      const cells = [l.id, `${l.rule} ${ruleName.get(l.rule) ?? ''}`, SEVERITY_LABELS[l.severity as Severity], statusLabel(l.status as LeadStatus, l.outcome as LeadOutcome | null), l.name, maskIdNumber(l.id_number), l.program_code, l.period, maskBankAccount(l.bank_account), l.region_code, l.amount_at_risk, l.card ? CARD_LABELS[l.card as WarningCard] : null, l.due_on, maskPersonalData(l.explanation)];
-      lines.push(cells.map((c) => csvCell(c === null || c === undefined ? '' : String(c))).join(','));
-      if (lines.length >= 500) {
-        res.write(lines.join('\r\n') + '\r\n');
-        lines = [];
-      }
+    for (;;) {
+      const lines = page.items.map((l) => {
+        // People's words for the codes, as the console shows them; the CLI's export keeps the codes.
+        const cells = [l.id, `${l.rule} ${ruleName.get(l.rule) ?? ''}`, SEVERITY_LABELS[l.severity as Severity], statusLabel(l.status as LeadStatus, l.outcome as LeadOutcome | null), l.name, maskIdNumber(l.id_number), l.program_code, l.period, maskBankAccount(l.bank_account), l.region_code, l.amount_at_risk, l.card ? CARD_LABELS[l.card as WarningCard] : null, l.due_on, maskPersonalData(l.explanation)];
+        return cells.map((c) => csvCell(c === null || c === undefined ? '' : String(c))).join(',') + '\r\n';
+      });
+      if (lines.length) res.write(lines.join(''));
+      if (!page.next) break;
+      page = await this.searchLeads.execute(new SearchLeadsCommand(filters, sort, 200, page.next));
     }
-    res.end(lines.length ? lines.join('\r\n') + '\r\n' : '');
+    res.end();
   }
 
   @Get(':id')

@@ -2,7 +2,7 @@ import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, Quer
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { type Actor } from '@sunlight/common';
-import { CurrentActor, Roles } from '../auth/access.js';
+import { CurrentActor, Roles, SignedLinkable } from '../auth/access.js';
 import type { Response } from 'express';
 import { GetImport, REGISTRY_KINDS, Rejections, SubmitRegistryUploadCommand, SubmitUpload } from '@sunlight/ingestion';
 import { UploadRegistryDto, multipartFile } from '../batches/dto.js';
@@ -57,6 +57,7 @@ export class RegistriesController {
 
   @Get('imports/:id/rejections.csv')
   @Roles('uploader', 'admin')
+  @SignedLinkable()
   async rejectedCsv(@Param('id', new IdPipe()) id: string, @Res() res: Response) {
     const chunks = this.rejections.csv('registry', id);
     const first = await chunks.next();

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@ne
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AuditLog, parseCheckpoint } from '@sunlight/audit';
 import { AnswerNoticeCommand, IssueNoticeCommand, LeadStatistics, LeadStatisticsCommand, Notices, SweepCards, SweepCardsCommand } from '@sunlight/leads';
-import { Roles } from '../auth/access.js';
+import { Roles, SignedLinkable } from '../auth/access.js';
 import { AnswerNoticeDto, IssueNoticeDto, NoticeQueryDto, StatisticsQueryDto, SweepDto } from '../leads/dto.js';
 import { IdPipe } from '../common/whole-number.pipe.js';
 
@@ -35,6 +35,7 @@ export class NoticesController {
 
   @Get(':id/print')
   @Roles('inspector', 'supervisor', 'admin')
+  @SignedLinkable()
   @Header('Content-Type', 'text/html; charset=utf-8')
   @ApiProduces('text/html')
   @ApiOperation({ summary: '可打印的文书（A4 HTML，浏览器打印或存为 PDF）' })
