@@ -87,6 +87,11 @@ describe(`security (${primaryBackend().name})`, () => {
     { method: 'GET', path: '/api/leads/{lead}', allowed: ['inspector', 'supervisor', 'admin'] },
     { method: 'POST', path: '/api/leads/{lead}/reveal', allowed: ['inspector', 'supervisor', 'admin'], body: () => ({ reason: '核查需要' }) },
     { method: 'GET', path: '/api/leads/facets', allowed: ['inspector', 'supervisor', 'admin'] },
+    { method: 'GET', path: '/api/leads/assignees', allowed: ['inspector'] },
+    { method: 'GET', path: '/api/leads/{lead}/assignees', allowed: ['inspector'] },
+    { method: 'POST', path: '/api/leads/{lead}/attachments', allowed: ['inspector'], body: () => csvForm('not a pdf', 'a.pdf', { kind: 'other' }) },
+    { method: 'GET', path: '/api/leads/{lead}/attachments', allowed: ['inspector', 'supervisor', 'admin'] },
+    { method: 'GET', path: '/api/leads/{lead}/attachments/{attachment}', allowed: ['inspector', 'supervisor', 'admin'] },
     // (Bodies that fail validation: a role that may act gets 400/422, one that may not, 403; nothing changes.)
     { method: 'POST', path: '/api/leads/bulk', allowed: ['inspector'], body: () => ({ action: 'dismiss', leadIds: ['999999999'] }) },
     { method: 'POST', path: '/api/leads/{lead}/actions', allowed: ['inspector'], body: () => ({ action: 'assign' }) },
@@ -119,12 +124,12 @@ describe(`security (${primaryBackend().name})`, () => {
   /** A user of each role in 松滋 (the admin for admin), with a path filled with that county's objects. */
   const userOf = (role: Role) => (role === 'admin' ? 'admin' : `${role.slice(0, 2)}.songzi`);
   const fill = (p: string, userId = '1') =>
-    p.replace('{lead}', songziLead).replace('{batch}', songziBatch).replace('{import}', registryImport).replace('{kind}', 'deceased').replace('{user}', userId).replace('{notice}', '999999').replace('{digest}', '999999');
+    p.replace('{lead}', songziLead).replace('{batch}', songziBatch).replace('{import}', registryImport).replace('{kind}', 'deceased').replace('{user}', userId).replace('{notice}', '999999').replace('{digest}', '999999').replace('{attachment}', '999999');
 
   it('covers every route the API exposes (the OpenAPI document), each with a role or public decision', async () => {
     const doc = (await call('GET', '/api/docs-json')).json;
     const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, methods]) =>
-      Object.keys(methods).map((m) => `${m.toUpperCase()} ${p.replace(/\{id\}/g, '{?}').replace(/\{kind\}/g, '{?}')}`),
+      Object.keys(methods).map((m) => `${m.toUpperCase()} ${p.replace(/\{\w+\}/g, '{?}')}`),
     );
     const tested = ROUTES.filter((r) => r.path !== '/').map((r) => `${r.method} ${r.path.replace(/\{\w+\}/g, '{?}')}`);
     expect(documented.filter((r) => !r.includes('/api/docs')).sort()).toEqual(tested.sort());

@@ -6,3 +6,4 @@ export * from './demo-accounts.js';
 export * from './accounts.module.js';
 export { hashPassword, checkPasswordPolicy } from './passwords.js';
 export * from './signed-links.js';
+export * from './people.usecases.js';

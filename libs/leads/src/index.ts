@@ -10,4 +10,7 @@ export * from './close-lead.usecase.js';
 export * from './leads.module.js';
 export * from './lead-statistics.usecase.js';
 export * from './triage/index.js';
-export { GetLead } from './get-lead.usecase.js';
+export { GetLead, type LeadDetail, type LeadHistoryEntry, type LeadTriage } from './get-lead.usecase.js';
+export * from './attachments.js';
+export * from './lead-facts.js';
+export * from './lead-assignees.usecase.js';

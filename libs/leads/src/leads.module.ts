@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
-import { AccountsModule } from '@sunlight/accounts';
+import { AccountsModule, ListRegionInspectors, UserNames } from '@sunlight/accounts';
+import { AttachToLead, LeadAttachmentRepository, ListLeadAttachments, ReadLeadAttachment } from './attachments.js';
+import { LeadAssignees } from './lead-assignees.usecase.js';
 import { CloseLead } from './close-lead.usecase.js';
 import { DEADLINES, deadlinesProvider } from './deadlines.js';
 import { ExportLeads } from './export-leads.usecase.js';
@@ -15,11 +17,14 @@ import { SweepCards } from './triage/sweep-cards.usecase.js';
 import { TransitionLead } from './triage/transition-lead.usecase.js';
 import { TriageProcessor } from './triage/triage.processor.js';
 
-const USE_CASES = [ExportLeads, CloseLead, GetLead, SearchLeads, TransitionLead, SweepCards, Notices, LeadStatistics];
+const USE_CASES = [ExportLeads, CloseLead, GetLead, SearchLeads, TransitionLead, SweepCards, Notices, LeadStatistics, AttachToLead, ListLeadAttachments, ReadLeadAttachment, LeadAssignees];
+
+// Lookups of accounts the leads need (users is accounts' table: its classes hold the SQL).
+const FROM_ACCOUNTS = [ListRegionInspectors, UserNames];
 
 @Module({
   imports: [AccountsModule],
-  providers: [...USE_CASES, LeadRepository, LeadSummaries, LeadLedger, WorkingCalendar, TriageProcessor, deadlinesProvider],
+  providers: [...USE_CASES, ...FROM_ACCOUNTS, LeadAttachmentRepository, LeadRepository, LeadSummaries, LeadLedger, WorkingCalendar, TriageProcessor, deadlinesProvider],
   exports: [...USE_CASES, LeadRepository, LeadSummaries, LeadLedger, DEADLINES],
 })
 export class LeadsModule {}

@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ROLE_LABELS } from '@sunlight/common';
 import { BATCH_STATUS_LABELS, REGISTRIES } from '@sunlight/ingestion';
 import { LEAD_LABELS } from '@sunlight/leads';
@@ -17,6 +17,8 @@ export class LabelsDto {
   @ApiProperty({ ...NAMES, description: '销号结果' }) outcome: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '处置方式' }) disposal: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '预警牌' }) card: Record<string, string>;
+  @ApiProperty({ ...NAMES, description: '处置记录中的事件 (lead.assign → 分派, lead.reveal, lead.attach …)' }) event: Record<string, string>;
+  @ApiProperty({ ...NAMES, description: '附件类型 (interview → 谈话记录)' }) attachmentKind: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '严重程度' }) severity: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '比对规则 (R01 → 已故人员领取)' }) rule: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '资金项目 (DIBAO → 城乡最低生活保障金)' }) program: Record<string, string>;
@@ -37,6 +39,7 @@ export class LabelsController {
   @Get()
   @Roles('uploader', 'inspector', 'supervisor', 'admin')
   @ApiOperation({ summary: '代码的中文名称：状态、步骤、规则、项目、预警牌、处置方式、比对库等（页面不自带副本）' })
+  @ApiOkResponse({ type: LabelsDto })
   labels(): LabelsDto {
     return {
       ...LEAD_LABELS,
