@@ -8,7 +8,7 @@ import { InputError, type Actor } from '@sunlight/common';
 import { CurrentActor, Roles } from '../auth/access.js';
 import { RateLimit } from '../common/rate-limits.js';
 import { originalName, type UploadedFileInfo } from '../common/uploads.js';
-import { UploadBatchDto, multipartFile } from './dto.js';
+import { BATCH_UPLOAD_FIELDS, UploadBatchDto, multipartFile } from './dto.js';
 import { IdPipe, afterRow, beforeId, pageSize } from '../common/whole-number.pipe.js';
 
 @ApiTags('batches')
@@ -37,7 +37,7 @@ export class BatchesController {
   @HttpCode(202)
   @UseInterceptors(FileInterceptor('file'))
   @ApiConsumes('multipart/form-data')
-  @ApiBody(multipartFile({ allowPartial: { type: 'string', enum: ['true', 'false'] }, region: { type: 'string' } }))
+  @ApiBody(multipartFile(BATCH_UPLOAD_FIELDS))
   @ApiOperation({ summary: '上传发放批次，立即返回批次号，导入在后台进行 (upload a batch; answers at once)' })
   async upload(@UploadedFile() file: UploadedFileInfo | undefined, @Body() body: UploadBatchDto, @CurrentActor() actor: Actor) {
     if (!file) throw new BadRequestException('缺少文件字段 file (multipart field "file" is required)');

@@ -5,7 +5,7 @@ import { type Actor } from '@sunlight/common';
 import { CurrentActor, Roles } from '../auth/access.js';
 import type { Response } from 'express';
 import { GetImport, REGISTRY_KINDS, Rejections, SubmitRegistryUploadCommand, SubmitUpload } from '@sunlight/ingestion';
-import { UploadRegistryDto, multipartFile } from '../batches/dto.js';
+import { REGISTRY_UPLOAD_FIELDS, UploadRegistryDto, multipartFile } from '../batches/dto.js';
 import { RateLimit } from '../common/rate-limits.js';
 import { originalName, type UploadedFileInfo } from '../common/uploads.js';
 import { IdPipe, afterRow, beforeId, pageSize } from '../common/whole-number.pipe.js';
@@ -27,7 +27,7 @@ export class RegistriesController {
   @UseInterceptors(FileInterceptor('file'))
   @ApiConsumes('multipart/form-data')
   @ApiParam({ name: 'kind', enum: REGISTRY_KINDS })
-  @ApiBody(multipartFile({ replace: { type: 'string', enum: ['true', 'false'] }, allowPartial: { type: 'string', enum: ['true', 'false'] } }))
+  @ApiBody(multipartFile(REGISTRY_UPLOAD_FIELDS))
   @ApiOperation({ summary: '上传比对库 (upload a registry; merged by natural key, or replaced)' })
   async upload(@Param('kind') kind: string, @UploadedFile() file: UploadedFileInfo | undefined, @Body() body: UploadRegistryDto, @CurrentActor() actor: Actor) {
     if (!file) throw new BadRequestException('缺少文件字段 file (multipart field "file" is required)');
@@ -51,6 +51,7 @@ export class RegistriesController {
 
   @Get('imports/:id/rejections')
   @Roles('uploader', 'admin')
+  @ApiQuery({ name: 'after', required: false, description: 'rows after this row number' })
   rejected(@Param('id', new IdPipe()) id: string, @Query('after', afterRow()) after: number) {
     return this.rejections.page('registry', id, after);
   }
