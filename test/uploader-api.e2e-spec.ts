@@ -10,6 +10,50 @@ import { SAMPLES, apiClient, createUser, freshEnv, login, primaryBackend, startS
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
+
+type Schema = Record<string, any>;
+
+/**
+ * What in `value` the OpenAPI `schema` does not describe: a missing required field, a field the
+ * document does not name, a wrong type, a value outside its enum. (The console's client is
+ * generated from the document: an answer that strays from it is a page that breaks.)
+ */
+function strays(doc: Schema, schema: Schema | undefined, value: unknown, at = '$'): string[] {
+  if (!schema) return [`${at}: no schema documented`];
+  if (schema.$ref) return strays(doc, doc.components.schemas[schema.$ref.split('/').pop()], value, at);
+  if (value === null) return schema.nullable ? [] : [`${at}: null, not documented as nullable`];
+  if (schema.allOf) return schema.allOf.flatMap((s: Schema) => strays(doc, s, value, at));
+  if (schema.enum && !schema.enum.includes(value)) return [`${at}: ${JSON.stringify(value)} not in ${schema.enum.join('|')}`];
+  switch (schema.type ?? (schema.properties ? 'object' : undefined)) {
+    case 'object': {
+      if (typeof value !== 'object' || Array.isArray(value)) return [`${at}: not an object`];
+      const props: Schema = schema.properties ?? {};
+      const missing = (schema.required ?? []).filter((k: string) => !(k in (value as object))).map((k: string) => `${at}.${k}: missing`);
+      const extra = schema.additionalProperties ? [] : Object.keys(value as object).filter((k) => !(k in props)).map((k) => `${at}.${k}: not documented`);
+      const nested = Object.entries(value as object).flatMap(([k, v]) => (props[k] ? strays(doc, props[k], v, `${at}.${k}`) : []));
+      return [...missing, ...extra, ...nested];
+    }
+    case 'array':
+      return Array.isArray(value) ? value.flatMap((v, i) => strays(doc, schema.items, v, `${at}[${i}]`)) : [`${at}: not an array`];
+    case 'string':
+      if (typeof value !== 'string') return [`${at}: ${typeof value}, documented string`];
+      return schema.format === 'date-time' && Number.isNaN(Date.parse(value)) ? [`${at}: not a date-time`] : [];
+    case 'integer':
+      return Number.isInteger(value) ? [] : [`${at}: ${JSON.stringify(value)}, documented integer`];
+    case 'number':
+      return typeof value === 'number' ? [] : [`${at}: ${typeof value}, documented number`];
+    case 'boolean':
+      return typeof value === 'boolean' ? [] : [`${at}: ${typeof value}, documented boolean`];
+    default:
+      return [`${at}: schema without a type`];
+  }
+}
+
+/** The documented schema of an operation's answer. */
+function answerSchema(doc: Schema, method: string, route: string, status: number): Schema | undefined {
+  return doc.paths[route]?.[method]?.responses?.[status]?.content?.['application/json']?.schema;
+}
+
 const backend = primaryBackend();
 
 describe(`the uploader's API on ${backend.name}`, () => {
@@ -90,6 +134,91 @@ describe(`the uploader's API on ${backend.name}`, () => {
         .filter(([p]) => /^\/api\/(batches|registries|my-leads)/.test(p))
         .flatMap(([p, ops]) => Object.entries(ops).flatMap(([m, op]) => (op.parameters ?? []).filter((q) => q.in === 'query' && q.required).map((q) => `${m} ${p} ?${q.name}`)));
       expect(required).toEqual([]);
+    });
+  });
+  describe('answers as the OpenAPI document declares them', () => {
+    let doc: Schema;
+    const checked: string[] = [];
+    /** Calls a route and holds its answer against the documented schema. */
+    async function conforming(method: string, route: string, url: string, token: string, body?: unknown) {
+      const res = await call(method.toUpperCase(), url, token, body);
+      expect({ url, status: res.status, strays: strays(doc, answerSchema(doc, method, route, res.status), res.json) }).toEqual({ url, status: res.status, strays: [] });
+      checked.push(`${method} ${route}`);
+      return res;
+    }
+    const uploadForm = (content: string, name: string, fields: Record<string, string> = {}) => {
+      const form = new FormData();
+      form.append('file', new Blob([content]), name);
+      for (const [k, v] of Object.entries(fields)) form.append(k, v);
+      return form;
+    };
+    const finished = (url: string) =>
+      until(async () => {
+        const r = (await call('GET', url, tokens['zaoqiang.cz'])).json;
+        return r.status === 'pending' || r.status === 'importing' ? undefined : r;
+      }, 60_000, url);
+
+    beforeAll(async () => {
+      doc = (await call('GET', '/api/docs-json')).json;
+    });
+
+    it('batches: the upload, the list, one batch and its rejected rows', async () => {
+      const t = tokens['zaoqiang.cz'];
+      const header = 'region_code,program_code,period,id_number,name,household_id,amount,bank_account,account_holder,paid_on,payer';
+      // Rows 2 and 4 fine, 3 with two problems, 5 outside the uploader's region.
+      const csv = `${header}\n131121100,DIBAO,2024-06,131121198006060148,陈俊杰,H1001,640.00,,,2024-06-16,\n131121100,DIBAO,2024-13,1311211980060601,陈俊杰,H1001,640.00,,,2024-06-16,\n131121100,DIBAO,2024-06,131121198006060148,陈国庆,H1001,10.00,,,2024-06-16,\n421087101,DIBAO,2024-06,421087196804120116,李秀英,H0001,650.00,,,2024-06-15,\n`;
+      const accepted = await conforming('post', '/api/batches', '/api/batches', t, uploadForm(csv, '六月.csv'));
+      expect(accepted.status).toBe(202);
+      const batch = await finished(`/api/batches/${accepted.json.batchId}`);
+      expect(batch).toMatchObject({ status: 'rejected', rejected_rows: 2, file_name: '六月.csv' });
+      await conforming('get', '/api/batches', '/api/batches?limit=1', t);
+      await conforming('get', '/api/batches/{id}', `/api/batches/${batch.id}`, t);
+      const page = (await conforming('get', '/api/batches/{id}/rejections', `/api/batches/${batch.id}/rejections`, t)).json;
+      expect(page.total).toBe(2);
+      expect(page.next).toBeNull();
+      expect(page.items.map((r: { row: number; column: string | null }) => r.row)).toEqual(expect.arrayContaining([3, 5]));
+      // A value that is an ID number comes out masked.
+      expect(JSON.stringify(page)).not.toContain('421087196804120116');
+    });
+
+    it('registries: the upload, the list, one import and its rejected rows', async () => {
+      const t = tokens['zaoqiang.cz'];
+      const accepted = await conforming('post', '/api/registries/{kind}', '/api/registries/deceased', t, uploadForm('id_number,name,death_date\n42108719520903012X,王建国,2024-02-10\n12345,某人,2024-02-30\n', '死亡名单.csv', { allowPartial: 'true' }));
+      expect(accepted.status).toBe(202);
+      const done = await finished(`/api/registries/imports/${accepted.json.importId}`);
+      expect(done).toMatchObject({ status: 'stored', accepted_rows: 1, rejected_rows: 1, allow_partial: true });
+      await conforming('get', '/api/registries/imports', '/api/registries/imports', t);
+      await conforming('get', '/api/registries/imports/{id}', `/api/registries/imports/${done.id}`, t);
+      const page = (await conforming('get', '/api/registries/imports/{id}/rejections', `/api/registries/imports/${done.id}/rejections`, t)).json;
+      expect(page.items.map((r: { column: string }) => r.column)).toEqual(expect.arrayContaining(['id_number', 'death_date']));
+    });
+
+    it('pages the rejected rows to the end with next, each row once', async () => {
+      const t = tokens['zaoqiang.cz'];
+      const header = 'region_code,program_code,period,id_number,name,amount,paid_on';
+      const rows = Array.from({ length: 450 }, (_, i) => `131121100,DIBAO,2024-07,131121198006060148,某${i},abc,2024-07-16`);
+      const accepted = (await call('POST', '/api/batches', t, uploadForm(`${header}\n${rows.join('\n')}\n`, 'many.csv'))).json;
+      const batch = await finished(`/api/batches/${accepted.batchId}`);
+      const seen: number[] = [];
+      let after: number | null = 0;
+      while (after !== null) {
+        const page: { items: { row: number }[]; next: number | null; total: number } = (await call('GET', `/api/batches/${batch.id}/rejections?after=${after}`, t)).json;
+        expect(page.total).toBe(450);
+        seen.push(...new Set(page.items.map((r) => r.row)));
+        after = page.next;
+      }
+      expect(seen).toEqual(Array.from({ length: 450 }, (_, i) => i + 2));
+    });
+
+    it('declares an answer for every batch and registry route, CSV downloads as text/csv', () => {
+      const undeclared = Object.entries(doc.paths as Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>>)
+        .filter(([p]) => /^\/api\/(batches|registries|my-leads)/.test(p))
+        .flatMap(([p, ops]) =>
+          Object.entries(ops)
+            .filter(([, op]) => !Object.entries(op.responses).some(([code, r]) => /^2/.test(code) && r.content && Object.keys(r.content).some((type) => type === (p.endsWith('.csv') ? 'text/csv' : 'application/json'))))
+            .map(([m]) => `${m} ${p}`),
+        );
+      expect(undeclared).toEqual([]);
     });
   });
 });

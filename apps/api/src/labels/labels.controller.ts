@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ROLE_LABELS } from '@sunlight/common';
-import { BATCH_STATUS_LABELS, REGISTRIES } from '@sunlight/ingestion';
+import { BATCH_STATUS_LABELS, IMPORT_PHASE_LABELS, REGISTRIES } from '@sunlight/ingestion';
 import { LEAD_LABELS } from '@sunlight/leads';
 import { ProgramsService } from '@sunlight/programs';
 import { RuleCatalogue } from '@sunlight/rules';
@@ -22,6 +22,7 @@ export class LabelsDto {
   @ApiProperty({ ...NAMES, description: '资金项目 (DIBAO → 城乡最低生活保障金)' }) program: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '比对库' }) registry: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '批次状态' }) batchStatus: Record<string, string>;
+  @ApiProperty({ ...NAMES, description: '导入阶段 (a running import’s progress.phase)' }) importPhase: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '角色' }) role: Record<string, string>;
 }
 
@@ -44,6 +45,7 @@ export class LabelsController {
       program: Object.fromEntries(this.programs.all().map((p) => [p.code, p.name])),
       registry: Object.fromEntries(Object.values(REGISTRIES).map((r) => [r.kind, r.zh])),
       batchStatus: BATCH_STATUS_LABELS,
+      importPhase: IMPORT_PHASE_LABELS,
       role: ROLE_LABELS,
     };
   }
