@@ -108,6 +108,8 @@ describe(`security (${primaryBackend().name})`, () => {
     { method: 'GET', path: '/api/batches/{batch}', allowed: ['uploader', 'inspector', 'supervisor', 'admin'] },
     { method: 'GET', path: '/api/batches/{batch}/rejections', allowed: ['uploader', 'admin'] },
     { method: 'GET', path: '/api/batches/{batch}/rejections.csv', allowed: ['uploader', 'admin'] },
+    { method: 'GET', path: '/api/batches/{batch}/leads', allowed: ['uploader'] },
+    { method: 'GET', path: '/api/my-leads', allowed: ['uploader'] },
     { method: 'POST', path: '/api/registries/{kind}', allowed: ['uploader', 'admin'], body: () => csvForm('id_number,death_date\n', 'd.csv') },
     { method: 'GET', path: '/api/registries/imports', allowed: ['uploader', 'supervisor', 'admin'] },
     { method: 'GET', path: '/api/registries/imports/{import}', allowed: ['uploader', 'supervisor', 'admin'] },

@@ -1,7 +1,9 @@
 import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { SAMPLES, apiClient, createUser, freshEnv, login, primaryBackend, startServer, until, type RunningServer, type TestEnv } from './support/harness.js';
+import pg from 'pg';
+import { ROOT, SAMPLES, apiClient, cli, createUser, embeddedDatabase, freshEnv, login, primaryBackend, startServer, until, type RunningServer, type TestEnv } from './support/harness.js';
 
 /**
  * The 财政 uploader's side of the API (issue 13): what the console's upload, batch, registry and
@@ -56,6 +58,17 @@ function answerSchema(doc: Schema, method: string, route: string, status: number
 
 const backend = primaryBackend();
 
+/** SQL on the running installation's database (the checks' progress is not in the API). */
+async function sql<T = any>(env: TestEnv, text: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client(env.databaseUrl ? { connectionString: env.databaseUrl } : await embeddedDatabase(env));
+  await client.connect();
+  try {
+    return (await client.query(text, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
 describe(`the uploader's API on ${backend.name}`, () => {
   let env: TestEnv;
   let server: RunningServer;
@@ -65,10 +78,17 @@ describe(`the uploader's API on ${backend.name}`, () => {
 
   beforeAll(async () => {
     env = await freshEnv(backend.name, { SUNLIGHT_LOGIN_RATE: '1000', SUNLIGHT_UPLOAD_RATE: '1000' });
-    // 枣强 (131121): not the region of the demo data nor of any example in the docs.
+    for (const kind of ['deceased', 'public-employees', 'village-officials', 'household-members']) {
+      expect((await cli(env, 'registry', 'import', kind, path.join(SAMPLES, `${kind}.csv`))).code).toBe(0);
+    }
+    // 枣强 (131121): not the region of the demo data nor of any example in the docs. Two
+    // uploaders of 松滋 (421087), colleagues at the same bureau, and an inspector there.
     await createUser(env, 'zaoqiang.cz', 'uploader', '131121');
+    await createUser(env, 'songzi.cz', 'uploader', '421087');
+    await createUser(env, 'songzi.cz2', 'uploader', '421087');
+    await createUser(env, 'songzi.jw', 'inspector', '421087');
     server = await startServer(env);
-    tokens['zaoqiang.cz'] = await login(server.url, 'zaoqiang.cz');
+    for (const username of ['zaoqiang.cz', 'songzi.cz', 'songzi.cz2', 'songzi.jw']) tokens[username] = await login(server.url, username);
     // (launch() gives every browser a fresh profile directory of its own.)
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
   });
@@ -219,6 +239,88 @@ describe(`the uploader's API on ${backend.name}`, () => {
             .map(([m]) => `${m} ${p}`),
         );
       expect(undeclared).toEqual([]);
+    });
+  });
+  describe('the uploader’s own leads (我的线索)', () => {
+    let own: string;
+    let colleagues: string;
+    const uploadAs = async (username: string, file: string) => {
+      const form = new FormData();
+      form.append('file', new Blob([await readFile(file)]), path.basename(file));
+      const accepted = (await call('POST', '/api/batches', tokens[username], form)).json;
+      // Stored, and the check it calls for has run.
+      await until(async () => ((await call('GET', `/api/batches/${accepted.batchId}`, tokens[username])).json.status === 'stored' ? true : undefined), 60_000, 'the batch');
+      await until(async () => {
+        const runs = await sql(env, `SELECT status FROM check_runs WHERE $1::bigint = ANY(batch_ids)`, [accepted.batchId]);
+        return runs.length && runs.every((r) => r.status === 'completed') ? true : undefined;
+      }, 120_000, `the checks of batch ${accepted.batchId}`);
+      return accepted.batchId as string;
+    };
+
+    beforeAll(async () => {
+      own = await uploadAs('songzi.cz', path.join(SAMPLES, 'batch-421087-2024Q2.csv'));
+      colleagues = await uploadAs('songzi.cz2', path.join(ROOT, 'test/fixtures/batch-extra-2024-05.csv'));
+    });
+
+    it('reaches every page of the uploader’s console: none answers 无权执行此操作', async () => {
+      for (const url of ['/api/auth/me', '/api/labels', '/api/batches', `/api/batches/${own}`, `/api/batches/${own}/rejections`, '/api/registries/imports', '/api/my-leads', `/api/batches/${own}/leads`]) {
+        const res = await call('GET', url, tokens['songzi.cz']);
+        expect({ url, status: res.status }).toEqual({ url, status: 200 });
+      }
+    });
+
+    it('lists the leads raised from the uploader’s own batches, newest first, masked, read-only', async () => {
+      const page = (await call('GET', '/api/my-leads', tokens['songzi.cz'])).json;
+      const doc = (await call('GET', '/api/docs-json')).json;
+      expect(strays(doc, answerSchema(doc, 'get', '/api/my-leads', 200), page)).toEqual([]);
+      expect(page.total).toBeGreaterThan(0);
+      expect(page.items).toHaveLength(page.total);
+      expect(page.items.map((l: { id: string }) => BigInt(l.id))).toEqual([...page.items.map((l: { id: string }) => BigInt(l.id))].sort((a, b) => (a > b ? -1 : 1)));
+      expect(page.items.every((l: { batch_ids: string[] }) => l.batch_ids.length === 1 && l.batch_ids[0] === own)).toBe(true);
+      // 王建国 died in February and was paid in March (R01).
+      const deceased = page.items.find((l: { rule: string }) => l.rule === 'R01');
+      expect(deceased).toMatchObject({ name: '王建国', status: 'new', amount_at_risk: expect.stringMatching(/^\d+\.\d{2}$/) });
+      expect(deceased.id_number).not.toBe('42108719520903012X');
+      expect(deceased.id_number).toBe('4210**********012X');
+      const text = JSON.stringify(page);
+      for (const full of ['42108719520903012X', '421087196804120116', '6222020100022222222']) expect(text).not.toContain(full);
+      // Nothing of the triage: who handles it, the steps it allows.
+      expect(Object.keys(deceased)).not.toEqual(expect.arrayContaining(['assignee_name']));
+      expect(deceased.allowed_actions).toBeUndefined();
+      // The same leads through the batch, and through the pages of one.
+      expect((await call('GET', `/api/batches/${own}/leads`, tokens['songzi.cz'])).json.items).toEqual(page.items);
+      const paged: string[] = [];
+      let before: string | null = null;
+      do {
+        const p: { items: { id: string }[]; next: string | null } = (await call('GET', `/api/my-leads?limit=2${before ? `&before=${before}` : ''}`, tokens['songzi.cz'])).json;
+        paged.push(...p.items.map((l) => l.id));
+        before = p.next;
+      } while (before);
+      expect(paged).toEqual(page.items.map((l: { id: string }) => l.id));
+      // Filters: one rule, one status.
+      expect((await call('GET', '/api/my-leads?rule=R01', tokens['songzi.cz'])).json.items.map((l: { id: string }) => l.id)).toEqual([deceased.id]);
+      expect((await call('GET', '/api/my-leads?status=closed', tokens['songzi.cz'])).json).toEqual({ items: [], total: 0, next: null });
+      expect((await call('GET', '/api/my-leads?status=nope', tokens['songzi.cz'])).status).toBe(422);
+    });
+
+    it('shows a colleague only the leads its own batch has a part in, nor the other batch through it', async () => {
+      const mine = (await call('GET', '/api/my-leads', tokens['songzi.cz'])).json.items;
+      const theirs = (await call('GET', '/api/my-leads', tokens['songzi.cz2'])).json;
+      // 赵志强 (on the public payroll, R02) and 周晓东 are paid in both batches: those leads are
+      // both uploaders'; each sees its own batch as the source. 王建国 (R01) is in one batch only.
+      expect(theirs.total).toBeGreaterThan(0);
+      expect(theirs.items.every((l: { batch_ids: string[] }) => l.batch_ids.length === 1 && l.batch_ids[0] === colleagues)).toBe(true);
+      const only = mine.filter((l: { rule: string }) => l.rule === 'R01').map((l: { id: string }) => l.id);
+      expect(only).toHaveLength(1);
+      expect(theirs.items.map((l: { id: string }) => l.id)).not.toContain(only[0]);
+      const shared = await sql(env, `SELECT DISTINCT e.lead_id::text AS id FROM lead_evidence e JOIN disbursements d ON d.id = e.disbursement_id WHERE d.batch_id = $1`, [colleagues]);
+      expect(theirs.items.map((l: { id: string }) => l.id).sort()).toEqual(shared.map((r) => r.id).sort());
+      expect((await call('GET', `/api/batches/${own}/leads`, tokens['songzi.cz2'])).status).toBe(404);
+      expect((await call('GET', `/api/batches/${colleagues}/leads`, tokens['songzi.cz'])).status).toBe(404);
+      // Another county's uploader: nothing of 松滋.
+      expect((await call('GET', `/api/batches/${own}/leads`, tokens['zaoqiang.cz'])).status).toBe(404);
+      expect((await call('GET', '/api/my-leads', tokens['songzi.jw'])).status).toBe(403);
+      expect((await call('GET', `/api/batches/${own}/leads`, tokens['songzi.jw'])).status).toBe(403);
     });
   });
 });

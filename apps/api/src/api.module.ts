@@ -14,6 +14,7 @@ import { CoreModule, WorkerRunner, type Infrastructure } from '@sunlight/runtime
 import { AccessGuard, actorContextMiddleware } from './auth/access.js';
 import { AuthController } from './auth/auth.controller.js';
 import { BatchesController } from './batches/batches.controller.js';
+import { MyLeadsController } from './batches/my-leads.controller.js';
 import { DomainExceptionFilter } from './common/domain-exception.filter.js';
 import { MaskingInterceptor } from './common/masking.interceptor.js';
 import { rateLimits } from './common/rate-limits.js';
@@ -48,7 +49,7 @@ export class ApiModule implements NestModule {
         // Sign-ins and uploads, on the routes marked with @RateLimit.
         ThrottlerModule.forRoot(rateLimits(infra.config)),
       ],
-      controllers: [WebController, AuthController, UsersController, LabelsController, LeadsController, BatchesController, RegistriesController, NoticesController, StatisticsController, TriageAdminController, DigestsController],
+      controllers: [WebController, AuthController, UsersController, LabelsController, LeadsController, BatchesController, MyLeadsController, RegistriesController, NoticesController, StatisticsController, TriageAdminController, DigestsController],
       providers: [
         ...(infra.config.inlineWorker ? [WorkerRunner] : []),
         DemoLoader,

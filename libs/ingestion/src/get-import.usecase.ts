@@ -17,6 +17,25 @@ export class GetImport {
     return row;
   }
 
+  /**
+   * A batch the user uploaded, in the actor's region subtree; a batch of anyone else answers "no
+   * such batch" as one outside the region does.
+   */
+  async batchUploadedBy(id: string, username: string): Promise<BatchView> {
+    const batch = await this.batch(id);
+    if (batch.uploaded_by !== username) throw new NotFoundError(`批次 ${id} 不存在 (no such batch)`);
+    return batch;
+  }
+
+  /** The ids of the batches the user uploaded, in the actor's region subtree, newest first. */
+  async batchIdsUploadedBy(username: string): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id::text FROM disbursement_batches WHERE uploaded_by = $1 AND ${scopeSql('region_code')} ORDER BY disbursement_batches.id DESC`,
+      [username],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async registry(id: string): Promise<RegistryImportView> {
     const [row]: RegistryImportView[] = /^\d{1,18}$/.test(id) ? await this.dataSource.query(`SELECT ${REGISTRY_IMPORT_VIEW_COLUMNS} FROM registry_imports WHERE id = $1`, [id]) : [];
     if (!row) throw new NotFoundError(`比对库导入 ${id} 不存在 (no such registry import)`);

@@ -11,3 +11,4 @@ export * from './leads.module.js';
 export * from './lead-statistics.usecase.js';
 export * from './triage/index.js';
 export { GetLead } from './get-lead.usecase.js';
+export * from './leads-of-batches.usecase.js';

@@ -5,6 +5,7 @@ import { DEADLINES, deadlinesProvider } from './deadlines.js';
 import { ExportLeads } from './export-leads.usecase.js';
 import { GetLead } from './get-lead.usecase.js';
 import { LeadLedger } from './lead-ledger.js';
+import { LeadsOfBatches } from './leads-of-batches.usecase.js';
 import { LeadRepository } from './lead.repository.js';
 import { LeadSummaries } from './lead-summaries.js';
 import { LeadStatistics } from './lead-statistics.usecase.js';
@@ -16,10 +17,12 @@ import { TransitionLead } from './triage/transition-lead.usecase.js';
 import { TriageProcessor } from './triage/triage.processor.js';
 
 const USE_CASES = [ExportLeads, CloseLead, GetLead, SearchLeads, TransitionLead, SweepCards, Notices, LeadStatistics];
+/** The uploader's read-only view of the leads from its own batches. */
+const READERS = [LeadsOfBatches];
 
 @Module({
   imports: [AccountsModule],
-  providers: [...USE_CASES, LeadRepository, LeadSummaries, LeadLedger, WorkingCalendar, TriageProcessor, deadlinesProvider],
-  exports: [...USE_CASES, LeadRepository, LeadSummaries, LeadLedger, DEADLINES],
+  providers: [...USE_CASES, ...READERS, LeadRepository, LeadSummaries, LeadLedger, WorkingCalendar, TriageProcessor, deadlinesProvider],
+  exports: [...USE_CASES, ...READERS, LeadRepository, LeadSummaries, LeadLedger, DEADLINES],
 })
 export class LeadsModule {}

@@ -86,3 +86,31 @@ export class RegistryAcceptedDto {
   @ApiProperty({ enum: REGISTRY_KINDS, enumName: 'RegistryKind' }) kind: RegistryKind;
   @ApiProperty({ enum: ['pending'] }) status: 'pending';
 }
+
+const LEAD_STATUSES = ['new', 'assigned', 'verifying', 'dismissed', 'confirmed', 'disposed', 'rectifying', 'rectified', 'closed'];
+
+/** A lead raised from the uploader's own batches: read-only, masked, without triage internals. */
+export class LeadOfBatchDto {
+  @ApiProperty(ID) id: string;
+  @ApiProperty({ description: '比对规则（名称见 /api/labels 的 rule）', example: 'R01' }) rule: string;
+  @ApiProperty({ enum: ['low', 'medium', 'high'], description: '严重程度（名称见 severity）' }) severity: 'low' | 'medium' | 'high';
+  @ApiProperty({ enum: LEAD_STATUSES, description: '处置状态（名称见 status）' }) status: string;
+  @ApiProperty({ enum: ['dismissed', 'rectified'], nullable: true, description: '销号结果（名称见 outcome）' }) outcome: string | null;
+  @ApiProperty({ type: String, nullable: true, description: '姓名' }) name: string | null;
+  @ApiProperty({ type: String, nullable: true, description: '身份证号（打码）' }) id_number: string | null;
+  @ApiProperty({ type: String, nullable: true, description: '资金项目（名称见 program）' }) program_code: string | null;
+  @ApiProperty({ type: String, nullable: true, description: '发放期间 YYYY-MM' }) period: string | null;
+  @ApiProperty({ description: '行政区划代码' }) region_code: string;
+  @ApiProperty({ description: '涉及金额（元，两位小数）', example: '650.00' }) amount_at_risk: string;
+  @ApiProperty({ ...COUNT, description: '证据（发放记录）条数' }) evidence_count: number;
+  @ApiProperty({ description: '发现的问题（身份证号、账号已打码）' }) explanation: string;
+  @ApiProperty({ type: [String], description: '证据所在的本人上传批次' }) batch_ids: string[];
+  @ApiProperty({ type: String, format: 'date-time', description: '发现时间' }) created_at: Date;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: '销号时间' }) closed_at: Date | null;
+}
+
+export class LeadOfBatchPageDto {
+  @ApiProperty({ type: [LeadOfBatchDto], description: '新的在前' }) items: LeadOfBatchDto[];
+  @ApiProperty({ ...COUNT, description: '符合条件的线索数' }) total: number;
+  @ApiProperty({ type: String, nullable: true, description: '下一页的 before；最后一页为 null' }) next: string | null;
+}
