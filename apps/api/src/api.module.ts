@@ -26,7 +26,6 @@ import { LeadsController } from './leads/leads.controller.js';
 import { RegistriesController } from './registries/registries.controller.js';
 import { NoticesController, StatisticsController, TriageAdminController } from './triage/triage.controller.js';
 import { UsersController } from './users/users.controller.js';
-import { WebController } from './web/web.controller.js';
 
 /** HTTP API and web console; with an inline worker (the embedded default), also the job processors. */
 @Module({})
@@ -49,7 +48,7 @@ export class ApiModule implements NestModule {
         // Sign-ins and uploads, on the routes marked with @RateLimit.
         ThrottlerModule.forRoot(rateLimits(infra.config)),
       ],
-      controllers: [WebController, AuthController, UsersController, LabelsController, LeadsController, BatchesController, MyLeadsController, RegistriesController, NoticesController, StatisticsController, TriageAdminController, DigestsController],
+      controllers: [AuthController, UsersController, LabelsController, LeadsController, BatchesController, MyLeadsController, RegistriesController, NoticesController, StatisticsController, TriageAdminController, DigestsController],
       providers: [
         ...(infra.config.inlineWorker ? [WorkerRunner] : []),
         DemoLoader,
