@@ -8,6 +8,7 @@ import { LeadLedger } from './lead-ledger.js';
 import { LeadRepository } from './lead.repository.js';
 import { LeadSummaries } from './lead-summaries.js';
 import { LeadStatistics } from './lead-statistics.usecase.js';
+import { LeadBreakdowns } from './lead-breakdowns.repository.js';
 import { WorkingCalendar } from './triage/calendar.js';
 import { Notices } from './triage/notices.usecase.js';
 import { SearchLeads } from './triage/search-leads.usecase.js';
@@ -19,7 +20,7 @@ const USE_CASES = [ExportLeads, CloseLead, GetLead, SearchLeads, TransitionLead,
 
 @Module({
   imports: [AccountsModule],
-  providers: [...USE_CASES, LeadRepository, LeadSummaries, LeadLedger, WorkingCalendar, TriageProcessor, deadlinesProvider],
-  exports: [...USE_CASES, LeadRepository, LeadSummaries, LeadLedger, DEADLINES],
+  providers: [...USE_CASES, LeadRepository, LeadBreakdowns, LeadSummaries, LeadLedger, WorkingCalendar, TriageProcessor, deadlinesProvider],
+  exports: [...USE_CASES, LeadRepository, LeadBreakdowns, LeadSummaries, LeadLedger, DEADLINES],
 })
 export class LeadsModule {}
