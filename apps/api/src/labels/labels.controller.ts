@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ROLE_LABELS } from '@sunlight/common';
+import { DIGEST_FREQUENCY_LABELS, DIGEST_KIND_LABELS, DIGEST_STATUS_LABELS } from '@sunlight/digest';
 import { BATCH_STATUS_LABELS, REGISTRIES } from '@sunlight/ingestion';
 import { LEAD_LABELS } from '@sunlight/leads';
 import { ProgramsService } from '@sunlight/programs';
@@ -23,6 +24,9 @@ export class LabelsDto {
   @ApiProperty({ ...NAMES, description: '比对库' }) registry: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '批次状态' }) batchStatus: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '角色' }) role: Record<string, string>;
+  @ApiProperty({ ...NAMES, description: '摘要种类 (scheduled → 定期摘要)' }) digestKind: Record<string, string>;
+  @ApiProperty({ ...NAMES, description: '摘要发送状态 (sent → 已发送)' }) digestStatus: Record<string, string>;
+  @ApiProperty({ ...NAMES, description: '摘要频率 (daily → 每天)' }) digestFrequency: Record<string, string>;
 }
 
 @ApiTags('labels')
@@ -36,6 +40,7 @@ export class LabelsController {
 
   @Get()
   @Roles('uploader', 'inspector', 'supervisor', 'admin')
+  @ApiOkResponse({ type: LabelsDto })
   @ApiOperation({ summary: '代码的中文名称：状态、步骤、规则、项目、预警牌、处置方式、比对库等（页面不自带副本）' })
   labels(): LabelsDto {
     return {
@@ -45,6 +50,9 @@ export class LabelsController {
       registry: Object.fromEntries(Object.values(REGISTRIES).map((r) => [r.kind, r.zh])),
       batchStatus: BATCH_STATUS_LABELS,
       role: ROLE_LABELS,
+      digestKind: DIGEST_KIND_LABELS,
+      digestStatus: DIGEST_STATUS_LABELS,
+      digestFrequency: DIGEST_FREQUENCY_LABELS,
     };
   }
 }
