@@ -28,7 +28,6 @@ import { DashboardController, StatisticsController } from './statistics/statisti
 import { RegionsController } from './regions/regions.controller.js';
 import { StatisticsModule } from '@sunlight/statistics';
 import { UsersController } from './users/users.controller.js';
-import { WebController } from './web/web.controller.js';
 
 /** HTTP API and web console; with an inline worker (the embedded default), also the job processors. */
 @Module({})
@@ -52,7 +51,7 @@ export class ApiModule implements NestModule {
         // Sign-ins and uploads, on the routes marked with @RateLimit.
         ThrottlerModule.forRoot(rateLimits(infra.config)),
       ],
-      controllers: [WebController, AuthController, UsersController, LabelsController, LeadsController, BatchesController, RegistriesController, NoticesController, StatisticsController, DashboardController, RegionsController, TriageAdminController, DigestsController],
+      controllers: [AuthController, UsersController, LabelsController, LeadsController, BatchesController, RegistriesController, NoticesController, StatisticsController, DashboardController, RegionsController, TriageAdminController, DigestsController],
       providers: [
         ...(infra.config.inlineWorker ? [WorkerRunner] : []),
         DemoLoader,

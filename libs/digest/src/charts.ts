@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { Logger } from '@nestjs/common';
 import * as echarts from 'echarts';
 
@@ -15,6 +14,11 @@ export const CHART_HEIGHT = 300;
 const TITLE = { left: 'center', top: 6, textStyle: { fontSize: 15 } };
 
 const RED = '#c0392b';
+/**
+ * The charts' fonts: a CJK font a phone or desktop has, or the server's (for the PNG; resvg
+ * takes the first one installed and falls back per glyph).
+ */
+const FONT_FAMILY = "'PingFang SC', 'Microsoft YaHei', 'WenQuanYi Micro Hei', 'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', sans-serif";
 
 export function barChart(title: string, labels: string[], values: number[]): string {
   return render({
@@ -75,7 +79,7 @@ function monthLabel(value: string, index: number): string {
 function render(option: echarts.EChartsCoreOption): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: CHART_WIDTH, height: CHART_HEIGHT });
   try {
-    chart.setOption({ animation: false, textStyle: { fontFamily: 'sans-serif' }, backgroundColor: '#ffffff', ...option });
+    chart.setOption({ animation: false, textStyle: { fontFamily: FONT_FAMILY }, backgroundColor: '#ffffff', ...option });
     return chart.renderToSVGString();
   } finally {
     chart.dispose();
@@ -95,34 +99,38 @@ export function fluidSvg(svg: string): string {
   });
 }
 
-const require = createRequire(import.meta.url);
 const logger = new Logger('DigestCharts');
 
 /** What we use of @resvg/resvg-js (typed here: the package is loaded only when a mail needs a PNG). */
+interface ResvgImage {
+  render(): { asPng(): Buffer; readonly pixels: Buffer };
+}
 interface ResvgModule {
-  Resvg: new (svg: string, options: Record<string, unknown>) => { render(): { asPng(): Buffer } };
+  Resvg: new (svg: string, options: Record<string, unknown>) => ResvgImage;
 }
 const RESVG = '@resvg/resvg-js';
 let resvg: Promise<ResvgModule | null> | undefined;
-let fontFiles: string[] | undefined;
+let cjkChecked = false;
 
-/** Noto Sans SC from its npm package, so that Chinese labels have glyphs wherever the server runs. */
-function cjkFonts(): string[] {
-  if (!fontFiles) {
-    try {
-      fontFiles = [require.resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf')];
-    } catch {
-      logger.warn('@expo-google-fonts/noto-sans-sc is not installed: chart PNGs use the system fonts, Chinese may have no glyphs');
-      fontFiles = [];
-    }
+/**
+ * Logs once when the system has no font with Chinese glyphs (the PNG's labels would be blank):
+ * one character is drawn, and a blank drawing says so.
+ */
+function warnWithoutCjk(lib: ResvgModule): void {
+  if (cjkChecked) return;
+  cjkChecked = true;
+  const probe = new lib.Resvg(`<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24"><text x="2" y="20" font-size="20" font-family="${FONT_FAMILY.replace(/"/g, '')}">监</text></svg>`, { font: { loadSystemFonts: true }, logLevel: 'off' });
+  if (!probe.render().pixels.some((byte, i) => i % 4 === 3 && byte > 0)) {
+    logger.warn('no CJK font installed (e.g. apt-get install fonts-wqy-microhei): the Chinese in digest chart PNGs has no glyphs; the SVG is unaffected');
   }
-  return fontFiles;
 }
 
 /**
  * The chart as a PNG at twice its drawn size (sharp on phones), for mail clients that block
- * SVG: resvg (Rust, prebuilt per platform) with Noto Sans SC. Null when the rasteriser is not
- * installed (the mail then carries the SVG alone).
+ * SVG: resvg (Rust, prebuilt per platform) with the system's fonts. Chinese needs a CJK font
+ * installed (the Docker image has fonts-wqy-microhei); without one the labels have no glyphs,
+ * which is logged once, and the SVG stays what capable clients show. Null when the rasteriser
+ * is not installed (the mail then carries the SVG alone).
  */
 export async function rasterize(svg: string): Promise<Buffer | null> {
   resvg ??= (import(RESVG) as Promise<ResvgModule>).catch((err: Error) => {
@@ -131,14 +139,14 @@ export async function rasterize(svg: string): Promise<Buffer | null> {
   });
   const lib = await resvg;
   if (!lib) return null;
-  const fonts = cjkFonts();
-  const family = fonts.length ? 'Noto Sans SC' : undefined;
   try {
     const image = new lib.Resvg(svg, {
       fitTo: { mode: 'zoom', value: 2 },
       background: '#ffffff',
-      font: { loadSystemFonts: !fonts.length, fontFiles: fonts, defaultFontFamily: family, sansSerifFamily: family },
+      font: { loadSystemFonts: true },
+      logLevel: 'off',
     });
+    warnWithoutCjk(lib);
     return image.render().asPng();
   } catch (err) {
     logger.warn(`a digest chart could not be rasterised: ${(err as Error).message}`);
