@@ -24,7 +24,10 @@ import { HealthModule } from './health/health.module.js';
 import { LabelsController } from './labels/labels.controller.js';
 import { LeadsController } from './leads/leads.controller.js';
 import { RegistriesController } from './registries/registries.controller.js';
-import { NoticesController, StatisticsController, TriageAdminController } from './triage/triage.controller.js';
+import { NoticesController, TriageAdminController } from './triage/triage.controller.js';
+import { DashboardController, StatisticsController } from './statistics/statistics.controller.js';
+import { RegionsController } from './regions/regions.controller.js';
+import { StatisticsModule } from '@sunlight/statistics';
 import { UsersController } from './users/users.controller.js';
 
 /** HTTP API and web console; with an inline worker (the embedded default), also the job processors. */
@@ -43,12 +46,13 @@ export class ApiModule implements NestModule {
         RulesModule,
         LeadsModule,
         DigestModule,
+        StatisticsModule,
         HealthModule,
         UploadsModule,
         // Sign-ins and uploads, on the routes marked with @RateLimit.
         ThrottlerModule.forRoot(rateLimits(infra.config)),
       ],
-      controllers: [AuthController, UsersController, LabelsController, LeadsController, BatchesController, MyLeadsController, RegistriesController, NoticesController, StatisticsController, TriageAdminController, DigestsController],
+      controllers: [AuthController, UsersController, LabelsController, LeadsController, BatchesController, MyLeadsController, RegistriesController, NoticesController, StatisticsController, DashboardController, RegionsController, TriageAdminController, DigestsController],
       providers: [
         ...(infra.config.inlineWorker ? [WorkerRunner] : []),
         DemoLoader,

@@ -9,6 +9,7 @@ export * from './export-leads.usecase.js';
 export * from './close-lead.usecase.js';
 export * from './leads.module.js';
 export * from './lead-statistics.usecase.js';
+export * from './lead-breakdowns.repository.js';
 export * from './triage/index.js';
 export { GetLead } from './get-lead.usecase.js';
 export * from './leads-of-batches.usecase.js';

@@ -9,6 +9,7 @@ import { LeadsOfBatches } from './leads-of-batches.usecase.js';
 import { LeadRepository } from './lead.repository.js';
 import { LeadSummaries } from './lead-summaries.js';
 import { LeadStatistics } from './lead-statistics.usecase.js';
+import { LeadBreakdowns } from './lead-breakdowns.repository.js';
 import { WorkingCalendar } from './triage/calendar.js';
 import { Notices } from './triage/notices.usecase.js';
 import { SearchLeads } from './triage/search-leads.usecase.js';
@@ -22,7 +23,7 @@ const READERS = [LeadsOfBatches];
 
 @Module({
   imports: [AccountsModule],
-  providers: [...USE_CASES, ...READERS, LeadRepository, LeadSummaries, LeadLedger, WorkingCalendar, TriageProcessor, deadlinesProvider],
-  exports: [...USE_CASES, ...READERS, LeadRepository, LeadSummaries, LeadLedger, DEADLINES],
+  providers: [...USE_CASES, ...READERS, LeadRepository, LeadBreakdowns, LeadSummaries, LeadLedger, WorkingCalendar, TriageProcessor, deadlinesProvider],
+  exports: [...USE_CASES, ...READERS, LeadRepository, LeadBreakdowns, LeadSummaries, LeadLedger, DEADLINES],
 })
 export class LeadsModule {}

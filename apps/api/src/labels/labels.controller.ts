@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ROLE_LABELS } from '@sunlight/common';
+import { DIGEST_FREQUENCY_LABELS, DIGEST_KIND_LABELS, DIGEST_STATUS_LABELS } from '@sunlight/digest';
 import { BATCH_STATUS_LABELS, IMPORT_PHASE_LABELS, REGISTRIES } from '@sunlight/ingestion';
 import { LEAD_LABELS } from '@sunlight/leads';
 import { ProgramsService } from '@sunlight/programs';
@@ -24,6 +25,9 @@ export class LabelsDto {
   @ApiProperty({ ...NAMES, description: '批次状态' }) batchStatus: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '导入阶段 (a running import’s progress.phase)' }) importPhase: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '角色' }) role: Record<string, string>;
+  @ApiProperty({ ...NAMES, description: '摘要种类 (scheduled → 定期摘要)' }) digestKind: Record<string, string>;
+  @ApiProperty({ ...NAMES, description: '摘要发送状态 (sent → 已发送)' }) digestStatus: Record<string, string>;
+  @ApiProperty({ ...NAMES, description: '摘要频率 (daily → 每天)' }) digestFrequency: Record<string, string>;
 }
 
 @ApiTags('labels')
@@ -48,6 +52,9 @@ export class LabelsController {
       batchStatus: BATCH_STATUS_LABELS,
       importPhase: IMPORT_PHASE_LABELS,
       role: ROLE_LABELS,
+      digestKind: DIGEST_KIND_LABELS,
+      digestStatus: DIGEST_STATUS_LABELS,
+      digestFrequency: DIGEST_FREQUENCY_LABELS,
     };
   }
 }

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AuditLog, parseCheckpoint } from '@sunlight/audit';
-import { AnswerNoticeCommand, IssueNoticeCommand, LeadStatistics, LeadStatisticsCommand, Notices, SweepCards, SweepCardsCommand } from '@sunlight/leads';
+import { AnswerNoticeCommand, IssueNoticeCommand, Notices, SweepCards, SweepCardsCommand } from '@sunlight/leads';
 import { Roles } from '../auth/access.js';
-import { AnswerNoticeDto, IssueNoticeDto, NoticeQueryDto, StatisticsQueryDto, SweepDto } from '../leads/dto.js';
+import { AnswerNoticeDto, IssueNoticeDto, NoticeQueryDto, SweepDto } from '../leads/dto.js';
 import { IdPipe } from '../common/whole-number.pipe.js';
 
 @ApiTags('notices')
@@ -48,20 +48,6 @@ export class NoticesController {
   @ApiOperation({ summary: '登记被通知单位的回复' })
   answer(@Param('id', new IdPipe()) id: string, @Body() body: AnswerNoticeDto) {
     return this.notices.answer(new AnswerNoticeCommand(id, body.answer));
-  }
-}
-
-@ApiTags('statistics')
-@ApiBearerAuth()
-@Controller('api/statistics')
-export class StatisticsController {
-  constructor(private readonly statistics: LeadStatistics) {}
-
-  @Get()
-  @Roles('inspector', 'supervisor', 'admin')
-  @ApiOperation({ summary: '统计：期间内发现的线索的核查、查实、查否、处置方式、整改率、涉及/查实/追回金额、预警牌' })
-  get(@Query() query: StatisticsQueryDto) {
-    return this.statistics.execute(new LeadStatisticsCommand(query.region ?? null, query.from, query.to));
   }
 }
 
