@@ -29,7 +29,6 @@ import { LeadsController } from './leads/leads.controller.js';
 import { RegistriesController } from './registries/registries.controller.js';
 import { NoticesController, StatisticsController, TriageAdminController } from './triage/triage.controller.js';
 import { UsersController } from './users/users.controller.js';
-import { WebController } from './web/web.controller.js';
 
 /** HTTP API and web console; with an inline worker (the embedded default), also the job processors. */
 @Module({})
@@ -53,7 +52,7 @@ export class ApiModule implements NestModule {
         // Sign-ins and uploads, on the routes marked with @RateLimit.
         ThrottlerModule.forRoot(rateLimits(infra.config)),
       ],
-      controllers: [WebController, AuthController, UsersController, LabelsController, LeadsController, BatchesController, RegistriesController, NoticesController, StatisticsController, TriageAdminController, DigestsController, QueuesController, CatalogueController],
+      controllers: [AuthController, UsersController, LabelsController, LeadsController, BatchesController, RegistriesController, NoticesController, StatisticsController, TriageAdminController, DigestsController, QueuesController, CatalogueController],
       providers: [
         ...(infra.config.inlineWorker ? [WorkerRunner] : []),
         DemoLoader,

@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ROLE_LABELS } from '@sunlight/common';
 import { BATCH_STATUS_LABELS, REGISTRIES } from '@sunlight/ingestion';
 import { LEAD_LABELS } from '@sunlight/leads';
@@ -36,6 +36,7 @@ export class LabelsController {
 
   @Get()
   @Roles('uploader', 'inspector', 'supervisor', 'admin')
+  @ApiOkResponse({ type: LabelsDto })
   @ApiOperation({ summary: '代码的中文名称：状态、步骤、规则、项目、预警牌、处置方式、比对库等（页面不自带副本）' })
   labels(): LabelsDto {
     return {
