@@ -81,6 +81,15 @@ describe(`security (${primaryBackend().name})`, () => {
     { method: 'POST', path: '/api/users', allowed: ['admin'], body: () => ({ username: `u${Date.now()}${Math.random().toString(36).slice(2, 6)}`, displayName: 'x', role: 'inspector', regionCode: '421087', password: 'Some-password-2024' }) },
     { method: 'PATCH', path: '/api/users/{user}', allowed: ['admin'], body: () => ({ displayName: '改名' }) },
     { method: 'POST', path: '/api/users/{user}/revoke-sessions', allowed: ['admin'] },
+    { method: 'POST', path: '/api/users/{user}/unlock', allowed: ['admin'] },
+    // (A password the policy refuses: nothing changes.)
+    { method: 'POST', path: '/api/users/{user}/reset-password', allowed: ['admin'], body: () => ({ password: 'short' }) },
+    { method: 'GET', path: '/api/rules', allowed: ROLES },
+    { method: 'GET', path: '/api/programs', allowed: ROLES },
+    { method: 'GET', path: '/api/admin/queues', allowed: ['admin'] },
+    { method: 'GET', path: '/api/admin/queues/{queue}/failed', allowed: ['admin'] },
+    { method: 'POST', path: '/api/admin/queues/{queue}/retry', allowed: ['admin'] },
+    { method: 'POST', path: '/api/admin/queues/{queue}/jobs/{job}/retry', allowed: ['admin'] },
     { method: 'GET', path: '/api/leads', allowed: ['inspector', 'supervisor', 'admin'] },
     { method: 'GET', path: '/api/leads/export.csv', allowed: ['inspector', 'supervisor', 'admin'] },
     { method: 'GET', path: '/api/leads/{lead}', allowed: ['inspector', 'supervisor', 'admin'] },
@@ -124,12 +133,12 @@ describe(`security (${primaryBackend().name})`, () => {
   /** A user of each role in 松滋 (the admin for admin), with a path filled with that county's objects. */
   const userOf = (role: Role) => (role === 'admin' ? 'admin' : `${role.slice(0, 2)}.songzi`);
   const fill = (p: string, userId = '1') =>
-    p.replace('{lead}', songziLead).replace('{batch}', songziBatch).replace('{import}', registryImport).replace('{kind}', 'deceased').replace('{user}', userId).replace('{notice}', '999999').replace('{digest}', '999999');
+    p.replace('{lead}', songziLead).replace('{batch}', songziBatch).replace('{import}', registryImport).replace('{kind}', 'deceased').replace('{user}', userId).replace('{notice}', '999999').replace('{digest}', '999999').replace('{queue}', 'digests').replace('{job}', '999999');
 
   it('covers every route the API exposes (the OpenAPI document), each with a role or public decision', async () => {
     const doc = (await call('GET', '/api/docs-json')).json;
     const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, methods]) =>
-      Object.keys(methods).map((m) => `${m.toUpperCase()} ${p.replace(/\{id\}/g, '{?}').replace(/\{kind\}/g, '{?}')}`),
+      Object.keys(methods).map((m) => `${m.toUpperCase()} ${p.replace(/\{\w+\}/g, '{?}')}`),
     );
     const tested = ROUTES.filter((r) => r.path !== '/').map((r) => `${r.method} ${r.path.replace(/\{\w+\}/g, '{?}')}`);
     expect(documented.filter((r) => !r.includes('/api/docs')).sort()).toEqual(tested.sort());

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AuditLog, parseCheckpoint } from '@sunlight/audit';
 import { AnswerNoticeCommand, IssueNoticeCommand, Notices, SweepCards, SweepCardsCommand } from '@sunlight/leads';
+import { AuditVerifyDto } from '../admin/audit.dto.js';
 import { Roles } from '../auth/access.js';
 import { AnswerNoticeDto, IssueNoticeDto, NoticeQueryDto, SweepDto } from '../leads/dto.js';
 import { IdPipe } from '../common/whole-number.pipe.js';
@@ -72,6 +73,7 @@ export class TriageAdminController {
   @Roles('admin')
   @ApiQuery({ name: 'checkpoint', required: false, description: '摘要页脚“审计锚点”所印的 事件编号:摘要 (EVENT_ID:HASH)' })
   @ApiOperation({ summary: '校验审计链的签名与检查点：任何事件被改动、删除，或链尾被截断，都会被发现（ok: false 并列出问题）' })
+  @ApiOkResponse({ type: AuditVerifyDto })
   verify(@Query('checkpoint') checkpoint?: string) {
     return this.audit.verify(checkpoint ? [parseCheckpoint(checkpoint)] : []);
   }
