@@ -82,6 +82,15 @@ describe(`security (${primaryBackend().name})`, () => {
     { method: 'POST', path: '/api/users', allowed: ['admin'], body: () => ({ username: `u${Date.now()}${Math.random().toString(36).slice(2, 6)}`, displayName: 'x', role: 'inspector', regionCode: '421087', password: 'Some-password-2024' }) },
     { method: 'PATCH', path: '/api/users/{user}', allowed: ['admin'], body: () => ({ displayName: '改名' }) },
     { method: 'POST', path: '/api/users/{user}/revoke-sessions', allowed: ['admin'] },
+    { method: 'POST', path: '/api/users/{user}/unlock', allowed: ['admin'] },
+    // (A password the policy refuses: nothing changes.)
+    { method: 'POST', path: '/api/users/{user}/reset-password', allowed: ['admin'], body: () => ({ password: 'short' }) },
+    { method: 'GET', path: '/api/rules', allowed: ROLES },
+    { method: 'GET', path: '/api/programs', allowed: ROLES },
+    { method: 'GET', path: '/api/admin/queues', allowed: ['admin'] },
+    { method: 'GET', path: '/api/admin/queues/{queue}/failed', allowed: ['admin'] },
+    { method: 'POST', path: '/api/admin/queues/{queue}/retry', allowed: ['admin'] },
+    { method: 'POST', path: '/api/admin/queues/{queue}/jobs/{job}/retry', allowed: ['admin'] },
     { method: 'GET', path: '/api/leads', allowed: ['inspector', 'supervisor', 'admin'] },
     { method: 'GET', path: '/api/leads/export.csv', allowed: ['inspector', 'supervisor', 'admin'] },
     { method: 'GET', path: '/api/leads/{lead}', allowed: ['inspector', 'supervisor', 'admin'] },
@@ -101,6 +110,10 @@ describe(`security (${primaryBackend().name})`, () => {
     { method: 'GET', path: '/api/notices/{notice}/print', allowed: ['inspector', 'supervisor', 'admin'] },
     { method: 'POST', path: '/api/notices/{notice}/answer', allowed: ['inspector'], body: () => ({}) },
     { method: 'GET', path: '/api/statistics', allowed: ['inspector', 'supervisor', 'admin'] },
+    { method: 'GET', path: '/api/statistics/regions', allowed: ['inspector', 'supervisor', 'admin'] },
+    { method: 'GET', path: '/api/statistics/export.xlsx', allowed: ['inspector', 'supervisor', 'admin'] },
+    { method: 'GET', path: '/api/dashboard', allowed: ['inspector', 'supervisor', 'admin'] },
+    { method: 'GET', path: '/api/regions', allowed: ROLES },
     { method: 'POST', path: '/api/admin/cards/sweep', allowed: ['admin'], body: () => ({ today: '2020-01-01' }) },
     { method: 'GET', path: '/api/admin/audit/verify', allowed: ['admin'] },
     { method: 'GET', path: '/api/digests', allowed: ['supervisor', 'admin'] },
@@ -114,6 +127,8 @@ describe(`security (${primaryBackend().name})`, () => {
     { method: 'GET', path: '/api/batches/{batch}', allowed: ['uploader', 'inspector', 'supervisor', 'admin'] },
     { method: 'GET', path: '/api/batches/{batch}/rejections', allowed: ['uploader', 'admin'] },
     { method: 'GET', path: '/api/batches/{batch}/rejections.csv', allowed: ['uploader', 'admin'] },
+    { method: 'GET', path: '/api/batches/{batch}/leads', allowed: ['uploader'] },
+    { method: 'GET', path: '/api/my-leads', allowed: ['uploader'] },
     { method: 'POST', path: '/api/registries/{kind}', allowed: ['uploader', 'admin'], body: () => csvForm('id_number,death_date\n', 'd.csv') },
     { method: 'GET', path: '/api/registries/imports', allowed: ['uploader', 'supervisor', 'admin'] },
     { method: 'GET', path: '/api/registries/imports/{import}', allowed: ['uploader', 'supervisor', 'admin'] },
@@ -124,7 +139,7 @@ describe(`security (${primaryBackend().name})`, () => {
   /** A user of each role in 松滋 (the admin for admin), with a path filled with that county's objects. */
   const userOf = (role: Role) => (role === 'admin' ? 'admin' : `${role.slice(0, 2)}.songzi`);
   const fill = (p: string, userId = '1') =>
-    p.replace('{lead}', songziLead).replace('{batch}', songziBatch).replace('{import}', registryImport).replace('{kind}', 'deceased').replace('{user}', userId).replace('{notice}', '999999').replace('{digest}', '999999').replace('{attachment}', '999999');
+    p.replace('{lead}', songziLead).replace('{batch}', songziBatch).replace('{import}', registryImport).replace('{kind}', 'deceased').replace('{user}', userId).replace('{notice}', '999999').replace('{digest}', '999999').replace('{queue}', 'digests').replace('{job}', '999999').replace('{attachment}', '999999');
 
   it('covers every route the API exposes (the OpenAPI document), each with a role or public decision', async () => {
     const doc = (await call('GET', '/api/docs-json')).json;

@@ -140,15 +140,6 @@ export class NoticeQueryDto {
   @IsOptional() @IsBooleanString() overdue?: string;
 }
 
-export class StatisticsQueryDto {
-  @ApiPropertyOptional({ example: '421087' })
-  @IsOptional() @Matches(/^\d{2,9}$/) region?: string;
-  @ApiProperty({ example: '2026-01-01' })
-  @Matches(DAY) from: string;
-  @ApiProperty({ example: '2026-12-31' })
-  @Matches(DAY) to: string;
-}
-
 export class SweepDto {
   @ApiPropertyOptional({ description: '模拟某一天（YYYY-MM-DD）；默认今天' })
   @IsOptional() @Matches(DAY) today?: string;

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AuditLog, parseCheckpoint } from '@sunlight/audit';
-import { AnswerNoticeCommand, IssueNoticeCommand, LeadStatistics, LeadStatisticsCommand, Notices, SweepCards, SweepCardsCommand } from '@sunlight/leads';
+import { AnswerNoticeCommand, IssueNoticeCommand, Notices, SweepCards, SweepCardsCommand } from '@sunlight/leads';
+import { AuditVerifyDto } from '../admin/audit.dto.js';
 import { Roles, SignedLinkable } from '../auth/access.js';
-import { AnswerNoticeDto, IssueNoticeDto, NoticeQueryDto, StatisticsQueryDto, SweepDto } from '../leads/dto.js';
+import { AnswerNoticeDto, IssueNoticeDto, NoticeQueryDto, SweepDto } from '../leads/dto.js';
 import { IdPipe } from '../common/whole-number.pipe.js';
 import { NoticeDto } from '../leads/responses.js';
 
@@ -58,20 +59,6 @@ export class NoticesController {
   }
 }
 
-@ApiTags('statistics')
-@ApiBearerAuth()
-@Controller('api/statistics')
-export class StatisticsController {
-  constructor(private readonly statistics: LeadStatistics) {}
-
-  @Get()
-  @Roles('inspector', 'supervisor', 'admin')
-  @ApiOperation({ summary: '统计：期间内发现的线索的核查、查实、查否、处置方式、整改率、涉及/查实/追回金额、预警牌' })
-  get(@Query() query: StatisticsQueryDto) {
-    return this.statistics.execute(new LeadStatisticsCommand(query.region ?? null, query.from, query.to));
-  }
-}
-
 @ApiTags('admin')
 @ApiBearerAuth()
 @Controller('api/admin')
@@ -93,6 +80,7 @@ export class TriageAdminController {
   @Roles('admin')
   @ApiQuery({ name: 'checkpoint', required: false, description: '摘要页脚“审计锚点”所印的 事件编号:摘要 (EVENT_ID:HASH)' })
   @ApiOperation({ summary: '校验审计链的签名与检查点：任何事件被改动、删除，或链尾被截断，都会被发现（ok: false 并列出问题）' })
+  @ApiOkResponse({ type: AuditVerifyDto })
   verify(@Query('checkpoint') checkpoint?: string) {
     return this.audit.verify(checkpoint ? [parseCheckpoint(checkpoint)] : []);
   }
