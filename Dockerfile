@@ -7,6 +7,8 @@ COPY . .
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
+# A CJK font, so that the digest's PNG charts (rasterised by resvg) show their Chinese labels.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-microhei && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production TZ=Asia/Shanghai
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { CARD_LABELS, SEVERITY_LABELS, STATUS_LABELS, ACTION_LABELS } from '@sunlight/leads';
@@ -56,10 +56,19 @@ describe('labels come from their owners, once', () => {
   });
 
   it('the console keeps no copy of the labels and asks the API for them', async () => {
-    const page = await readFile(path.join(ROOT, 'apps/api/src/web/console.js'), 'utf8');
-    expect(page).toContain("'/api/labels'");
-    for (const name of [...Object.values(STATUS_LABELS), ...Object.values(ACTION_LABELS), ...RULE_CATALOGUE.map((r) => r.name.zh)]) {
-      expect({ name, copied: page.includes(`'${name}'`) }).toEqual({ name, copied: false });
+    const sources = await consoleSources();
+    expect(sources.some((s) => s.text.includes("'/api/labels'"))).toBe(true);
+    for (const { file, text } of sources) {
+      for (const name of [...Object.values(STATUS_LABELS), ...Object.values(ACTION_LABELS), ...RULE_CATALOGUE.map((r) => r.name.zh)]) {
+        expect({ file, name, copied: text.includes(`'${name}'`) || text.includes(`"${name}"`) || text.includes(`>${name}<`) }).toEqual({ file, name, copied: false });
+      }
     }
   });
 });
+
+/** Every source file of the web console (apps/web/src), for what must never be copied into it. */
+async function consoleSources(): Promise<{ file: string; text: string }[]> {
+  const dir = path.join(ROOT, 'apps/web/src');
+  const files = (await readdir(dir, { recursive: true })).filter((f) => /\.(ts|vue)$/.test(f) && !f.endsWith('schema.d.ts'));
+  return Promise.all(files.map(async (f) => ({ file: f, text: await readFile(path.join(dir, f), 'utf8') })));
+}

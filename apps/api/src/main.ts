@@ -1,11 +1,13 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { DemoAccounts } from '@sunlight/accounts';
 import { NEST_OPTIONS, closeOnSignals, exitOnStartupError, openInfrastructure, useSunlightLogger } from '@sunlight/runtime';
 import { ApiModule } from './api.module.js';
+import { apiDocument } from './openapi/document.js';
+import { serveConsole } from './web/console.js';
 
 /** `npm start`: API, web console and (unless SUNLIGHT_INLINE_WORKER=false) the worker. */
 async function main() {
@@ -24,16 +26,9 @@ async function main() {
       }),
     );
     app.enableShutdownHooks([]);
-    const document = SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle('阳光监管 Sunlight API')
-        .setDescription('惠民惠农资金监督：发放批次、比对规则、问题线索。先 POST /api/auth/login 取得访问令牌。')
-        .setVersion('1')
-        .addBearerAuth()
-        .build(),
-    );
+    const document = apiDocument(app);
     SwaggerModule.setup('api/docs', app, document);
+    serveConsole(app);
     await app.listen(infra.config.port, infra.config.host);
     const { port } = app.getHttpServer().address() as { port: number };
     const url = `http://${infra.config.host === '0.0.0.0' ? '127.0.0.1' : infra.config.host}:${port}`;

@@ -1,3 +1,5 @@
+import { TIME_ZONE } from './time-zone.js';
+
 /**
  * Dates in Sunlight are calendar days in Asia/Shanghai. The Clock is injectable so that
  * deadlines and warning cards can be tested with a simulated "today".
@@ -31,7 +33,7 @@ export class FixedClock extends Clock {
 }
 
 /** The one time zone of the domain: dates, deadlines, schedules and every time shown to people. */
-export const TIME_ZONE = 'Asia/Shanghai';
+export { TIME_ZONE };
 
 const SHANGHAI_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
 const SHANGHAI_HOUR = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, hour: '2-digit', hour12: false });
