@@ -133,7 +133,7 @@ run.each(backends().filter((b) => b.name !== 'postgres'))('the supervisor’s co
         await page.getByRole('button', { name: '返回荆州市' }).click();
         await page.getByRole('img', { name: /^荆州市下级地区：/ }).waitFor();
         await page.waitForTimeout(500); // charts settle to the width
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
         expect(overflow).toBeLessThanOrEqual(0);
         const [a, b] = await Promise.all(['发现线索', '查实'].map((t) => page.getByRole('group', { name: t, exact: true }).boundingBox()));
         expect(Math.abs(a!.y - b!.y)).toBeLessThan(2); // side by side
