@@ -147,7 +147,7 @@ run.each(backends().filter((b) => b.name !== 'postgres'))('the supervisor’s co
         await page.getByRole('button', { name: '返回荆州市' }).click();
         await page.getByRole('img', { name: /^荆州市下级地区：/ }).waitFor();
         await page.waitForTimeout(500); // charts settle to the width
-        const overflow = (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         expect(overflow).toBeLessThanOrEqual(0);
         const [a, b] = await Promise.all(['发现线索', '查实'].map((t) => page.getByRole('group', { name: t, exact: true }).boundingBox()));
         expect(Math.abs(a!.y - b!.y)).toBeLessThan(2); // side by side
@@ -221,7 +221,7 @@ run.each(backends().filter((b) => b.name !== 'postgres'))('the supervisor’s co
       // The preview shows its charts (written in as images) and fits the frame.
       const images = frame.locator('img');
       expect(await images.count()).toBe(2);
-      expect(await images.first().evaluate((img: { complete: boolean; naturalWidth: number }) => img.complete && img.naturalWidth > 0)).toBe(true);
+      expect(await images.first().evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth > 0)).toBe(true);
       expect(refused).toEqual([]);
       expect(problems).toEqual([]);
       await page.close();

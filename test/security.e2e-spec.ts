@@ -76,16 +76,31 @@ describe(`security (${primaryBackend().name})`, () => {
     { method: 'POST', path: '/api/auth/logout', allowed: ROLES },
     { method: 'GET', path: '/api/auth/me', allowed: ROLES },
     { method: 'GET', path: '/api/labels', allowed: ROLES },
+    { method: 'POST', path: '/api/links', allowed: ROLES, body: () => ({ path: '/api/leads/export.csv' }) },
     { method: 'POST', path: '/api/auth/password', allowed: ROLES, body: () => ({ oldPassword: 'wrong-password-1', newPassword: 'Another-password-2024' }) },
     { method: 'GET', path: '/api/users', allowed: ['admin'] },
     { method: 'POST', path: '/api/users', allowed: ['admin'], body: () => ({ username: `u${Date.now()}${Math.random().toString(36).slice(2, 6)}`, displayName: 'x', role: 'inspector', regionCode: '421087', password: 'Some-password-2024' }) },
     { method: 'PATCH', path: '/api/users/{user}', allowed: ['admin'], body: () => ({ displayName: '改名' }) },
     { method: 'POST', path: '/api/users/{user}/revoke-sessions', allowed: ['admin'] },
+    { method: 'POST', path: '/api/users/{user}/unlock', allowed: ['admin'] },
+    // (A password the policy refuses: nothing changes.)
+    { method: 'POST', path: '/api/users/{user}/reset-password', allowed: ['admin'], body: () => ({ password: 'short' }) },
+    { method: 'GET', path: '/api/rules', allowed: ROLES },
+    { method: 'GET', path: '/api/programs', allowed: ROLES },
+    { method: 'GET', path: '/api/admin/queues', allowed: ['admin'] },
+    { method: 'GET', path: '/api/admin/queues/{queue}/failed', allowed: ['admin'] },
+    { method: 'POST', path: '/api/admin/queues/{queue}/retry', allowed: ['admin'] },
+    { method: 'POST', path: '/api/admin/queues/{queue}/jobs/{job}/retry', allowed: ['admin'] },
     { method: 'GET', path: '/api/leads', allowed: ['inspector', 'supervisor', 'admin'] },
     { method: 'GET', path: '/api/leads/export.csv', allowed: ['inspector', 'supervisor', 'admin'] },
     { method: 'GET', path: '/api/leads/{lead}', allowed: ['inspector', 'supervisor', 'admin'] },
     { method: 'POST', path: '/api/leads/{lead}/reveal', allowed: ['inspector', 'supervisor', 'admin'], body: () => ({ reason: '核查需要' }) },
     { method: 'GET', path: '/api/leads/facets', allowed: ['inspector', 'supervisor', 'admin'] },
+    { method: 'GET', path: '/api/leads/assignees', allowed: ['inspector'] },
+    { method: 'GET', path: '/api/leads/{lead}/assignees', allowed: ['inspector'] },
+    { method: 'POST', path: '/api/leads/{lead}/attachments', allowed: ['inspector'], body: () => csvForm('not a pdf', 'a.pdf', { kind: 'other' }) },
+    { method: 'GET', path: '/api/leads/{lead}/attachments', allowed: ['inspector', 'supervisor', 'admin'] },
+    { method: 'GET', path: '/api/leads/{lead}/attachments/{attachment}', allowed: ['inspector', 'supervisor', 'admin'] },
     // (Bodies that fail validation: a role that may act gets 400/422, one that may not, 403; nothing changes.)
     { method: 'POST', path: '/api/leads/bulk', allowed: ['inspector'], body: () => ({ action: 'dismiss', leadIds: ['999999999'] }) },
     { method: 'POST', path: '/api/leads/{lead}/actions', allowed: ['inspector'], body: () => ({ action: 'assign' }) },
@@ -112,6 +127,8 @@ describe(`security (${primaryBackend().name})`, () => {
     { method: 'GET', path: '/api/batches/{batch}', allowed: ['uploader', 'inspector', 'supervisor', 'admin'] },
     { method: 'GET', path: '/api/batches/{batch}/rejections', allowed: ['uploader', 'admin'] },
     { method: 'GET', path: '/api/batches/{batch}/rejections.csv', allowed: ['uploader', 'admin'] },
+    { method: 'GET', path: '/api/batches/{batch}/leads', allowed: ['uploader'] },
+    { method: 'GET', path: '/api/my-leads', allowed: ['uploader'] },
     { method: 'POST', path: '/api/registries/{kind}', allowed: ['uploader', 'admin'], body: () => csvForm('id_number,death_date\n', 'd.csv') },
     { method: 'GET', path: '/api/registries/imports', allowed: ['uploader', 'supervisor', 'admin'] },
     { method: 'GET', path: '/api/registries/imports/{import}', allowed: ['uploader', 'supervisor', 'admin'] },
@@ -122,12 +139,12 @@ describe(`security (${primaryBackend().name})`, () => {
   /** A user of each role in 松滋 (the admin for admin), with a path filled with that county's objects. */
   const userOf = (role: Role) => (role === 'admin' ? 'admin' : `${role.slice(0, 2)}.songzi`);
   const fill = (p: string, userId = '1') =>
-    p.replace('{lead}', songziLead).replace('{batch}', songziBatch).replace('{import}', registryImport).replace('{kind}', 'deceased').replace('{user}', userId).replace('{notice}', '999999').replace('{digest}', '999999');
+    p.replace('{lead}', songziLead).replace('{batch}', songziBatch).replace('{import}', registryImport).replace('{kind}', 'deceased').replace('{user}', userId).replace('{notice}', '999999').replace('{digest}', '999999').replace('{queue}', 'digests').replace('{job}', '999999').replace('{attachment}', '999999');
 
   it('covers every route the API exposes (the OpenAPI document), each with a role or public decision', async () => {
     const doc = (await call('GET', '/api/docs-json')).json;
     const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, methods]) =>
-      Object.keys(methods).map((m) => `${m.toUpperCase()} ${p.replace(/\{id\}/g, '{?}').replace(/\{kind\}/g, '{?}')}`),
+      Object.keys(methods).map((m) => `${m.toUpperCase()} ${p.replace(/\{\w+\}/g, '{?}')}`),
     );
     const tested = ROUTES.filter((r) => r.path !== '/').map((r) => `${r.method} ${r.path.replace(/\{\w+\}/g, '{?}')}`);
     expect(documented.filter((r) => !r.includes('/api/docs')).sort()).toEqual(tested.sort());

@@ -1,4 +1,4 @@
-import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod, ValidationPipe } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AccountsModule } from '@sunlight/accounts';
@@ -10,14 +10,20 @@ import { DigestsController } from './digests/digests.controller.js';
 import { ProgramsModule } from '@sunlight/programs';
 import { RegionsModule } from '@sunlight/regions';
 import { RulesModule } from '@sunlight/rules';
+import { QueueAdminModule } from '@sunlight/queue';
 import { CoreModule, WorkerRunner, type Infrastructure } from '@sunlight/runtime';
 import { AccessGuard, actorContextMiddleware } from './auth/access.js';
+import { QueuesController } from './admin/queues.controller.js';
 import { AuthController } from './auth/auth.controller.js';
+import { LinksModule } from './auth/links.module.js';
 import { BatchesController } from './batches/batches.controller.js';
+import { MyLeadsController } from './batches/my-leads.controller.js';
+import { CatalogueController } from './catalogue/catalogue.controller.js';
 import { DomainExceptionFilter } from './common/domain-exception.filter.js';
 import { MaskingInterceptor } from './common/masking.interceptor.js';
 import { rateLimits } from './common/rate-limits.js';
 import { UploadsModule } from './common/uploads.js';
+import { validationPipe } from './common/validation.js';
 import { DemoLoader } from './demo/demo-loader.js';
 import { HealthModule } from './health/health.module.js';
 import { LabelsController } from './labels/labels.controller.js';
@@ -48,10 +54,12 @@ export class ApiModule implements NestModule {
         StatisticsModule,
         HealthModule,
         UploadsModule,
+        LinksModule,
+        QueueAdminModule,
         // Sign-ins and uploads, on the routes marked with @RateLimit.
         ThrottlerModule.forRoot(rateLimits(infra.config)),
       ],
-      controllers: [AuthController, UsersController, LabelsController, LeadsController, BatchesController, RegistriesController, NoticesController, StatisticsController, DashboardController, RegionsController, TriageAdminController, DigestsController],
+      controllers: [AuthController, UsersController, LabelsController, LeadsController, BatchesController, MyLeadsController, RegistriesController, NoticesController, StatisticsController, DashboardController, RegionsController, TriageAdminController, DigestsController, QueuesController, CatalogueController],
       providers: [
         ...(infra.config.inlineWorker ? [WorkerRunner] : []),
         DemoLoader,
@@ -59,7 +67,7 @@ export class ApiModule implements NestModule {
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_INTERCEPTOR, useClass: MaskingInterceptor },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
-        { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true }) },
+        { provide: APP_PIPE, useValue: validationPipe() },
       ],
     };
   }

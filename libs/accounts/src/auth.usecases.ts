@@ -1,21 +1,45 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { AuthError, type Actor, type Role } from '@sunlight/common';
+import { AuthError, shanghaiDateTime, type Actor, type Role } from '@sunlight/common';
 import { AuditLog } from '@sunlight/audit';
 import { dummyHash, verifyPassword } from './passwords.js';
+import { SessionRepository } from './session.repository.js';
 import { ACCESS_TTL_SECONDS, REFRESH_TTL_DAYS, TokenService } from './token.service.js';
+import { UserRepository } from './user.repository.js';
 
 /** After this many wrong passwords in a row the account locks for LOCK_MINUTES. */
 export const MAX_FAILED_LOGINS = 5;
 export const LOCK_MINUTES = 15;
+
+/** Who signed in, as the console shows them. */
+export interface SessionUser {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  regionCode: string;
+  /** The password was set by an admin: the console asks for a new one first. */
+  mustChangePassword: boolean;
+}
 
 export interface TokenPair {
   accessToken: string;
   refreshToken: string;
   tokenType: 'Bearer';
   expiresIn: number;
-  user: { id: string; username: string; displayName: string; role: Role; regionCode: string };
+  user: SessionUser;
+}
+
+/**
+ * A locked account: says in Chinese when it unlocks (Asia/Shanghai `HH:mm`), and carries the
+ * instant for machines (`lockedUntil`, answered beside the message).
+ */
+export class AccountLockedError extends AuthError {
+  constructor(readonly lockedUntil: Date) {
+    const at = shanghaiDateTime(lockedUntil).slice(11);
+    super(`连续输错密码，账户已锁定，将于 ${at} 自动解锁，或请管理员解锁 (the account is locked until ${lockedUntil.toISOString()})`, 'locked');
+    this.name = 'AccountLockedError';
+  }
 }
 
 export class LoginCommand {
@@ -29,64 +53,59 @@ export class LoginCommand {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
+interface SessionSubject {
+  id: string;
+  username: string;
+  display_name: string;
+  role: Role;
+  region_code: string;
+  must_change_password: boolean;
+}
+
 /** Signs in: a session (refresh token) and a short access token. Locks after repeated failures. */
 @Injectable()
 export class Login {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly users: UserRepository,
+    private readonly sessions: SessionRepository,
     private readonly tokens: TokenService,
     private readonly audit: AuditLog,
   ) {}
 
   async execute(command: LoginCommand): Promise<TokenPair> {
-    const [user] = await this.dataSource.query(
-      `SELECT id::text, username, display_name, role, region_code, password_hash, active, failed_logins, locked_until FROM users WHERE lower(username) = lower($1)`,
-      [command.username],
-    );
+    const user = await this.users.forLogin(command.username);
     if (!user || !user.active) {
       await verifyPassword(await dummyHash(), command.password); // same time as a wrong password
       throw new AuthError('用户名或密码错误 (wrong username or password)');
     }
-    if (user.locked_until && new Date(user.locked_until) > new Date()) {
-      throw new AuthError(`连续输错密码，账户已锁定至 ${new Date(user.locked_until).toISOString()} (the account is locked)`, 'locked');
-    }
+    if (user.locked_until && new Date(user.locked_until) > new Date()) throw new AccountLockedError(new Date(user.locked_until));
     if (!(await verifyPassword(user.password_hash, command.password))) {
-      const [after] = await this.dataSource.query(
-        `WITH u AS (
-           UPDATE users SET failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END,
-                            locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END
-           WHERE id = $1 RETURNING locked_until)
-         SELECT locked_until FROM u`,
-        [user.id, MAX_FAILED_LOGINS, LOCK_MINUTES],
-      );
-      if (after?.locked_until) {
-        await this.audit.record({ action: 'user.locked', subjectType: 'user', subjectId: user.id, data: { username: user.username } });
-        throw new AuthError(`连续 ${MAX_FAILED_LOGINS} 次输错密码，账户锁定 ${LOCK_MINUTES} 分钟 (the account is locked)`, 'locked');
+      const lockedUntil = await this.users.recordFailedLogin(user.id, MAX_FAILED_LOGINS, LOCK_MINUTES);
+      if (lockedUntil) {
+        await this.audit.record({ action: 'user.locked', subjectType: 'user', subjectId: user.id, regionCode: user.region_code, data: { username: user.username, lockedUntil: lockedUntil.toISOString() } });
+        throw new AccountLockedError(lockedUntil);
       }
       throw new AuthError('用户名或密码错误 (wrong username or password)');
     }
-    await this.dataSource.query(`UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1`, [user.id]);
-    return openSession(this.dataSource, this.tokens, user, command.userAgent, command.ip);
+    await this.users.recordLogin(user.id);
+    const sessionId = randomUUID();
+    const secret = randomBytes(32).toString('base64url');
+    await this.sessions.open({ id: sessionId, userId: user.id, refreshHash: sha256(secret), days: REFRESH_TTL_DAYS, userAgent: command.userAgent, ip: command.ip });
+    return tokenPair(this.tokens, user, sessionId, secret);
   }
 }
 
-async function openSession(dataSource: DataSource, tokens: TokenService, user: Record<string, any>, userAgent: string | null, ip: string | null): Promise<TokenPair> {
-  const sessionId = randomUUID();
-  const secret = randomBytes(32).toString('base64url');
-  await dataSource.query(
-    `INSERT INTO sessions (id, user_id, refresh_hash, expires_at, user_agent, ip) VALUES ($1, $2, $3, now() + make_interval(days => $4), $5, $6)`,
-    [sessionId, user.id, sha256(secret), REFRESH_TTL_DAYS, userAgent?.slice(0, 200) ?? null, ip],
-  );
-  return tokenPair(tokens, user, sessionId, secret);
+export function sessionUser(user: SessionSubject): SessionUser {
+  return { id: String(user.id), username: user.username, displayName: user.display_name, role: user.role, regionCode: user.region_code, mustChangePassword: user.must_change_password };
 }
 
-async function tokenPair(tokens: TokenService, user: Record<string, any>, sessionId: string, secret: string): Promise<TokenPair> {
+async function tokenPair(tokens: TokenService, user: SessionSubject, sessionId: string, secret: string): Promise<TokenPair> {
   return {
     accessToken: await tokens.sign({ sub: String(user.id), sid: sessionId, role: user.role }),
     refreshToken: `${sessionId}.${secret}`,
     tokenType: 'Bearer',
     expiresIn: ACCESS_TTL_SECONDS,
-    user: { id: String(user.id), username: user.username, displayName: user.display_name, role: user.role, regionCode: user.region_code },
+    user: sessionUser(user),
   };
 }
 
@@ -97,25 +116,21 @@ async function tokenPair(tokens: TokenService, user: Record<string, any>, sessio
 @Injectable()
 export class RefreshSession {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly sessions: SessionRepository,
     private readonly tokens: TokenService,
   ) {}
 
   async execute(refreshToken: string): Promise<TokenPair> {
     const [sessionId, secret] = String(refreshToken ?? '').split('.');
     if (!sessionId || !secret || !/^[0-9a-f-]{36}$/.test(sessionId)) throw new AuthError();
-    const [row] = await this.dataSource.query(
-      `SELECT s.refresh_hash, s.revoked_at, s.expires_at, u.id::text, u.username, u.display_name, u.role, u.region_code, u.active
-       FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`,
-      [sessionId],
-    );
+    const row = await this.sessions.forRefresh(sessionId);
     if (!row || row.revoked_at || new Date(row.expires_at) < new Date() || !row.active) throw new AuthError();
     if (!timingSafeEqual(Buffer.from(row.refresh_hash), Buffer.from(sha256(secret)))) {
-      await this.dataSource.query(`UPDATE sessions SET revoked_at = now() WHERE id = $1`, [sessionId]);
+      await this.sessions.revoke(sessionId);
       throw new AuthError();
     }
     const next = randomBytes(32).toString('base64url');
-    await this.dataSource.query(`UPDATE sessions SET refresh_hash = $2, last_used_at = now() WHERE id = $1`, [sessionId, sha256(next)]);
+    await this.sessions.rotate(sessionId, sha256(next));
     return tokenPair(this.tokens, row, sessionId, next);
   }
 }
@@ -123,10 +138,22 @@ export class RefreshSession {
 /** Ends a session: its refresh token and every access token issued for it stop working. */
 @Injectable()
 export class Logout {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly sessions: SessionRepository) {}
 
   async execute(actor: Actor): Promise<void> {
-    if (actor.sessionId) await this.dataSource.query(`UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [actor.sessionId]);
+    if (actor.sessionId) await this.sessions.revoke(actor.sessionId);
+  }
+}
+
+/** The signed-in user (GET /api/auth/me). */
+@Injectable()
+export class CurrentUser {
+  constructor(private readonly users: UserRepository) {}
+
+  async execute(actor: Actor): Promise<SessionUser> {
+    const row = await this.users.byId(actor.userId);
+    if (!row) throw new AuthError();
+    return sessionUser(row);
   }
 }
 
@@ -138,18 +165,14 @@ export class Logout {
 @Injectable()
 export class Authenticator {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly sessions: SessionRepository,
     private readonly tokens: TokenService,
   ) {}
 
   async authenticate(accessToken: string): Promise<Actor> {
     const claims = await this.tokens.verify(accessToken);
-    if (!/^[0-9a-f-]{36}$/.test(claims.sid ?? '')) throw new AuthError();
-    const [row] = await this.dataSource.query(
-      `SELECT u.id::text, u.username, u.role, u.region_code FROM sessions s JOIN users u ON u.id = s.user_id
-       WHERE s.id = $1 AND u.id = $2 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`,
-      [claims.sid, claims.sub],
-    );
+    if (!/^[0-9a-f-]{36}$/.test(claims.sid ?? '') || !/^\d{1,18}$/.test(claims.sub ?? '')) throw new AuthError();
+    const row = await this.sessions.liveUser(claims.sid, claims.sub);
     if (!row) throw new AuthError();
     return { userId: row.id, username: row.username, role: row.role, scope: row.region_code, sessionId: claims.sid };
   }

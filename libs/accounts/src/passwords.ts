@@ -9,8 +9,12 @@ export const verifyPassword = (hash: string, password: string) => argon2.verify(
 let dummy: Promise<string> | undefined;
 export const dummyHash = () => (dummy ??= hashPassword('no user has this password'));
 
-export function checkPasswordPolicy(password: string): void {
+/** The password policy, as people read it (the console shows it beside every password field). */
+export const PASSWORD_POLICY = '密码至少 10 位，且须同时含字母和数字';
+
+/** Refuses a password the policy does not allow; `field`: the request field that carried it. */
+export function checkPasswordPolicy(password: string, field = 'password'): void {
   if (password.length < 10 || !/[A-Za-z]/.test(password) || !/\d/.test(password)) {
-    throw new InputError('密码至少 10 位，且须同时含字母和数字 (at least 10 characters, letters and digits)', { column: 'password', expected: '10+ characters with letters and digits' });
+    throw new InputError(`${PASSWORD_POLICY} (at least 10 characters, letters and digits)`, { column: field, expected: '10+ characters with letters and digits' });
   }
 }

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ConflictError, InputError, NotFoundError, ROLES, type Role } from '@sunlight/common';
+import { InputError, NotFoundError, ROLES, type Role } from '@sunlight/common';
 import { RegionsService } from '@sunlight/regions';
 import { AuditLog } from '@sunlight/audit';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from './passwords.js';
+import { UserRepository, type UserFilter, type UserRow } from './user.repository.js';
 
+/** An account as the admin sees it. */
 export interface UserView {
   id: string;
   username: string;
@@ -13,12 +15,19 @@ export interface UserView {
   regionCode: string;
   email: string | null;
   active: boolean;
+  /** While the account is locked: when the lock ends (ISO); else null. */
   lockedUntil: string | null;
+  lastLoginAt: string | null;
+  /** The password was set by an admin and is to be changed at the next sign-in. */
+  mustChangePassword: boolean;
+  /** Sessions neither ended nor expired. */
+  activeSessions: number;
   createdAt: string;
 }
 
-const USER_COLUMNS = `id::text, username, display_name, role, region_code, email, active, locked_until, created_at`;
-function toView(row: Record<string, any>): UserView {
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+export function toUserView(row: UserRow): UserView {
   return {
     id: row.id,
     username: row.username,
@@ -27,8 +36,11 @@ function toView(row: Record<string, any>): UserView {
     regionCode: row.region_code,
     email: row.email,
     active: row.active,
-    lockedUntil: row.locked_until ? new Date(row.locked_until).toISOString() : null,
-    createdAt: new Date(row.created_at).toISOString(),
+    lockedUntil: iso(row.locked_until),
+    lastLoginAt: iso(row.last_login_at),
+    mustChangePassword: row.must_change_password,
+    activeSessions: row.active_sessions,
+    createdAt: iso(row.created_at)!,
   };
 }
 
@@ -52,11 +64,14 @@ function checkRole(role: string): asserts role is Role {
   if (!ROLES.includes(role as Role)) throw new InputError(`角色应为 ${ROLES.join('、')} 之一 (unknown role)`, { column: 'role', value: role, expected: ROLES.join(', ') });
 }
 
+const noSuchUser = (id: string) => new NotFoundError(`用户 ${id} 不存在 (no such user)`);
+
 /** An account: one role, one region (its scope is the region's subtree; '' is the country). */
 @Injectable()
 export class CreateUser {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly users: UserRepository,
     private readonly audit: AuditLog,
     private readonly regions: RegionsService,
   ) {}
@@ -68,16 +83,13 @@ export class CreateUser {
     checkRole(command.role);
     await checkRegion(this.regions, command.regionCode);
     checkPasswordPolicy(command.password);
-    const hash = await hashPassword(command.password);
+    const passwordHash = await hashPassword(command.password);
+    const role = command.role;
     return this.dataSource.transaction(async (em) => {
-      const existing = await em.query(`SELECT 1 FROM users WHERE lower(username) = lower($1)`, [command.username]);
-      if (existing.length) throw new ConflictError(`用户名 ${command.username} 已存在 (username taken)`);
-      const [row] = await em.query(
-        `INSERT INTO users (username, display_name, role, region_code, email, password_hash) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${USER_COLUMNS}`,
-        [command.username, command.displayName || command.username, command.role, command.regionCode, command.email, hash],
-      );
-      await this.audit.append(em, { action: 'user.create', subjectType: 'user', subjectId: row.id, regionCode: command.regionCode, data: { username: command.username, role: command.role } });
-      return toView(row);
+      if (await this.users.usernameTaken(em, command.username)) throw new InputError(`用户名 ${command.username} 已存在 (username taken)`, { column: 'username', value: command.username });
+      const row = await this.users.insert(em, { username: command.username, displayName: command.displayName || command.username, role, regionCode: command.regionCode, email: command.email, passwordHash });
+      await this.audit.append(em, { action: 'user.create', subjectType: 'user', subjectId: row.id, regionCode: command.regionCode, data: { username: command.username, role } });
+      return toUserView(row);
     });
   }
 }
@@ -89,11 +101,16 @@ export class UpdateUserCommand {
   ) {}
 }
 
-/** Changes an account; a new role, region, password or deactivation ends its sessions. */
+/**
+ * Changes an account; a new role, region, password or deactivation ends its sessions. (`unlock`
+ * and `password` remain for the CLI's `users reset` and older callers; the console uses
+ * UnlockUser and ResetPassword.)
+ */
 @Injectable()
 export class UpdateUser {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly users: UserRepository,
     private readonly audit: AuditLog,
     private readonly regions: RegionsService,
   ) {}
@@ -105,22 +122,71 @@ export class UpdateUser {
     if (c.password !== undefined) checkPasswordPolicy(c.password);
     const hash = c.password !== undefined ? await hashPassword(c.password) : null;
     return this.dataSource.transaction(async (em) => {
-      // (UPDATE … RETURNING through TypeORM answers [rows, count]; a CTE answers rows.)
-      const [row] = await em.query(
-        `WITH u AS (UPDATE users SET display_name = coalesce($2, display_name), role = coalesce($3, role), region_code = coalesce($4, region_code),
-           email = CASE WHEN $5::boolean THEN $6 ELSE email END, active = coalesce($7, active),
-           locked_until = CASE WHEN $8::boolean THEN NULL ELSE locked_until END, failed_logins = CASE WHEN $8::boolean THEN 0 ELSE failed_logins END,
-           password_hash = coalesce($9, password_hash), password_changed_at = CASE WHEN $9 IS NULL THEN password_changed_at ELSE now() END, updated_at = now()
-         WHERE id = $1 RETURNING ${USER_COLUMNS}) SELECT * FROM u`,
-        [command.userId, c.displayName ?? null, c.role ?? null, c.regionCode ?? null, c.email !== undefined, c.email ?? null, c.active ?? null, c.unlock === true, hash],
-      );
-      if (!row) throw new NotFoundError(`用户 ${command.userId} 不存在 (no such user)`);
+      let row = await this.users.update(em, command.userId, { displayName: c.displayName, role: c.role as Role | undefined, regionCode: c.regionCode, email: c.email, active: c.active });
+      if (!row) throw noSuchUser(command.userId);
+      if (c.unlock) row = (await this.users.unlock(em, command.userId))!;
+      if (hash) row = (await this.users.setPassword(em, command.userId, hash, false))!;
       if (c.role !== undefined || c.regionCode !== undefined || c.password !== undefined || c.active === false) {
-        await em.query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [command.userId]);
+        await this.users.revokeSessions(em, command.userId);
+        row = (await this.users.byId(command.userId, em))!;
       }
       const changed = Object.fromEntries(Object.entries({ ...c, password: c.password !== undefined ? '(changed)' : undefined }).filter(([, v]) => v !== undefined));
       await this.audit.append(em, { action: 'user.update', subjectType: 'user', subjectId: row.id, regionCode: row.region_code, data: changed });
-      return toView(row);
+      return toUserView(row);
+    });
+  }
+}
+
+/** Ends the lock of an account that guessed wrong too often (before its 15 minutes are up). */
+@Injectable()
+export class UnlockUser {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly users: UserRepository,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async execute(userId: string): Promise<UserView> {
+    return this.dataSource.transaction(async (em) => {
+      const before = await this.users.byId(userId, em);
+      if (!before) throw noSuchUser(userId);
+      const row = (await this.users.unlock(em, userId))!;
+      await this.audit.append(em, { action: 'user.unlock', subjectType: 'user', subjectId: userId, regionCode: row.region_code, data: { username: row.username, lockedUntil: iso(before.locked_until) } });
+      return toUserView(row);
+    });
+  }
+}
+
+export class ResetPasswordCommand {
+  constructor(
+    readonly userId: string,
+    /** The temporary password the admin hands over; it must meet the password policy. */
+    readonly password: string,
+  ) {}
+}
+
+/**
+ * An admin sets a temporary password: the account is unlocked, every session of it ends, and
+ * the user is asked to choose their own at the next sign-in (`mustChangePassword`).
+ */
+@Injectable()
+export class ResetPassword {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly users: UserRepository,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async execute(command: ResetPasswordCommand): Promise<UserView> {
+    checkPasswordPolicy(command.password, 'password');
+    const hash = await hashPassword(command.password);
+    return this.dataSource.transaction(async (em) => {
+      const row = await this.users.setPassword(em, command.userId, hash, true);
+      if (!row) throw noSuchUser(command.userId);
+      await this.users.unlock(em, command.userId);
+      const sessions = await this.users.revokeSessions(em, command.userId);
+      await this.audit.append(em, { action: 'user.reset-password', subjectType: 'user', subjectId: command.userId, regionCode: row.region_code, data: { username: row.username, sessions } });
+      return toUserView((await this.users.byId(command.userId, em))!);
     });
   }
 }
@@ -130,35 +196,41 @@ export class UpdateUser {
 export class ChangePassword {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly users: UserRepository,
     private readonly audit: AuditLog,
   ) {}
 
   async execute(userId: string, sessionId: string | undefined, oldPassword: string, newPassword: string): Promise<void> {
-    const [user] = await this.dataSource.query(`SELECT password_hash FROM users WHERE id = $1`, [userId]);
-    if (!user || !(await verifyPassword(user.password_hash, oldPassword))) throw new InputError('原密码不正确 (the current password is wrong)', { column: 'oldPassword' });
-    checkPasswordPolicy(newPassword);
+    const current = await this.users.passwordHash(userId);
+    if (!current || !(await verifyPassword(current, oldPassword))) throw new InputError('原密码不正确 (the current password is wrong)', { column: 'oldPassword' });
+    checkPasswordPolicy(newPassword, 'newPassword');
+    if (newPassword === oldPassword) throw new InputError('新密码不能与原密码相同 (the new password equals the old one)', { column: 'newPassword' });
     const hash = await hashPassword(newPassword);
     await this.dataSource.transaction(async (em) => {
-      await em.query(`UPDATE users SET password_hash = $2, password_changed_at = now(), updated_at = now() WHERE id = $1`, [userId, hash]);
-      await em.query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL`, [userId, sessionId ?? '00000000-0000-0000-0000-000000000000']);
+      await this.users.setPassword(em, userId, hash, false);
+      await this.users.revokeSessions(em, userId, sessionId);
       await this.audit.append(em, { action: 'user.password', subjectType: 'user', subjectId: userId });
     });
   }
 }
 
-/** Accounts, for the admin. */
+/** Accounts, for the admin: every account matching the filter (staff, so thousands at most). */
 @Injectable()
 export class ListUsers {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly users: UserRepository) {}
 
-  async execute(): Promise<UserView[]> {
-    const rows = await this.dataSource.query(`SELECT ${USER_COLUMNS} FROM users ORDER BY username`);
-    return rows.map(toView);
+  async execute(filter: UserFilter = {}): Promise<UserView[]> {
+    return (await this.users.list(filter)).map(toUserView);
   }
 
   async byUsername(username: string): Promise<UserView | undefined> {
-    const [row] = await this.dataSource.query(`SELECT ${USER_COLUMNS} FROM users WHERE lower(username) = lower($1)`, [username]);
-    return row ? toView(row) : undefined;
+    const row = await this.users.byUsername(username);
+    return row ? toUserView(row) : undefined;
+  }
+
+  async byId(id: string): Promise<UserView | undefined> {
+    const row = await this.users.byId(id);
+    return row ? toUserView(row) : undefined;
   }
 }
 
@@ -167,14 +239,17 @@ export class ListUsers {
 export class RevokeSessions {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly users: UserRepository,
     private readonly audit: AuditLog,
   ) {}
 
   async execute(userId: string): Promise<number> {
     return this.dataSource.transaction(async (em) => {
-      const revoked = await em.query(`WITH r AS (UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING 1) SELECT count(*)::int AS n FROM r`, [userId]);
-      await this.audit.append(em, { action: 'user.revoke-sessions', subjectType: 'user', subjectId: userId, data: { sessions: revoked[0].n } });
-      return revoked[0].n;
+      const user = await this.users.byId(userId, em);
+      if (!user) throw noSuchUser(userId);
+      const revoked = await this.users.revokeSessions(em, userId);
+      await this.audit.append(em, { action: 'user.revoke-sessions', subjectType: 'user', subjectId: userId, regionCode: user.region_code, data: { sessions: revoked } });
+      return revoked;
     });
   }
 }

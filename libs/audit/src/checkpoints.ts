@@ -233,6 +233,6 @@ export function newest(points: Checkpoint[]): Checkpoint | undefined {
 /** "eventId:hash" as a digest's 审计锚点 footer prints it (the CLI's --checkpoint, the API's ?checkpoint=). */
 export function parseCheckpoint(text: string): { eventId: string; hash: string } {
   const match = /^\s*#?(\d{1,18}):([0-9a-f]{64})\s*$/i.exec(text);
-  if (!match) throw new InputError(`检查点应为 事件编号:摘要（64 位十六进制），即摘要页脚“审计锚点”所印 (a checkpoint is EVENT_ID:HASH, got "${text.slice(0, 100)}")`);
+  if (!match) throw new InputError(`检查点应为 事件编号:摘要（64 位十六进制），即摘要页脚“审计锚点”所印 (a checkpoint is EVENT_ID:HASH, got "${text.slice(0, 100)}")`, { column: 'checkpoint' });
   return { eventId: String(BigInt(match[1])), hash: match[2].toLowerCase() };
 }

@@ -199,6 +199,11 @@ export class LeadRepository {
     return !!row;
   }
 
+  /** The regions of those of `ids` in the actor's scope (one row a lead found). */
+  regionsInScope(ids: string[]): Promise<{ id: string; region_code: string }[]> {
+    return this.dataSource.query(`SELECT id::text, region_code FROM leads WHERE id = ANY($1::bigint[]) AND ${scopeSql('region_code')}`, [ids]);
+  }
+
   async triageOf(id: string): Promise<LeadTriageRow | undefined> {
     const [row] = await this.dataSource.query(
       `SELECT assignee_id::text, assignee_name, deadline_step, verdict, finding, amount_confirmed_fen::text, amount_recovered_fen::text, disposals, card, status

@@ -8,3 +8,4 @@ export { QueueRegistry } from './queue-registry.js';
 export { WorkerHost } from './worker-host.js';
 export { JobWaiter } from './job-waiter.js';
 export { JobOutbox, OutboxModule, OutboxRelay } from './outbox.js';
+export { QueueHealth, RetryFailedJobs, RetryJobCommand, QueueAdminModule, QUEUE_LABELS, JOB_LABELS, type QueueCounts, type FailedJob, type FailedJobPage } from './queue-health.js';

@@ -8,6 +8,13 @@ import type { Severity } from '@sunlight/leads';
  */
 export type AmountStrategy = 'sum' | 'sum-less-max' | 'over-cap';
 
+/** How each strategy reads to people (the rules page). */
+export const AMOUNT_LABELS: Record<AmountStrategy, string> = {
+  sum: '证据款项合计',
+  'sum-less-max': '合计减去最大一笔',
+  'over-cap': '超出项目标准的部分',
+};
+
 export const AMOUNT_SQL: Record<AmountStrategy, string> = {
   sum: 'sum(d.amount_fen)',
   'sum-less-max': 'sum(d.amount_fen) - max(d.amount_fen)',
@@ -35,6 +42,8 @@ export interface RuleDefinition {
   repeatAmount: AmountStrategy;
   /** Numeric parameters and their defaults; config/rules.json may override them. */
   params?: Record<string, number>;
+  /** What each parameter means, in Chinese (the rules page). */
+  paramLabels?: Record<string, string>;
   /** One sentence in Chinese; see explanations.ts for the placeholders. */
   explanation: string;
   /** The statement; absent only for R12, which the engine raises on other rules' keys. */

@@ -60,6 +60,11 @@ export class LeadPageDto extends LeadQueryDto {
   @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,200}$/) cursor?: string;
 }
 
+export class LeadExportDto extends LeadQueryDto {
+  @ApiPropertyOptional({ enum: ['id', 'due', 'amount', 'age', 'newest'], description: '默认按线索编号；也可按队列的排序' })
+  @IsOptional() @IsIn(['id', 'due', 'amount', 'age', 'newest']) sort?: 'id' | 'due' | 'amount' | 'age' | 'newest';
+}
+
 export class StepDetailsDto {
   @ApiPropertyOptional({ description: '理由（查否、撤销预警牌必填）' })
   @IsOptional() @IsString() @MaxLength(2000) reason?: string;
