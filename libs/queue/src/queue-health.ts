@@ -32,8 +32,6 @@ export interface QueueCounts {
   failed: number;
   delayed: number;
   completed: number;
-  /** Processes consuming the queue now. */
-  workers: number;
 }
 
 export interface FailedJob {
@@ -94,10 +92,9 @@ export class QueueHealth {
     return Promise.all(
       Object.values(QueueName).map(async (name) => {
         const queue = this.registry.get(name).queue;
-        const [c, workers] = await Promise.all([
-          queue.getJobCounts('waiting', 'prioritized', 'active', 'failed', 'delayed', 'completed'),
-          queue.getWorkersCount().catch(() => 0),
-        ]);
+        // (No count of workers: on the embedded database, BullMQ's PostgreSQL backend reads them
+        // from pg_stat_activity, which the session multiplexer does not fill in.)
+        const c = await queue.getJobCounts('waiting', 'prioritized', 'active', 'failed', 'delayed', 'completed');
         return {
           name,
           label: QUEUE_LABELS[name],
@@ -106,7 +103,6 @@ export class QueueHealth {
           failed: c.failed ?? 0,
           delayed: c.delayed ?? 0,
           completed: c.completed ?? 0,
-          workers,
         };
       }),
     );

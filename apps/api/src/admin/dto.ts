@@ -9,7 +9,6 @@ export class QueueCountsDto {
   @ApiProperty({ description: '失败（不再自动重试）' }) failed: number;
   @ApiProperty({ description: '延迟（等待重试或定时）' }) delayed: number;
   @ApiProperty({ description: '已完成（保留 7 天、最多 1000 个）' }) completed: number;
-  @ApiProperty({ description: '正在消费此队列的进程数' }) workers: number;
 }
 
 export class FailedJobDto {

@@ -21,8 +21,13 @@ export class DomainExceptionFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     if (error instanceof HttpException) {
+      const status = error.getStatus();
       const body = error.getResponse();
-      res.status(error.getStatus()).json(typeof body === 'object' && body !== null ? withParameterError(body as Record<string, unknown>) : body);
+      if (status === HttpStatus.TOO_MANY_REQUESTS) {
+        res.status(status).json({ statusCode: 429, error: 'Too Many Requests', message: '操作过于频繁，请稍后再试 (too many requests)' });
+        return;
+      }
+      res.status(status).json(typeof body === 'object' && body !== null ? withParameterError(body as Record<string, unknown>) : { statusCode: status, message: String(body) });
       return;
     }
     if (error instanceof AccountLockedError) {
