@@ -186,6 +186,12 @@ describe(`supervisor figures over HTTP (${primaryBackend().name})`, () => {
     const monthCells: unknown[] = [];
     months.eachRow((row, n) => n > 3 && monthCells.push(row.getCell(1).value));
     expect(monthCells).toEqual(['2025-01', '2025-02', '2025-03', '2025-04', '2025-05', '2025-06', '合计']);
+    // The browser may download it by a signed link instead of the token: bound to this address.
+    const link = (await call('POST', '/api/links', tokens['su.jingzhou'], { path: `/api/statistics/export.xlsx${figures}` })).json;
+    const signed = await fetch(`${server.url}${link.url}`);
+    expect(signed.status).toBe(200);
+    expect(signed.headers.get('content-disposition')).toContain('filename*=UTF-8');
+    expect((await fetch(`${server.url}${link.url.replace('to=2025-06-30', 'to=2025-12-31')}`)).status).toBe(401); // another period: not what was signed
     // An inspector exports their county, a township level below it.
     const county = await fetch(`${server.url}/api/statistics/export.xlsx${figures}`, { headers: { authorization: `Bearer ${tokens['in.songzi']}` } });
     const cwb = new ExcelJS.Workbook();

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from
 import type { Response } from 'express';
 import { LeadStatistics, LeadStatisticsCommand } from '@sunlight/leads';
 import { Dashboard, DashboardCommand, RegionTableCommand, RegionTableQuery, StatisticsWorkbook, StatisticsWorkbookCommand } from '@sunlight/statistics';
-import { Roles } from '../auth/access.js';
+import { Roles, SignedLinkable } from '../auth/access.js';
 import { DashboardDto, FiguresQueryDto, LeadStatisticsDto, RegionTableDto, StatisticsQueryDto } from './dto.js';
 
 /** RFC 6266: an ASCII fallback and the UTF-8 name. */
@@ -40,9 +40,10 @@ export class StatisticsController {
 
   @Get('export.xlsx')
   @Roles('inspector', 'supervisor', 'admin')
+  @SignedLinkable()
   @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   @ApiOkResponse({ description: 'Excel 工作簿：按地区、按规则、按月份、处置与状态；金额以元计、两位小数', schema: { type: 'string', format: 'binary' } })
-  @ApiOperation({ summary: '导出统计报表为 Excel（任意期间）' })
+  @ApiOperation({ summary: '导出统计报表为 Excel（任意期间）；浏览器可凭签名链接（POST /api/links）直接下载' })
   async export(@Query() query: FiguresQueryDto, @Res() res: Response): Promise<void> {
     const file = await this.workbook.execute(new StatisticsWorkbookCommand(query.region ?? null, query.from ?? null, query.to ?? null));
     res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
