@@ -23,14 +23,14 @@ describe('supervisor figures', () => {
 
   it('puts every month on the axis, the year only where it starts or changes, a month without confirmed leads without a rate', () => {
     const months = ['2025-11', '2025-12', '2026-01', '2026-02'].map((month, i) => ({ month, ...zero, raised: i, confirmed: i === 3 ? 2 : 0, rectificationRate: i === 3 ? 0.5 : null }));
-    const option = byMonthOption(months) as { xAxis: { data: string[] }; series: { data: (number | null)[] }[] };
+    const option = byMonthOption(months, { confirmed: 'C' }) as { xAxis: { data: string[] }; series: { data: (number | null)[] }[] };
     expect(option.xAxis.data).toEqual(['2025年11月', '12月', '2026年1月', '2月']);
     expect(option.series[0].data).toEqual([0, 1, 2, 3]);
     expect(option.series[2].data).toEqual([null, null, null, 50]);
   });
 
   it('charts every child region in yuan', () => {
-    const option = byRegionOption([{ code: '421087', name: '松滋市', own: false, drillable: true, ...zero, raised: 8, amountAtRiskFen: '123456' }]) as { xAxis: { data: string[] }; series: { data: number[] }[] };
+    const option = byRegionOption([{ code: '421087', name: '松滋市', own: false, drillable: true, ...zero, raised: 8, amountAtRiskFen: '123456' }], { confirmed: 'C' }) as { xAxis: { data: string[] }; series: { data: number[] }[] };
     expect(option.xAxis.data).toEqual(['松滋市']);
     expect(option.series[2].data).toEqual([1234.56]);
   });

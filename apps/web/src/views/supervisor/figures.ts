@@ -57,10 +57,10 @@ export function filenameOf(disposition: string | null, fallback: string): string
 }
 
 /** One line of a tooltip: a region's or rule's figures. */
-export function tooltipLines(name: string, f: Figures): string {
+export function tooltipLines(name: string, f: Figures, series: { confirmed: string }): string {
   return [
     `<b>${escapeText(name)}</b>`,
-    `发现线索 ${f.raised} 条，查实 ${f.confirmed} 条`,
+    `发现线索 ${f.raised} 条，${series.confirmed} ${f.confirmed} 条`,
     `整改率 ${formatRate(f.rectificationRate)}`,
     `涉及金额 ${formatMoney(f.amountAtRiskFen)} 元`,
     `逾期预警 ${f.overdue.total} 条`,
