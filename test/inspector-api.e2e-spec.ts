@@ -177,6 +177,11 @@ describe(`the inspector's API: attachments, assignees, readable facts and histor
     const bad = await call('GET', '/api/leads/assignees?leadIds=abc', tokens['in.songzi']);
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.json.message)).toContain('线索编号');
+    // The queue's assignee filter: everyone related to the scope, those no longer active last.
+    const filter = (await call('GET', '/api/leads/inspectors', tokens['in.songzi'])).json;
+    expect(filter.map((i: { username: string }) => i.username).sort()).toEqual(['in.city', 'in.off', 'in.songzi', 'in.songzi2']);
+    expect(filter.at(-1)).toMatchObject({ username: 'in.off', displayName: '已停用', active: false });
+    expect((await call('GET', '/api/leads/inspectors', tokens['su.songzi'])).json.map((i: { username: string }) => i.username)).not.toContain('in.zaoqiang');
     // Whoever the picker offers, the assign step takes.
     for (const inspector of res.json as { id: string; displayName: string }[]) {
       const assigned = await call('POST', `/api/leads/${lead}/actions`, tokens['in.songzi'], { action: 'assign', assigneeId: inspector.id });

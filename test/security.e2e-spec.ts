@@ -97,6 +97,7 @@ describe(`security (${primaryBackend().name})`, () => {
     { method: 'POST', path: '/api/leads/{lead}/reveal', allowed: ['inspector', 'supervisor', 'admin'], body: () => ({ reason: '核查需要' }) },
     { method: 'GET', path: '/api/leads/facets', allowed: ['inspector', 'supervisor', 'admin'] },
     { method: 'GET', path: '/api/leads/assignees', allowed: ['inspector'] },
+    { method: 'GET', path: '/api/leads/inspectors', allowed: ['inspector', 'supervisor', 'admin'] },
     { method: 'GET', path: '/api/leads/{lead}/assignees', allowed: ['inspector'] },
     { method: 'POST', path: '/api/leads/{lead}/attachments', allowed: ['inspector'], body: () => csvForm('not a pdf', 'a.pdf', { kind: 'other' }) },
     { method: 'GET', path: '/api/leads/{lead}/attachments', allowed: ['inspector', 'supervisor', 'admin'] },

@@ -47,3 +47,32 @@ export class UserNames {
     return new Map(rows.map((r) => [r.id, { username: r.username, displayName: r.display_name || r.username }]));
   }
 }
+
+/** An inspector as the queue's assignee filter offers them (also those no longer active, who may still hold leads). */
+export interface ScopeInspector extends AssignableInspector {
+  active: boolean;
+}
+
+export class ListScopeInspectorsCommand {
+  /** `scope`: the actor's region ('' the whole country). */
+  constructor(readonly scope: string) {}
+}
+
+/**
+ * The inspectors whose region lies inside the scope or covers it: everyone a lead of the scope
+ * can be assigned to, for the queue's "核查人员" filter. Active first.
+ */
+@Injectable()
+export class ListScopeInspectors {
+  constructor(private readonly dataSource: DataSource) {}
+
+  execute(command: ListScopeInspectorsCommand): Promise<ScopeInspector[]> {
+    if (!/^\d{0,9}$/.test(command.scope)) return Promise.resolve([]);
+    return this.dataSource.query(
+      `SELECT id::text, username, coalesce(nullif(display_name, ''), username) AS "displayName", region_code AS "regionCode", active
+       FROM users WHERE role = 'inspector' AND (starts_with(region_code, $1) OR starts_with($1, region_code))
+       ORDER BY active DESC, coalesce(nullif(display_name, ''), username), id`,
+      [command.scope],
+    );
+  }
+}

@@ -1,6 +1,7 @@
 import type { LeadOutcome, LeadStatus, Severity, WarningCard } from './lead-types.js';
 import { DISPOSALS, LEAD_ACTIONS, type Disposal, type LeadAction } from './triage/lifecycle.js';
 import { ATTACHMENT_KIND_LABELS } from './attachments.js';
+import { NOTICE_KINDS, NOTICE_STATUS_LABELS, type NoticeKind } from './triage/notices.usecase.js';
 
 /**
  * The Chinese names people see for a lead's statuses, steps, verdicts, outcomes, disposals and
@@ -68,6 +69,8 @@ export const LEAD_LABELS = {
   card: CARD_LABELS,
   event: EVENT_LABELS,
   attachmentKind: ATTACHMENT_KIND_LABELS,
+  noticeKind: Object.fromEntries(Object.entries(NOTICE_KINDS).map(([kind, k]) => [kind, k.title])) as Record<NoticeKind, string>,
+  noticeStatus: NOTICE_STATUS_LABELS,
 } as const;
 
 /** A lead's status as people say it: a closed lead with its outcome (已销号（查否）). */

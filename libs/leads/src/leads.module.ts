@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AccountsModule, ListRegionInspectors, UserNames } from '@sunlight/accounts';
+import { AccountsModule, ListRegionInspectors, ListScopeInspectors, UserNames } from '@sunlight/accounts';
 import { AttachToLead, LeadAttachmentRepository, ListLeadAttachments, ReadLeadAttachment } from './attachments.js';
 import { LeadAssignees } from './lead-assignees.usecase.js';
 import { CloseLead } from './close-lead.usecase.js';
@@ -23,11 +23,11 @@ const USE_CASES = [ExportLeads, CloseLead, GetLead, SearchLeads, TransitionLead,
 /** The uploader's read-only view of the leads from its own batches. */
 const READERS = [LeadsOfBatches];
 // Lookups of accounts the leads need (users is accounts' table: its classes hold the SQL).
-const FROM_ACCOUNTS = [ListRegionInspectors, UserNames];
+const FROM_ACCOUNTS = [ListRegionInspectors, ListScopeInspectors, UserNames];
 
 @Module({
   imports: [AccountsModule],
   providers: [...USE_CASES, ...READERS, ...FROM_ACCOUNTS, LeadAttachmentRepository, LeadRepository, LeadBreakdowns, LeadSummaries, LeadLedger, WorkingCalendar, TriageProcessor, deadlinesProvider],
-  exports: [...USE_CASES, ...READERS, LeadRepository, LeadBreakdowns, LeadSummaries, LeadLedger, DEADLINES],
+  exports: [...USE_CASES, ...READERS, ListScopeInspectors, LeadRepository, LeadBreakdowns, LeadSummaries, LeadLedger, DEADLINES],
 })
 export class LeadsModule {}

@@ -20,6 +20,8 @@ export class LabelsDto {
   @ApiProperty({ ...NAMES, description: '预警牌' }) card: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '处置记录中的事件 (lead.assign → 分派, lead.reveal, lead.attach …)' }) event: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '附件类型 (interview → 谈话记录)' }) attachmentKind: Record<string, string>;
+  @ApiProperty({ ...NAMES, description: '三书的种类 (warning → 预警通知书)' }) noticeKind: Record<string, string>;
+  @ApiProperty({ ...NAMES, description: '三书的状态 (issued → 待回复)' }) noticeStatus: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '严重程度' }) severity: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '比对规则 (R01 → 已故人员领取)' }) rule: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '资金项目 (DIBAO → 城乡最低生活保障金)' }) program: Record<string, string>;

@@ -49,7 +49,7 @@ export class AttachmentStorage implements StorageEngine {
       size += chunk.length;
       if (size > ATTACHMENT_MAX_BYTES) {
         const name = utf8Name(file.originalname);
-        finish(new PayloadTooLargeException({ statusCode: 413, error: 'Payload Too Large', message: attachmentTooLarge(name), details: { file: name, column: 'file', expected: `≤ ${ATTACHMENT_MAX_BYTES} bytes` } }));
+        finish(new PayloadTooLargeException({ statusCode: 413, error: 'Payload Too Large', message: attachmentTooLarge(name), details: { file: name, column: 'file', expected: `≤ ${ATTACHMENT_MAX_BYTES} bytes` }, errors: [{ field: 'file', message: attachmentTooLarge(name) }] }));
         file.stream.resume(); // read the rest away; multer ends the request
         return;
       }

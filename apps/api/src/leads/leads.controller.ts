@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import type { Response } from 'express';
-import { csvCell, maskBankAccount, maskIdNumber, maskPersonalData } from '@sunlight/common';
+import { csvCell, maskBankAccount, maskIdNumber, maskPersonalData, type Actor } from '@sunlight/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import {
@@ -30,10 +30,12 @@ import {
 } from '@sunlight/leads';
 import { RuleCatalogue } from '@sunlight/rules';
 import { BulkActionDto, detailsOf, filtersOf, LeadActionDto, LeadExportDto, LeadPageDto, LeadQueryDto } from './dto.js';
-import { Roles, SignedLinkable } from '../auth/access.js';
+import { CurrentActor, Roles, SignedLinkable } from '../auth/access.js';
+import { ListScopeInspectors, ListScopeInspectorsCommand } from '@sunlight/accounts';
 import { RateLimit } from '../common/rate-limits.js';
 import { AttachmentStorage, utf8Name, type UploadedAttachment } from './attachment-upload.js';
-import { AssignableInspectorDto, BulkResultDto, ErrorDto, LeadAttachmentDto, LeadDetailDto, LeadFacetsDto, LeadPageResponseDto, LeadRecordDto, LeadStateDto } from './responses.js';
+import { ErrorDto } from '../common/error.dto.js';
+import { AssignableInspectorDto, BulkResultDto, LeadAttachmentDto, LeadDetailDto, LeadFacetsDto, LeadPageResponseDto, LeadRecordDto, LeadStateDto, ScopeInspectorDto } from './responses.js';
 import { RevealsPersonalData } from '../common/masking.interceptor.js';
 import { IdPipe } from '../common/whole-number.pipe.js';
 
@@ -76,6 +78,7 @@ export class LeadsController {
     private readonly listAttachments: ListLeadAttachments,
     private readonly readAttachment: ReadLeadAttachment,
     private readonly assignees: LeadAssignees,
+    private readonly scopeInspectors: ListScopeInspectors,
   ) {}
 
   @Get()
@@ -139,6 +142,14 @@ export class LeadsController {
       page = await this.searchLeads.execute(new SearchLeadsCommand(filters, sort, 200, page.next));
     }
     res.end();
+  }
+
+  @Get('inspectors')
+  @Roles('inspector', 'supervisor', 'admin')
+  @ApiOperation({ summary: '本辖区相关的核查人员（辖区在本辖区内或覆盖本辖区）：线索队列“核查人员”筛选的选项' })
+  @ApiOkResponse({ type: [ScopeInspectorDto] })
+  inspectors(@CurrentActor() actor: Actor) {
+    return this.scopeInspectors.execute(new ListScopeInspectorsCommand(actor.scope ?? ''));
   }
 
   @Get('assignees')

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { ATTACHMENT_KINDS, CARD_LABELS, LEAD_ACTIONS, NOTICE_KINDS, SEVERITY_LABELS, STATUS_LABELS, STEP_ACTIONS } from '@sunlight/leads';
 
 // What the leads and notices routes answer, for the OpenAPI document the console's typed client
@@ -191,6 +191,10 @@ export class AssignableInspectorDto {
   @ApiProperty({ description: "所在辖区（'' 为全国）" }) regionCode: string;
 }
 
+export class ScopeInspectorDto extends AssignableInspectorDto {
+  @ApiProperty({ description: '是否在岗（停用的人员仍可能持有线索）' }) active: boolean;
+}
+
 export class NoticeDto {
   @ApiProperty() id: string;
   @ApiProperty({ enum: Object.keys(NOTICE_KINDS) }) kind: string;
@@ -210,12 +214,4 @@ export class NoticeDto {
   @ApiProperty() overdue: boolean;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) answered_at: string | null;
   @ApiProperty({ type: String, nullable: true }) answer: string | null;
-}
-
-/** The error answer (422, 404, 409 …), as DomainExceptionFilter writes it. */
-export class ErrorDto {
-  @ApiProperty({ type: 'integer' }) statusCode: number;
-  @ApiProperty() error: string;
-  @ApiProperty({ description: '中文说明，指明字段和应有的值' }) message: string;
-  @ApiPropertyOptional({ ...ANY_OBJECT, description: 'file、row、column、value、expected' }) details?: Record<string, unknown>;
 }

@@ -14,6 +14,9 @@ export const NOTICE_KINDS = {
 } as const;
 export type NoticeKind = keyof typeof NOTICE_KINDS;
 
+/** Where a notice stands: open until the unit's answer is recorded. */
+export const NOTICE_STATUS_LABELS = { issued: '待回复', answered: '已回复' } as const;
+
 export class IssueNoticeCommand {
   constructor(
     readonly kind: NoticeKind,
