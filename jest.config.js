@@ -22,7 +22,8 @@ const common = {
 };
 
 export default {
-  testTimeout: 180_000,
+  // Hooks that prepare an installation (imports, a server with the demo data) run two files at a time on two cores.
+  testTimeout: 300_000,
   // Two test files at a time (jest's default on two cores is one). An end-to-end file mostly waits
   // on processes of its own (server, CLI, worker, browser), so one file leaves a core idle. Files
   // share nothing: every installation has its own data directory, database, role, queue prefix and
