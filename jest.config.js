@@ -23,6 +23,11 @@ const common = {
 
 export default {
   testTimeout: 180_000,
+  // Two test files at a time (jest's default on two cores is one). An end-to-end file mostly waits
+  // on processes of its own (server, CLI, worker, browser), so one file leaves a core idle. Files
+  // share nothing: every installation has its own data directory, database, role, queue prefix and
+  // port (test/support/harness.ts); only the templates are common, made once by global-setup.
+  maxWorkers: 2,
   // A test that leaves a connection open must not hold CI for its whole budget.
   forceExit: true,
   projects: [

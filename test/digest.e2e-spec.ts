@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { bootApp, cli, freshEnv, jsonLines, primaryBackend, TEST_PASSWORD, until, type TestApp, type TestEnv } from './support/harness.js';
 import { Inbox } from './support/inbox.js';
-import { Digests } from '@sunlight/digest';
+import { CHART_HEIGHT, CHART_WIDTH, Digests } from '@sunlight/digest';
 import { JobName, JobWaiter, QueueName, QueueRegistry } from '@sunlight/queue';
 
 /**
@@ -100,7 +100,7 @@ describe(`alert digest by SMTP (${primaryBackend().name})`, () => {
     const svgs = mail.attachments.filter((x) => x.contentType === 'image/svg+xml');
     expect(svgs).toHaveLength(2);
     for (const svg of svgs) {
-      expect(mail.html).toContain(`cid:${svg.cid}`);
+      expect(mail.html).toContain(`<source srcset="cid:${svg.cid}" type="image/svg+xml">`);
       expect(svg.content.toString()).toMatch(/^<svg[\s\S]*<\/svg>$/);
     }
     expect(svgs[0].content.toString()).toContain('松滋市');
@@ -114,6 +114,51 @@ describe(`alert digest by SMTP (${primaryBackend().name})`, () => {
     const [stored] = await a.query(`SELECT status, message_id, attempts FROM digests WHERE user_id = $1`, [ids['su.songzi']]);
     expect(stored).toMatchObject({ status: 'sent', attempts: 1 });
     expect(stored.message_id).toContain('sunlight-digest-');
+  });
+
+  it('reads well on a phone: the page takes the screen’s width, each chart scales to it as SVG, with a PNG for clients that block SVG', async () => {
+    const [mail] = inbox.to('songzi@jw.example.gov.cn');
+    expect(mail.html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    expect(mail.html).toMatch(/max-width:640px;margin:0 auto/);
+    const svgs = mail.attachments.filter((x) => x.contentType === 'image/svg+xml');
+    const pngs = mail.attachments.filter((x) => x.contentType === 'image/png');
+    expect(pngs).toHaveLength(2);
+    for (const svg of svgs) {
+      // Scales: no fixed width or height, the drawing's proportions from its viewBox, never wider than drawn.
+      const open = /^<svg[^>]*>/.exec(svg.content.toString())![0];
+      expect(open).toContain('width="100%"');
+      expect(open).toContain(`viewBox="0 0 ${CHART_WIDTH} ${CHART_HEIGHT}"`);
+      expect(open).toContain(`max-width:${CHART_WIDTH}px`);
+      expect(open).not.toMatch(/\sheight="/);
+    }
+    for (const png of pngs) {
+      const bytes = png.content;
+      expect(bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a'); // a PNG
+      expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([2 * CHART_WIDTH, 2 * CHART_HEIGHT]); // drawn at twice the size, sharp on phones
+      expect(bytes.length).toBeGreaterThan(5000); // not blank
+      // The HTML's <img> shows the PNG where <picture> or SVG is not understood, at the screen's
+      // width (mailparser writes the part it refers to by Content-ID into it as a data URL).
+      expect(mail.html).toContain(`<img src="data:image/png;base64,${bytes.toString('base64')}" alt="`);
+      expect(mail.html).toContain(`" width="${CHART_WIDTH}" style="display:block;width:100%;max-width:${CHART_WIDTH}px;height:auto;border:0"></picture>`);
+    }
+  });
+
+  it('shows every month of the trend, the months without leads at zero', async () => {
+    const [mail] = inbox.to('songzi@jw.example.gov.cn');
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    const months: string[] = [];
+    for (let back = 5; back >= 0; back--) {
+      const d = new Date(Date.UTC(Number(today.slice(0, 4)), Number(today.slice(5, 7)) - 1 - back, 1));
+      months.push(d.toISOString().slice(0, 7));
+    }
+    const trend = mail.attachments.find((x) => x.cid === 'rectification-trend@sunlight')!.content.toString();
+    const labels = [...trend.matchAll(/>((?:\d{4}年)?\d{1,2}月)</g)].map((m) => m[1]);
+    const named = months.map((m, i) => `${i === 0 || m.endsWith('-01') ? `${m.slice(0, 4)}年` : ''}${Number(m.slice(5))}月`);
+    expect(labels).toEqual(named); // each month on the axis, in order: none skipped
+    // The text says it too: five months with nothing, this month with the three leads.
+    expect(mail.text).toContain(`按发现月份（发现 / 查实 / 整改率）：${months.slice(0, 5).map((m) => `${m} 0 / 0 / —`).join('，')}，${months[5]} 3 / 0 / —`);
+    const preview = await a.get(Digests).preview('su.songzi');
+    expect(preview.figures.rateTrend).toEqual(months.map((month, i) => ({ month, raised: i === 5 ? 3 : 0, confirmed: 0, rate: null })));
   });
 
   it('sends one digest per period however many workers race for it', async () => {

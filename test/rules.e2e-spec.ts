@@ -4,7 +4,7 @@ import { Population, precisionRecall, type PlantedCase } from '@sunlight/generat
 import { ImportBatch, ImportBatchCommand, ImportRegistry, ImportRegistryCommand, REGISTRY_KINDS } from '@sunlight/ingestion';
 import { CloseLead, CloseLeadCommand, ExportLeads, type ExportedLead } from '@sunlight/leads';
 import { RULE_CATALOGUE, RequestChecks, RequestChecksCommand, RuleCatalogue, RunChecks, type CheckRunSummary, type RuleDefinition } from '@sunlight/rules';
-import { SAMPLES, backends, bootApp, freshEnv, primaryBackend, type TestApp, type TestEnv } from './support/harness.js';
+import { SAMPLES, backends, bootApp, cloneEnv, freshEnv, primaryBackend, type TestApp, type TestEnv } from './support/harness.js';
 import { configureRules } from '../libs/rules/src/rule-config.js';
 
 async function importRegistry(app: TestApp, kind: string, file: string) {
@@ -127,12 +127,23 @@ describe(`leads over time on ${primaryBackend().name}`, () => {
     return checkBatch(app, stored.batchId);
   };
 
-  // Each test starts from the samples, checked once, and makes the history it needs.
+  // Each test starts from the samples, checked once, and makes the history it needs: on a copy
+  // of its own of the installation prepared once here.
+  let prepared: TestEnv;
+  beforeAll(async () => {
+    prepared = await freshEnv(primaryBackend().name);
+    const setup = await bootApp(prepared);
+    try {
+      await loadSamples(setup);
+      await checkAll(setup);
+    } finally {
+      await setup.close();
+    }
+  });
+  afterAll(async () => prepared?.cleanup());
   beforeEach(async () => {
-    env = await freshEnv(primaryBackend().name);
+    env = await cloneEnv(prepared);
     app = await bootApp(env);
-    await loadSamples(app);
-    await checkAll(app);
   });
   afterEach(async () => {
     await app?.close();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { canonicalJson, eventHash, GENESIS_HASH } from '@sunlight/audit';
 import { Digests } from '@sunlight/digest';
-import { apiClient, backends, bootApp, cli, createUser, freshEnv, login, runToExit, startServer, TEST_PASSWORD, until, type TestEnv } from './support/harness.js';
+import { apiClient, backends, bootApp, cli, cloneEnv, createUser, freshEnv, login, runToExit, startServer, TEST_PASSWORD, until, type TestEnv } from './support/harness.js';
 
 /**
  * The audit trail proves its own completeness: an attacker with full database access (a
@@ -87,11 +87,17 @@ const problemsOf = (result: { json: any }) => (result.json?.problems ?? []).map(
 for (const backend of backends().filter((b) => b.name !== 'postgres+redis')) {
   const maybe = backend.skip ? describe.skip : describe;
   maybe(`the keyed audit trail (${backend.name})`, () => {
+    let prepared: TestEnv;
     let env: TestEnv;
-    beforeEach(async () => {
-      env = await freshEnv(backend.name);
+    beforeAll(async () => {
+      prepared = await freshEnv(backend.name);
       // Real flows append the events: an account made by the CLI is one audited step.
-      for (const name of ['au.one', 'au.two', 'au.three']) await createUser(env, name, 'inspector', '421087');
+      for (const name of ['au.one', 'au.two', 'au.three']) await createUser(prepared, name, 'inspector', '421087');
+    });
+    afterAll(async () => prepared?.cleanup());
+    // Each test attacks an installation of its own: a copy of the prepared one.
+    beforeEach(async () => {
+      env = await cloneEnv(prepared);
     });
     afterEach(() => env.cleanup());
 

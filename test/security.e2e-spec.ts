@@ -76,6 +76,7 @@ describe(`security (${primaryBackend().name})`, () => {
     { method: 'POST', path: '/api/auth/logout', allowed: ROLES },
     { method: 'GET', path: '/api/auth/me', allowed: ROLES },
     { method: 'GET', path: '/api/labels', allowed: ROLES },
+    { method: 'POST', path: '/api/links', allowed: ROLES, body: () => ({ path: '/api/leads/export.csv' }) },
     { method: 'POST', path: '/api/auth/password', allowed: ROLES, body: () => ({ oldPassword: 'wrong-password-1', newPassword: 'Another-password-2024' }) },
     { method: 'GET', path: '/api/users', allowed: ['admin'] },
     { method: 'POST', path: '/api/users', allowed: ['admin'], body: () => ({ username: `u${Date.now()}${Math.random().toString(36).slice(2, 6)}`, displayName: 'x', role: 'inspector', regionCode: '421087', password: 'Some-password-2024' }) },
@@ -95,6 +96,11 @@ describe(`security (${primaryBackend().name})`, () => {
     { method: 'GET', path: '/api/leads/{lead}', allowed: ['inspector', 'supervisor', 'admin'] },
     { method: 'POST', path: '/api/leads/{lead}/reveal', allowed: ['inspector', 'supervisor', 'admin'], body: () => ({ reason: '核查需要' }) },
     { method: 'GET', path: '/api/leads/facets', allowed: ['inspector', 'supervisor', 'admin'] },
+    { method: 'GET', path: '/api/leads/assignees', allowed: ['inspector'] },
+    { method: 'GET', path: '/api/leads/{lead}/assignees', allowed: ['inspector'] },
+    { method: 'POST', path: '/api/leads/{lead}/attachments', allowed: ['inspector'], body: () => csvForm('not a pdf', 'a.pdf', { kind: 'other' }) },
+    { method: 'GET', path: '/api/leads/{lead}/attachments', allowed: ['inspector', 'supervisor', 'admin'] },
+    { method: 'GET', path: '/api/leads/{lead}/attachments/{attachment}', allowed: ['inspector', 'supervisor', 'admin'] },
     // (Bodies that fail validation: a role that may act gets 400/422, one that may not, 403; nothing changes.)
     { method: 'POST', path: '/api/leads/bulk', allowed: ['inspector'], body: () => ({ action: 'dismiss', leadIds: ['999999999'] }) },
     { method: 'POST', path: '/api/leads/{lead}/actions', allowed: ['inspector'], body: () => ({ action: 'assign' }) },
@@ -104,6 +110,10 @@ describe(`security (${primaryBackend().name})`, () => {
     { method: 'GET', path: '/api/notices/{notice}/print', allowed: ['inspector', 'supervisor', 'admin'] },
     { method: 'POST', path: '/api/notices/{notice}/answer', allowed: ['inspector'], body: () => ({}) },
     { method: 'GET', path: '/api/statistics', allowed: ['inspector', 'supervisor', 'admin'] },
+    { method: 'GET', path: '/api/statistics/regions', allowed: ['inspector', 'supervisor', 'admin'] },
+    { method: 'GET', path: '/api/statistics/export.xlsx', allowed: ['inspector', 'supervisor', 'admin'] },
+    { method: 'GET', path: '/api/dashboard', allowed: ['inspector', 'supervisor', 'admin'] },
+    { method: 'GET', path: '/api/regions', allowed: ROLES },
     { method: 'POST', path: '/api/admin/cards/sweep', allowed: ['admin'], body: () => ({ today: '2020-01-01' }) },
     { method: 'GET', path: '/api/admin/audit/verify', allowed: ['admin'] },
     { method: 'GET', path: '/api/digests', allowed: ['supervisor', 'admin'] },
@@ -117,6 +127,8 @@ describe(`security (${primaryBackend().name})`, () => {
     { method: 'GET', path: '/api/batches/{batch}', allowed: ['uploader', 'inspector', 'supervisor', 'admin'] },
     { method: 'GET', path: '/api/batches/{batch}/rejections', allowed: ['uploader', 'admin'] },
     { method: 'GET', path: '/api/batches/{batch}/rejections.csv', allowed: ['uploader', 'admin'] },
+    { method: 'GET', path: '/api/batches/{batch}/leads', allowed: ['uploader'] },
+    { method: 'GET', path: '/api/my-leads', allowed: ['uploader'] },
     { method: 'POST', path: '/api/registries/{kind}', allowed: ['uploader', 'admin'], body: () => csvForm('id_number,death_date\n', 'd.csv') },
     { method: 'GET', path: '/api/registries/imports', allowed: ['uploader', 'supervisor', 'admin'] },
     { method: 'GET', path: '/api/registries/imports/{import}', allowed: ['uploader', 'supervisor', 'admin'] },
@@ -127,7 +139,7 @@ describe(`security (${primaryBackend().name})`, () => {
   /** A user of each role in 松滋 (the admin for admin), with a path filled with that county's objects. */
   const userOf = (role: Role) => (role === 'admin' ? 'admin' : `${role.slice(0, 2)}.songzi`);
   const fill = (p: string, userId = '1') =>
-    p.replace('{lead}', songziLead).replace('{batch}', songziBatch).replace('{import}', registryImport).replace('{kind}', 'deceased').replace('{user}', userId).replace('{notice}', '999999').replace('{digest}', '999999').replace('{queue}', 'digests').replace('{job}', '999999');
+    p.replace('{lead}', songziLead).replace('{batch}', songziBatch).replace('{import}', registryImport).replace('{kind}', 'deceased').replace('{user}', userId).replace('{notice}', '999999').replace('{digest}', '999999').replace('{queue}', 'digests').replace('{job}', '999999').replace('{attachment}', '999999');
 
   it('covers every route the API exposes (the OpenAPI document), each with a role or public decision', async () => {
     const doc = (await call('GET', '/api/docs-json')).json;

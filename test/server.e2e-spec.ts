@@ -34,6 +34,10 @@ describe('npm start on the embedded default', () => {
       });
       expect(leads.every((l: { rule: string }) => l.rule === 'R06')).toBe(true);
       expect(leads[0].id_number).toMatch(/^\d{4}\*+\d{3}[\dX]$/); // masked in the API
+      // The demo uploader's county file is its own: the leads raised from it are its "my leads".
+      const uploader = await login(server.url, 'songzi.caizheng', 'Sunlight-demo-2024');
+      const mine = await until(async () => ((await get(`${server.url}/api/my-leads`, uploader)).body.items.length ? true : undefined));
+      expect(mine).toBe(true);
 
       // The CLI reaches the running server's database through its socket.
       const imported = await cli(env, 'batch', 'import', path.join(SAMPLES, '..', '..', 'test', 'fixtures', 'batch-extra-2024-05.csv'));

@@ -23,18 +23,23 @@ export default async function globalSetup() {
   const cli = path.join(root, 'dist/apps/cli/src/main.js');
   const baseEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn' };
 
+  // The two templates are independent: migrated side by side (the embedded one is the slower).
   const embeddedTemplate = path.join(workDir, 'embedded-template');
-  await run(process.execPath, [cli, 'db', 'migrate'], { env: { ...baseEnv, SUNLIGHT_DATA_DIR: embeddedTemplate } });
+  const embedded = run(process.execPath, [cli, 'db', 'migrate'], { env: { ...baseEnv, SUNLIGHT_DATA_DIR: embeddedTemplate } });
 
   let postgresTemplate = null;
+  let native = Promise.resolve();
   if (services.postgres) {
     postgresTemplate = `${runId}_tpl`;
     const admin = new pg.Client({ connectionString: services.postgres });
     await admin.connect();
     await admin.query(`CREATE DATABASE ${postgresTemplate}`);
     await admin.end();
-    await run(process.execPath, [cli, 'db', 'migrate'], { env: { ...baseEnv, DATABASE_URL: withDatabase(services.postgres, postgresTemplate) } });
+    native = run(process.execPath, [cli, 'db', 'migrate'], { env: { ...baseEnv, DATABASE_URL: withDatabase(services.postgres, postgresTemplate) } });
   }
+  // Both settle before either failure is reported: no migration is left running behind jest.
+  const [embeddedDone, nativeDone] = await Promise.allSettled([embedded, native]);
+  for (const done of [embeddedDone, nativeDone]) if (done.status === 'rejected') throw done.reason;
 
   const info = { runId, workDir, embeddedTemplate, postgresTemplate, ...services };
   const file = path.join(workDir, 'setup.json');

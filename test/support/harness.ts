@@ -143,6 +143,60 @@ export async function freshEnv(backend: BackendName, extra: Record<string, strin
 }
 
 /**
+ * A copy of an installation as it stands: its data directory (audit key, checkpoints, the
+ * embedded database) copied, its PostgreSQL database created from it as a template, a queue
+ * prefix and log file of its own. For tests that each need the same prepared state: prepare it
+ * once with real flows, then clone it per test instead of repeating the flows. No process may
+ * be using the source (PostgreSQL refuses a template with sessions; PGlite's files must be at
+ * rest). The clone uses the source's application role (its grants are the source's); the
+ * source's cleanup, or global-teardown, drops that role. Jobs waiting in Redis are not copied
+ * (a queue on PostgreSQL is, with its database).
+ */
+export async function cloneEnv(source: TestEnv): Promise<TestEnv> {
+  const info = await setup();
+  const tag = `${info.runId}_${randomBytes(4).toString('hex')}`;
+  const dataDir = await mkdtemp(path.join(info.workDir, 'data-'));
+  await rm(dataDir, { recursive: true, force: true });
+  await cp(source.dataDir, dataDir, { recursive: true });
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(source.env)) env[key] = value.split(source.dataDir).join(dataDir);
+  env.SUNLIGHT_LOG_FILE = path.join(info.workDir, 'logs', `${tag}.log`);
+  let databaseUrl: string | undefined;
+  let appDatabaseUrl: string | undefined;
+  if (source.databaseUrl) {
+    const sourceDb = new URL(source.databaseUrl).pathname.slice(1);
+    const admin = new pg.Client({ connectionString: info.postgres! });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE DATABASE ${tag} TEMPLATE ${sourceDb}`);
+    } finally {
+      await admin.end();
+    }
+    databaseUrl = withDatabase(source.databaseUrl, tag);
+    appDatabaseUrl = withDatabase(source.appDatabaseUrl!, tag);
+    env.DATABASE_URL = appDatabaseUrl;
+    env.DATABASE_OWNER_URL = databaseUrl;
+    if (env.SUNLIGHT_QUEUE_PREFIX) env.SUNLIGHT_QUEUE_PREFIX = tag;
+  }
+  return {
+    backend: source.backend,
+    env,
+    dataDir,
+    databaseUrl,
+    appDatabaseUrl,
+    cleanup: async () => {
+      if (databaseUrl) {
+        const admin = new pg.Client({ connectionString: info.postgres! });
+        await admin.connect();
+        await admin.query(`DROP DATABASE IF EXISTS ${tag} WITH (FORCE)`).catch(() => undefined);
+        await admin.end();
+      }
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
  * node-postgres settings for the embedded database served by a running process of this
  * installation (the socket from its lock file, the password from the data directory), as the
  * CLI joins it.

@@ -15,7 +15,9 @@ import { CoreModule, WorkerRunner, type Infrastructure } from '@sunlight/runtime
 import { AccessGuard, actorContextMiddleware } from './auth/access.js';
 import { QueuesController } from './admin/queues.controller.js';
 import { AuthController } from './auth/auth.controller.js';
+import { LinksModule } from './auth/links.module.js';
 import { BatchesController } from './batches/batches.controller.js';
+import { MyLeadsController } from './batches/my-leads.controller.js';
 import { CatalogueController } from './catalogue/catalogue.controller.js';
 import { DomainExceptionFilter } from './common/domain-exception.filter.js';
 import { MaskingInterceptor } from './common/masking.interceptor.js';
@@ -27,7 +29,10 @@ import { HealthModule } from './health/health.module.js';
 import { LabelsController } from './labels/labels.controller.js';
 import { LeadsController } from './leads/leads.controller.js';
 import { RegistriesController } from './registries/registries.controller.js';
-import { NoticesController, StatisticsController, TriageAdminController } from './triage/triage.controller.js';
+import { NoticesController, TriageAdminController } from './triage/triage.controller.js';
+import { DashboardController, StatisticsController } from './statistics/statistics.controller.js';
+import { RegionsController } from './regions/regions.controller.js';
+import { StatisticsModule } from '@sunlight/statistics';
 import { UsersController } from './users/users.controller.js';
 
 /** HTTP API and web console; with an inline worker (the embedded default), also the job processors. */
@@ -46,13 +51,15 @@ export class ApiModule implements NestModule {
         RulesModule,
         LeadsModule,
         DigestModule,
+        StatisticsModule,
         HealthModule,
         UploadsModule,
+        LinksModule,
         QueueAdminModule,
         // Sign-ins and uploads, on the routes marked with @RateLimit.
         ThrottlerModule.forRoot(rateLimits(infra.config)),
       ],
-      controllers: [AuthController, UsersController, LabelsController, LeadsController, BatchesController, RegistriesController, NoticesController, StatisticsController, TriageAdminController, DigestsController, QueuesController, CatalogueController],
+      controllers: [AuthController, UsersController, LabelsController, LeadsController, BatchesController, MyLeadsController, RegistriesController, NoticesController, StatisticsController, DashboardController, RegionsController, TriageAdminController, DigestsController, QueuesController, CatalogueController],
       providers: [
         ...(infra.config.inlineWorker ? [WorkerRunner] : []),
         DemoLoader,

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { subMonths, format, parseISO, startOfMonth, endOfMonth } from 'date-fns';
+import { subMonths, format, parseISO, startOfMonth } from 'date-fns';
 import { AuditLog, type Checkpoint } from '@sunlight/audit';
 import { ActorContext, fenToYuan, maskPersonalData, escapeHtml, shanghaiDate, shanghaiDateTime, type Actor } from '@sunlight/common';
 import { InjectConfig, type AppConfig } from '@sunlight/config';
-import { LeadStatistics, LeadStatisticsCommand, LeadSummaries, type LeadFigures, type LeadLineRow, type OverdueNoticeRow } from '@sunlight/leads';
+import { cohortOf, LeadBreakdowns, LeadStatistics, LeadStatisticsCommand, LeadSummaries, type LeadFigures, type LeadLineRow, type OverdueNoticeRow } from '@sunlight/leads';
 import { RegionsService } from '@sunlight/regions';
 import { RULE_CATALOGUE } from '@sunlight/rules';
-import { barChart, lineChart } from './charts.js';
+import { barChart, CHART_WIDTH, trendChart } from './charts.js';
 
 export type DigestKind = 'scheduled' | 'alert' | 'manual';
 
@@ -51,18 +51,32 @@ export interface DigestFigures {
   repeats: number;
   overdueNotices: OverdueNoticeRow[];
   yearToDate: Pick<LeadFigures, 'from' | 'to' | 'raised' | 'confirmed' | 'rectified' | 'rectificationRate' | 'amountAtRisk' | 'amountConfirmed' | 'amountRecovered'>;
-  rateTrend: { month: string; rate: number | null }[];
+  /**
+   * The months of the trend (this month and the five before it, every one of them, a month
+   * without leads at zero): leads raised in the month, of them confirmed, and their
+   * rectification rate (null where nothing was confirmed). Digests composed before the counts
+   * were added carry month and rate only.
+   */
+  rateTrend: { month: string; raised: number; confirmed: number; rate: number | null }[];
   mostOverdue: { region: string; name: string; overdue: number }[];
   leadIds: string[];
   /** The newest signed checkpoint of the audit trail when the digest was composed. */
   auditAnchor: Pick<Checkpoint, 'eventId' | 'hash' | 'at' | 'mac'> | null;
 }
 
+/** A chart of the mail: drawn as SVG; the HTML shows it by `cid`, a PNG of it by `pngCid`. */
+export interface DigestChart {
+  cid: string;
+  pngCid: string;
+  title: string;
+  svg: string;
+}
+
 export interface DigestContent {
   subject: string;
   text: string;
   html: string;
-  charts: { cid: string; title: string; svg: string }[];
+  charts: DigestChart[];
   figures: DigestFigures;
   empty: boolean;
 }
@@ -71,6 +85,7 @@ export interface DigestContent {
 const RULE_NAMES = new Map(RULE_CATALOGUE.map((r) => [r.code, r.name.zh]));
 const KIND_LABELS: Record<DigestKind, string> = { scheduled: '定期摘要', alert: '即时预警', manual: '摘要' };
 const LIST_LIMIT = 20;
+const TREND_MONTHS = 6;
 
 /**
  * What a supervisor must know, for their region scope: every query runs as the supervisor (the
@@ -82,6 +97,7 @@ export class ComposeDigest {
     private readonly summaries: LeadSummaries,
     private readonly regions: RegionsService,
     private readonly statistics: LeadStatistics,
+    private readonly breakdowns: LeadBreakdowns,
     @InjectConfig() private readonly config: AppConfig,
     private readonly audit: AuditLog,
   ) {}
@@ -114,12 +130,9 @@ export class ComposeDigest {
     const mostOverdue = overdueCounties.map((r) => ({ region: r.county_code, name: nameOf(r.county_code), overdue: r.overdue }));
     const region = recipient.regionCode || null;
     const year = await this.statistics.execute(new LeadStatisticsCommand(region, `${today.slice(0, 4)}-01-01`, today));
-    const rateTrend: { month: string; rate: number | null }[] = [];
-    for (let back = 5; back >= 0; back--) {
-      const month = subMonths(startOfMonth(parseISO(today)), back);
-      const f = await this.statistics.execute(new LeadStatisticsCommand(region, format(month, 'yyyy-MM-dd'), format(endOfMonth(month), 'yyyy-MM-dd')));
-      rateTrend.push({ month: format(month, 'yyyy-MM'), rate: f.rectificationRate });
-    }
+    // Every month from five months back to this one, in one statement (months without leads too).
+    const months = await this.breakdowns.byMonth(cohortOf(region, format(subMonths(startOfMonth(parseISO(today)), TREND_MONTHS - 1), 'yyyy-MM-dd'), today));
+    const rateTrend = months.map((m) => ({ month: m.month, raised: m.raised, confirmed: m.confirmed, rate: m.confirmed ? Math.round((m.confirmed_rectified / m.confirmed) * 10000) / 10000 : null }));
 
     const figures: DigestFigures = {
       regionCode: recipient.regionCode,
@@ -142,9 +155,10 @@ export class ComposeDigest {
       auditAnchor: (await this.audit.latestCheckpoint().catch(() => undefined)) ?? null,
     };
     const empty = figures.newLeads === 0 && figures.yellowCards === 0 && figures.redCards === 0 && figures.repeats === 0 && overdueNotices.length === 0;
+    const chart = (name: string, title: string, svg: string): DigestChart => ({ cid: `${name}@sunlight`, pngCid: `${name}-png@sunlight`, title, svg });
     const charts = [
-      { cid: 'leads-by-region@sunlight', title: '新增线索（按地区）', svg: barChart('新增线索（按地区）', figures.newByRegion.slice(0, 12).map((r) => r.name), figures.newByRegion.slice(0, 12).map((r) => r.count)) },
-      { cid: 'rectification-trend@sunlight', title: '整改率走势（按发现月份）', svg: lineChart('整改率走势（按发现月份）', rateTrend.map((t) => t.month), rateTrend.map((t) => t.rate)) },
+      chart('leads-by-region', '新增线索（按地区）', barChart('新增线索（按地区）', figures.newByRegion.slice(0, 12).map((r) => r.name), figures.newByRegion.slice(0, 12).map((r) => r.count))),
+      chart('rectification-trend', '发现、查实与整改率走势（按发现月份）', trendChart('发现、查实与整改率走势（按发现月份）', rateTrend)),
     ];
     const headline = empty
       ? '本期无新情况'
@@ -155,15 +169,18 @@ export class ComposeDigest {
     const period = `${shanghaiDateTime(since)} 至 ${shanghaiDateTime(until)}`;
 
     const text: string[] = [`${recipient.displayName}：`, '', `${regionName} ${period}`, headline, ''];
+    // A phone's mail app shows this at its own width: nothing wider than the screen, charts shrink.
     const html: string[] = [
-      `<div style="font-family:sans-serif;max-width:640px;color:#222">`,
-      `<h2 style="color:#c0392b">${escapeHtml(regionName)} · ${escapeHtml(KIND_LABELS[kind])}</h2>`,
+      `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(subject)}</title></head>`,
+      `<body style="margin:0;padding:0;background:#ffffff">`,
+      `<div style="font-family:-apple-system,'PingFang SC','Microsoft YaHei',sans-serif;max-width:640px;margin:0 auto;padding:12px;color:#222;font-size:15px;line-height:1.6;word-break:break-word">`,
+      `<h2 style="color:#c0392b;font-size:20px;margin:8px 0">${escapeHtml(regionName)} · ${escapeHtml(KIND_LABELS[kind])}</h2>`,
       `<p>${escapeHtml(recipient.displayName)}：</p><p>${escapeHtml(period)}<br><strong>${escapeHtml(headline)}</strong></p>`,
     ];
     const section = (title: string, items: string[], htmlItems: string[] = items.map(escapeHtml)) => {
       if (!items.length) return;
       text.push(`■ ${title}`, ...items.map((i) => `  · ${i}`), '');
-      html.push(`<h3>${escapeHtml(title)}</h3><ul>${htmlItems.map((i) => `<li>${i}</li>`).join('')}</ul>`);
+      html.push(`<h3 style="font-size:16px;margin:16px 0 4px">${escapeHtml(title)}</h3><ul style="margin:0;padding-left:20px">${htmlItems.map((i) => `<li>${i}</li>`).join('')}</ul>`);
     };
     const leadItem = (l: LeadLine) => `#${l.id} ${l.rule_code} ${l.region_name} ${l.amount} 元 ${l.explanation}`;
     const leadHtml = (l: LeadLine) => `<a href="${escapeHtml(link(l.id))}">#${escapeHtml(l.id)}</a> ${escapeHtml(l.rule_code)} ${escapeHtml(l.region_name)} ${escapeHtml(l.amount)} 元 ${escapeHtml(l.explanation)}`;
@@ -178,15 +195,23 @@ export class ComposeDigest {
     section(`本年度（${y.from} 至 ${y.to}）`, [
       `发现线索 ${y.raised} 条，查实 ${y.confirmed} 条，已整改 ${y.rectified} 条，整改率 ${percent(y.rectificationRate)}`,
       `涉及金额 ${y.amountAtRisk} 元，查实金额 ${y.amountConfirmed} 元，追回金额 ${y.amountRecovered} 元`,
-      `整改率走势：${rateTrend.map((t) => `${t.month} ${percent(t.rate)}`).join('，')}`,
+      `按发现月份（发现 / 查实 / 整改率）：${rateTrend.map((t) => `${t.month} ${t.raised} / ${t.confirmed} / ${percent(t.rate)}`).join('，')}`,
     ]);
     text.push(`详情请登录阳光监管：${this.config.mail.consoleUrl}/`);
-    html.push(...charts.map((c) => `<p><img src="cid:${c.cid}" alt="${escapeHtml(c.title)}" width="560" height="280"></p>`));
+    // The SVG where the client shows SVG (it scales without blur), else the PNG (<picture> is
+    // ignored by clients that do not know it, and they show the <img>); either takes the width.
+    html.push(
+      ...charts.map(
+        (c) =>
+          `<p style="margin:12px 0"><picture><source srcset="cid:${c.cid}" type="image/svg+xml">` +
+          `<img src="cid:${c.pngCid}" alt="${escapeHtml(c.title)}" width="${CHART_WIDTH}" style="display:block;width:100%;max-width:${CHART_WIDTH}px;height:auto;border:0"></picture></p>`,
+      ),
+    );
     html.push(`<p><a href="${escapeHtml(this.config.mail.consoleUrl)}/">登录阳光监管查看详情</a></p>`);
     const anchor = figures.auditAnchor;
     const anchorLine = anchor ? `审计锚点：${anchor.eventId}:${anchor.hash}（签名 ${anchor.mac.slice(0, 16)}，${shanghaiDateTime(new Date(anchor.at))}）` : '审计锚点：尚无检查点';
     text.push('', anchorLine);
-    html.push(`<p style="font-size:11px;color:#888;font-family:monospace;word-break:break-all">${escapeHtml(anchorLine)}</p></div>`);
+    html.push(`<p style="font-size:11px;color:#888;font-family:monospace;word-break:break-all">${escapeHtml(anchorLine)}</p></div></body></html>`);
     return { subject, text: text.join('\n'), html: html.join('\n'), charts, figures, empty };
   }
 }

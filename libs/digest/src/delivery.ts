@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import nodemailer, { type Transporter } from 'nodemailer';
+import type Mail from 'nodemailer/lib/mailer/index.js';
+import { fluidSvg, rasterize } from './charts.js';
 import { InjectConfig, type AppConfig } from '@sunlight/config';
 
 export interface OutgoingDigest {
@@ -9,7 +11,8 @@ export interface OutgoingDigest {
   subject: string;
   text: string;
   html: string;
-  charts: { cid: string; title: string; svg: string }[];
+  /** `pngCid` is missing in digests composed before the charts had a PNG. */
+  charts: { cid: string; pngCid?: string; title: string; svg: string }[];
 }
 
 /** A delivery failure worth retrying (4xx, connection trouble) or not (5xx). */
@@ -45,7 +48,7 @@ export class Mailer {
         text: d.text,
         html: d.html,
         messageId,
-        attachments: d.charts.map((c) => ({ filename: `${c.cid.split('@')[0]}.svg`, content: c.svg, contentType: 'image/svg+xml', cid: c.cid, contentDisposition: 'inline' as const })),
+        attachments: await chartParts(d.charts),
       });
       return info.messageId ?? messageId;
     } catch (err) {
@@ -59,6 +62,24 @@ export class Mailer {
     this.transport?.close();
     this.transport = null;
   }
+}
+
+/**
+ * Each chart as the mail's inline parts: the SVG sized to the screen, and the PNG the HTML
+ * falls back to (rasterised now; where the rasteriser is missing, the SVG stands under the
+ * PNG's Content-ID too, for the clients that show SVG).
+ */
+async function chartParts(charts: OutgoingDigest['charts']): Promise<Mail.Attachment[]> {
+  const parts: Mail.Attachment[] = [];
+  for (const c of charts) {
+    const name = c.cid.split('@')[0];
+    const svg = fluidSvg(c.svg);
+    parts.push({ filename: `${name}.svg`, content: svg, contentType: 'image/svg+xml', cid: c.cid, contentDisposition: 'inline' });
+    if (!c.pngCid) continue;
+    const png = await rasterize(c.svg);
+    parts.push(png ? { filename: `${name}.png`, content: png, contentType: 'image/png', cid: c.pngCid, contentDisposition: 'inline' } : { filename: `${name}.svg`, content: svg, contentType: 'image/svg+xml', cid: c.pngCid, contentDisposition: 'inline' });
+  }
+  return parts;
 }
 
 /** JSON to the office chat system, signed: X-Sunlight-Signature: sha256=HMAC(secret, body). */

@@ -5,8 +5,10 @@ import { InjectConfig, type AppConfig } from '@sunlight/config';
 import { InjectQueue, JobName, QueueName, type TypedQueue } from '@sunlight/queue';
 import { UserDirectory } from '@sunlight/accounts';
 import { LeadSummaries } from '@sunlight/leads';
-import { ComposeDigest, ComposeDigestCommand, type DigestKind, type Recipient } from './compose-digest.js';
+import { browserHtml } from './charts.js';
+import { ComposeDigest, ComposeDigestCommand, type DigestFigures, type DigestKind, type Recipient } from './compose-digest.js';
 import { DeliveryError, Mailer, WebhookSender } from './delivery.js';
+import type { DigestStatus } from './labels.js';
 
 export interface DigestSettings {
   frequency: 'daily' | 'weekly' | 'off';
@@ -49,12 +51,22 @@ export interface DigestListRow {
   recipient: string | null;
   subject: string;
   empty: boolean;
-  status: string;
+  status: DigestStatus;
   attempts: number;
   last_error: string | null;
   sent_at: Date | null;
   webhook_status: string | null;
   created_at: Date;
+}
+
+/** One digest in full (columns as in the table), with its HTML as a browser shows it. */
+export interface DigestDetail extends Omit<DigestListRow, 'username'> {
+  text_body: string;
+  html_body: string;
+  /** The HTML with its charts written in (data URLs): what the console shows. */
+  browser_html: string;
+  figures: DigestFigures;
+  message_id: string | null;
 }
 
 export type DeliveryOutcome = 'sent' | 'failed' | 'skipped' | 'not-configured' | 'already-handled' | 'retry';
@@ -307,16 +319,17 @@ export class Digests {
     return rows.map(({ id, user_id, ...rest }) => ({ id, user_id, username: names.get(user_id)!, ...rest }));
   }
 
-  async get(digestId: string) {
+  async get(digestId: string): Promise<DigestDetail> {
     if (!/^\d{1,18}$/.test(digestId)) throw new NotFoundError(`摘要 ${digestId} 不存在`);
     const actor = ActorContext.current();
     const [row] = await this.dataSource.query(
       `SELECT d.id::text, d.user_id::text, d.kind, d.period_key, d.period_start, d.period_end, d.recipient, d.subject, d.text_body, d.html_body,
-              d.figures, d.empty, d.status, d.attempts, d.last_error, d.sent_at, d.message_id, d.webhook_status, d.created_at
+              d.figures, d.empty, d.status, d.attempts, d.last_error, d.sent_at, d.message_id, d.webhook_status, d.created_at, d.charts
        FROM digests d WHERE d.id = $1 AND ($2::boolean OR d.user_id = $3::bigint)`,
       [digestId, actor.role === 'admin' || actor.role === 'system', /^\d+$/.test(actor.userId) ? actor.userId : '0'],
     );
     if (!row) throw new NotFoundError(`摘要 ${digestId} 不存在`);
-    return row;
+    const { charts, ...rest } = row;
+    return { ...rest, browser_html: browserHtml(row.html_body, charts ?? []) };
   }
 }

@@ -12,3 +12,4 @@ export * from './get-import.usecase.js';
 export { uploadsDir } from './uploads.js';
 export { batchCondition } from './batch-storage.js';
 export { BATCH_STATUS_LABELS } from './batch-status.js';
+export * from './import-views.js';

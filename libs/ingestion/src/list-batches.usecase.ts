@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { scopeSql } from '@sunlight/common';
+import { BATCH_VIEW_COLUMNS, type BatchView, type ImportPage } from './import-views.js';
 
 export class ListBatchesCommand {
   constructor(
@@ -14,13 +15,13 @@ export class ListBatchesCommand {
 export class ListBatches {
   constructor(private readonly dataSource: DataSource) {}
 
-  async execute(command: ListBatchesCommand) {
+  async execute(command: ListBatchesCommand): Promise<ImportPage<BatchView>> {
     const size = Math.min(Math.max(command.limit, 1), 200);
-    const rows = await this.dataSource.query(
-      `SELECT id::text, file_name, format, region_code, uploader_region, uploaded_by, status, total_rows, accepted_rows, rejected_rows, error, progress, created_at, finished_at
+    const rows: BatchView[] = await this.dataSource.query(
+      `SELECT ${BATCH_VIEW_COLUMNS}
        FROM disbursement_batches WHERE ${scopeSql('region_code')} AND ($1::bigint IS NULL OR disbursement_batches.id < $1) ORDER BY disbursement_batches.id DESC LIMIT $2`,
       [command.before ?? null, size],
     );
-    return { items: rows, next: rows.length === size ? (rows[rows.length - 1].id as string) : null };
+    return { items: rows, next: rows.length === size ? rows[rows.length - 1].id : null };
   }
 }

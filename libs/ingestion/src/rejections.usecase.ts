@@ -9,6 +9,13 @@ export interface RejectionView {
   reason: string;
 }
 
+/** A page of rejected rows: `total` file rows in all; `next` is the `after` of the following page, null on the last. */
+export interface RejectionPage {
+  items: RejectionView[];
+  total: number;
+  next: number | null;
+}
+
 /**
  * The rejected rows of an import: as JSON pages, or as CSV for Excel. Values and reasons come out
  * masked here, for every reader (API, CSV, CLI): a rejected ID number or account is often one
@@ -20,7 +27,7 @@ export class Rejections {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Up to `rows` file rows after row `afterRow`, each with all its problems. */
-  async page(source: 'batch' | 'registry', importId: string, afterRow = 0, rows = 200): Promise<{ items: RejectionView[]; total: number }> {
+  async page(source: 'batch' | 'registry', importId: string, afterRow = 0, rows = 200): Promise<RejectionPage> {
     await this.assertExists(source, importId);
     const found: RejectionView[] = await this.dataSource.query(
       `SELECT row_no AS row, column_name AS column, value, reason FROM rejected_rows
@@ -31,7 +38,8 @@ export class Rejections {
     );
     const [{ total }] = await this.dataSource.query(`SELECT count(DISTINCT row_no)::int AS total FROM rejected_rows WHERE source = $1 AND import_id = $2`, [source, importId]);
     const items = found.map((r) => ({ ...r, value: r.value === null ? null : maskPersonalData(r.value), reason: maskPersonalData(r.reason) }));
-    return { items, total };
+    const fileRows = new Set(items.map((r) => r.row)).size;
+    return { items, total, next: fileRows === Math.min(rows, 1000) ? items[items.length - 1].row : null };
   }
 
   /** CSV with a BOM (Excel reads it as UTF-8), cells safe from formula injection, masked as the pages. */

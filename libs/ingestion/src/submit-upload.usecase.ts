@@ -38,7 +38,7 @@ export class SubmitUpload {
     @InjectQueue(QueueName.Ingestion) private readonly ingestion: TypedQueue<QueueName.Ingestion>,
   ) {}
 
-  async batch(command: SubmitBatchUploadCommand): Promise<{ batchId: string; status: string; duplicateOf: string | null }> {
+  async batch(command: SubmitBatchUploadCommand): Promise<{ batchId: string; status: 'pending' | 'stored'; duplicateOf: string | null }> {
     const format = await detectFormat(command.filePath, command.fileName);
     const sha = await sha256File(command.filePath);
     const [stored] = await this.dataSource.query(`SELECT id::text FROM disbursement_batches WHERE file_sha256 = $1 AND status = 'stored'`, [sha]);
@@ -52,7 +52,7 @@ export class SubmitUpload {
     return { batchId: row.id, status: 'pending', duplicateOf: null };
   }
 
-  async registry(command: SubmitRegistryUploadCommand): Promise<{ importId: string; kind: string; status: string }> {
+  async registry(command: SubmitRegistryUploadCommand): Promise<{ importId: string; kind: RegistryKind; status: 'pending' }> {
     if (!REGISTRIES[command.kind as RegistryKind]) {
       throw new InputError(`未知的比对库 "${command.kind}"，应为 ${REGISTRY_KINDS.join('、')} 之一 (unknown registry kind)`, { expected: REGISTRY_KINDS.join(', ') });
     }
@@ -64,6 +64,6 @@ export class SubmitUpload {
       [command.kind, sha, command.fileName, command.replace, command.importedBy, command.allowPartial, command.filePath],
     );
     await this.ingestion.add(JobName.ImportRegistry, { importId: row.id }, { jobId: `import-registry-${row.id}`, attempts: 3, backoff: { type: 'exponential', delay: 5000 } });
-    return { importId: row.id, kind: command.kind, status: 'pending' };
+    return { importId: row.id, kind: command.kind as RegistryKind, status: 'pending' };
   }
 }

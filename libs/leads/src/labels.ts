@@ -1,5 +1,6 @@
 import type { LeadOutcome, LeadStatus, Severity, WarningCard } from './lead-types.js';
-import { DISPOSALS, type Disposal, type LeadAction } from './triage/lifecycle.js';
+import { DISPOSALS, LEAD_ACTIONS, type Disposal, type LeadAction } from './triage/lifecycle.js';
+import { ATTACHMENT_KIND_LABELS } from './attachments.js';
 
 /**
  * The Chinese names people see for a lead's statuses, steps, verdicts, outcomes, disposals and
@@ -44,6 +45,18 @@ export const CARD_LABELS: Record<WarningCard, string> = { blue: '蓝牌', yellow
 
 export const SEVERITY_LABELS: Record<Severity, string> = { high: '高', medium: '中', low: '低' };
 
+/**
+ * The events of a lead's history (audit actions on the lead): each step by its name, and what
+ * is not a step — a card the sweep set, a reveal of personal data, an attachment.
+ */
+export const EVENT_LABELS: Record<string, string> = {
+  ...Object.fromEntries(LEAD_ACTIONS.map((a) => [`lead.${a}`, ACTION_LABELS[a]])),
+  'lead.card': '亮预警牌',
+  'lead.reveal': '查看完整身份证号和账号',
+  'lead.attach': '上传附件',
+  'lead.attachment-download': '下载附件',
+};
+
 /** Every label above, by kind. */
 export const LEAD_LABELS = {
   status: STATUS_LABELS,
@@ -53,6 +66,8 @@ export const LEAD_LABELS = {
   outcome: OUTCOME_LABELS,
   disposal: DISPOSAL_LABELS,
   card: CARD_LABELS,
+  event: EVENT_LABELS,
+  attachmentKind: ATTACHMENT_KIND_LABELS,
 } as const;
 
 /** A lead's status as people say it: a closed lead with its outcome (已销号（查否）). */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { fenToYuan, InputError, inActorScope, NotFoundError } from '@sunlight/common';
-import { LeadRepository } from './lead.repository.js';
+import { LeadRepository, type Cohort } from './lead.repository.js';
 import { DISPOSALS } from './triage/lifecycle.js';
 
 export class LeadStatisticsCommand {
@@ -46,6 +46,28 @@ export interface LeadFigures {
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
+/** YYYY-MM-DD naming a day of the calendar (not 2025-02-31, which Date.parse rolls over to March). */
+export function isCalendarDay(value: string): boolean {
+  if (!DAY.test(value)) return false;
+  const t = Date.parse(`${value}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === value;
+}
+
+/**
+ * The cohort of a region subtree ('' or null: the actor's whole scope) and a period, checked: real
+ * days, from ≤ to, a region code inside the actor's scope (404 outside, as for any object there).
+ */
+export function cohortOf(regionCode: string | null, from: string, to: string): Cohort {
+  for (const [name, value] of [['from', from], ['to', to]] as const) {
+    if (!isCalendarDay(value)) throw new InputError(`${name} 应为日期 YYYY-MM-DD，收到 "${value}"`, { column: name, value, expected: 'YYYY-MM-DD' });
+  }
+  if (from > to) throw new InputError(`起始日期 ${from} 晚于截止日期 ${to}`, { column: 'from', value: from, expected: `≤ ${to}` });
+  const region = regionCode ?? '';
+  if (!/^\d{0,9}$/.test(region)) throw new InputError(`行政区划代码 "${region}" 无效`, { column: 'region', value: region, expected: '2–9 位数字' });
+  if (region && !inActorScope(region)) throw new NotFoundError(`行政区划 ${region} 不在您的辖区内 (not in your region)`);
+  return { region, from, to };
+}
+
 /**
  * The figures supervisors quote, for the leads raised in a region subtree during a period (a
  * cohort: every figure counts the same leads, so rates are rates of that cohort).
@@ -55,14 +77,8 @@ export class LeadStatistics {
   constructor(private readonly leads: LeadRepository) {}
 
   async execute(command: LeadStatisticsCommand): Promise<LeadFigures> {
-    for (const [name, value] of [['from', command.from], ['to', command.to]] as const) {
-      if (!DAY.test(value) || Number.isNaN(Date.parse(value))) throw new InputError(`${name} 应为日期 YYYY-MM-DD，收到 "${value}"`, { column: name, value, expected: 'YYYY-MM-DD' });
-    }
-    if (command.from > command.to) throw new InputError(`起始日期 ${command.from} 晚于截止日期 ${command.to}`, { column: 'from', value: command.from, expected: `≤ ${command.to}` });
-    const region = command.regionCode ?? '';
-    if (!/^\d{0,9}$/.test(region)) throw new InputError(`行政区划代码 "${region}" 无效`, { column: 'region', value: region, expected: '2–9 位数字' });
-    if (region && !inActorScope(region)) throw new NotFoundError(`行政区划 ${region} 不在您的辖区内 (not in your region)`);
-    const cohort = { region, from: command.from, to: command.to };
+    const cohort = cohortOf(command.regionCode, command.from, command.to);
+    const region = cohort.region;
     const totals = await this.leads.cohortTotals(cohort);
     const statuses = await this.leads.cohortStatuses(cohort);
     const disposals = await this.leads.cohortDisposals(cohort);

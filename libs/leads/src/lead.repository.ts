@@ -124,13 +124,30 @@ const CARD_CHANGES = `WITH t AS (SELECT workday_index AS idx FROM calendar_days 
  * The cohort's leads: in the actor's scope (decided per call), under the region $1, raised from
  * day $2 to day $3 (Asia/Shanghai).
  */
-function cohortSql(from = 'FROM leads'): string {
-  return `${from}
-  WHERE ${scopeSql('region_code')} AND region_code LIKE $1 || '%'
+export function cohortCondition(): string {
+  return `${scopeSql('region_code')} AND region_code LIKE $1 || '%'
     AND created_at >= ($2::date)::timestamp AT TIME ZONE '${TIME_ZONE}'
     AND created_at < ($3::date + 1)::timestamp AT TIME ZONE '${TIME_ZONE}'`;
 }
-const cohortParams = (c: Cohort) => [c.region, c.from, c.to];
+export function cohortSql(from = 'FROM leads'): string {
+  return `${from}
+  WHERE ${cohortCondition()}`;
+}
+export const cohortParams = (c: Cohort) => [c.region, c.from, c.to];
+
+/** The columns of a CohortTotalsRow, aggregated over the leads of a cohort (or of a group of it). */
+export const COHORT_FIGURES = `count(id)::int AS raised,
+              count(verdict)::int AS verified,
+              count(*) FILTER (WHERE verdict = 'confirmed')::int AS confirmed,
+              count(*) FILTER (WHERE verdict = 'dismissed')::int AS dismissed,
+              count(*) FILTER (WHERE outcome = 'rectified')::int AS rectified,
+              count(*) FILTER (WHERE outcome = 'rectified' AND verdict = 'confirmed')::int AS confirmed_rectified,
+              coalesce(sum(amount_at_risk_fen), 0)::text AS at_risk,
+              coalesce(sum(amount_confirmed_fen), 0)::text AS confirmed_fen,
+              coalesce(sum(amount_recovered_fen), 0)::text AS recovered_fen,
+              count(*) FILTER (WHERE card = 'blue' AND status NOT IN ('dismissed', 'closed'))::int AS blue,
+              count(*) FILTER (WHERE card = 'yellow' AND status NOT IN ('dismissed', 'closed'))::int AS yellow,
+              count(*) FILTER (WHERE card = 'red' AND status NOT IN ('dismissed', 'closed'))::int AS red`;
 
 /**
  * The SQL of the lead table for the lifecycle, the card sweep, the detail page, notices and
@@ -182,6 +199,11 @@ export class LeadRepository {
     return !!row;
   }
 
+  /** The regions of those of `ids` in the actor's scope (one row a lead found). */
+  regionsInScope(ids: string[]): Promise<{ id: string; region_code: string }[]> {
+    return this.dataSource.query(`SELECT id::text, region_code FROM leads WHERE id = ANY($1::bigint[]) AND ${scopeSql('region_code')}`, [ids]);
+  }
+
   async triageOf(id: string): Promise<LeadTriageRow | undefined> {
     const [row] = await this.dataSource.query(
       `SELECT assignee_id::text, assignee_name, deadline_step, verdict, finding, amount_confirmed_fen::text, amount_recovered_fen::text, disposals, card, status
@@ -199,18 +221,7 @@ export class LeadRepository {
 
   async cohortTotals(cohort: Cohort): Promise<CohortTotalsRow> {
     const [row] = await this.dataSource.query(
-      `SELECT count(*)::int AS raised,
-              count(verdict)::int AS verified,
-              count(*) FILTER (WHERE verdict = 'confirmed')::int AS confirmed,
-              count(*) FILTER (WHERE verdict = 'dismissed')::int AS dismissed,
-              count(*) FILTER (WHERE outcome = 'rectified')::int AS rectified,
-              count(*) FILTER (WHERE outcome = 'rectified' AND verdict = 'confirmed')::int AS confirmed_rectified,
-              coalesce(sum(amount_at_risk_fen), 0)::text AS at_risk,
-              coalesce(sum(amount_confirmed_fen), 0)::text AS confirmed_fen,
-              coalesce(sum(amount_recovered_fen), 0)::text AS recovered_fen,
-              count(*) FILTER (WHERE card = 'blue' AND status NOT IN ('dismissed', 'closed'))::int AS blue,
-              count(*) FILTER (WHERE card = 'yellow' AND status NOT IN ('dismissed', 'closed'))::int AS yellow,
-              count(*) FILTER (WHERE card = 'red' AND status NOT IN ('dismissed', 'closed'))::int AS red
+      `SELECT ${COHORT_FIGURES}
        ${cohortSql()}`,
       cohortParams(cohort),
     );

@@ -53,3 +53,19 @@ export function commonRegion(a: string, b: string): string {
   while (n < a.length && n < b.length && a[n] === b[n]) n++;
   return [9, 6, 4, 2, 0].map((len) => a.slice(0, len)).find((prefix) => prefix.length <= n)!;
 }
+
+/** How long the codes one level below a region are ('' → provinces 2, 42 → cities 4, 4210 → counties 6, 421087 → townships 9); null below a township. */
+export function childCodeLength(code: string): 2 | 4 | 6 | 9 | null {
+  switch (code.length) {
+    case 0:
+      return 2;
+    case 2:
+      return 4;
+    case 4:
+      return 6;
+    case 6:
+      return 9;
+    default:
+      return null;
+  }
+}

@@ -5,3 +5,10 @@ export enum RegionLevel {
   County = 3,
   Township = 4,
 }
+
+/** A division of the catalogue as people see it. */
+export interface Region {
+  code: string;
+  name: string;
+  level: RegionLevel;
+}

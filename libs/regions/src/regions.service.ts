@@ -4,6 +4,7 @@ import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { AppMetaService, BulkLoader } from '@sunlight/database';
 import { normalizeRegionCode } from './region-code.js';
+import type { Region } from './region-types.js';
 
 const require = createRequire(import.meta.url);
 
@@ -57,7 +58,7 @@ export class RegionsService implements OnModuleInit {
     }
   }
 
-  async find(code: string): Promise<{ code: string; name: string; level: number } | undefined> {
+  async find(code: string): Promise<Region | undefined> {
     const normalized = normalizeRegionCode(code);
     if (!normalized) return undefined;
     const rows = await this.dataSource.query('SELECT code, name, level FROM regions WHERE code = $1', [normalized]);
@@ -70,6 +71,33 @@ export class RegionsService implements OnModuleInit {
     if (!wanted.length) return new Map();
     const rows: { code: string; name: string }[] = await this.dataSource.query(`SELECT code, name FROM regions WHERE code = ANY($1::varchar[])`, [wanted]);
     return new Map(rows.map((r) => [r.code, r.name]));
+  }
+
+  /**
+   * The regions one level below `parent` ('' for the provinces), in code order. A 6-digit
+   * county's children are its townships (9 digits).
+   */
+  async children(parent: string): Promise<Region[]> {
+    if (!/^(\d{2}|\d{4}|\d{6})?$/.test(parent)) return [];
+    return parent === ''
+      ? this.dataSource.query(`SELECT code, name, level FROM regions WHERE level = 1 ORDER BY code`)
+      : this.dataSource.query(`SELECT code, name, level FROM regions WHERE parent_code = $1 ORDER BY code`, [parent]);
+  }
+
+  /**
+   * The region and those above it, province first: 421087101 → 湖北省, 荆州市, 松滋市, 南海镇.
+   * Levels missing from the catalogue are left out; an unknown code answers [].
+   */
+  async lineage(code: string): Promise<Region[]> {
+    if (!/^(\d{2}|\d{4}|\d{6}|\d{9})$/.test(code)) return [];
+    const codes = [2, 4, 6, 9].filter((n) => n <= code.length).map((n) => code.slice(0, n));
+    return this.dataSource.query(`SELECT code, name, level FROM regions WHERE code = ANY($1::varchar[]) ORDER BY length(code)`, [codes]);
+  }
+
+  /** These regions (the known ones), in code order. */
+  async named(codes: string[]): Promise<Region[]> {
+    if (!codes.length) return [];
+    return this.dataSource.query(`SELECT code, name, level FROM regions WHERE code = ANY($1::varchar[]) ORDER BY code`, [codes]);
   }
 
   /** "湖北省荆州市松滋市南海镇" style full name, for documents and digests. */

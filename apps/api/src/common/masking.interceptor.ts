@@ -10,13 +10,15 @@ export const RevealsPersonalData = () => SetMetadata(REVEALS_KEY, true);
 const ID_KEYS = new Set(['id_number', 'idNumber', 'official_id_number']);
 const ACCOUNT_KEYS = new Set(['bank_account', 'bankAccount']);
 const NOT_PERSONAL = new Set(['file_sha256', 'hash', 'prevHash', 'headHash', 'accessToken', 'refreshToken']);
+/** Amounts in fen (`amountAtRiskFen`, `confirmed_fen`): a large total is 12+ digits, shaped like an account, and is none. */
+const FEN = /(Fen|_fen)$/;
 
 /** Masks ID numbers and bank accounts wherever they stand in a JSON answer. */
 export function maskResponse(value: unknown, key = ''): unknown {
   if (typeof value === 'string') {
     if (ID_KEYS.has(key)) return maskIdNumber(value);
     if (ACCOUNT_KEYS.has(key)) return maskBankAccount(value);
-    return NOT_PERSONAL.has(key) ? value : maskPersonalData(value);
+    return NOT_PERSONAL.has(key) || (FEN.test(key) && /^-?\d+$/.test(value)) ? value : maskPersonalData(value);
   }
   if (Array.isArray(value)) return value.map((v) => maskResponse(v, key));
   if (value && typeof value === 'object' && !(value instanceof Date)) {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { InjectConfig, type AppConfig } from '@sunlight/config';
-import { DemoAccounts } from '@sunlight/accounts';
+import { DEMO_ACCOUNTS, DemoAccounts } from '@sunlight/accounts';
 import { AppMetaService, DATABASE_ENDPOINT, type DatabaseEndpoint } from '@sunlight/database';
 import { ImportBatch, ImportBatchCommand, ImportRegistry, ImportRegistryCommand, REGISTRY_KINDS } from '@sunlight/ingestion';
 import { Population, type PopulationOptions } from '@sunlight/generator';
@@ -54,7 +54,9 @@ export class DemoLoader implements OnApplicationBootstrap {
         registries.push(`${kind} ${result.accepted}`);
       }
       for (const file of readdirSync(dir).filter((f) => f.startsWith('batch-') && f.endsWith('.csv')).sort()) {
-        const result = await this.importBatch.execute(new ImportBatchCommand(path.join(dir, file), file, 'demo', '', false));
+        // A county's file is its demo uploader's (松滋's is songzi.caizheng's: the leads raised from it are "my leads").
+        const uploader = DEMO_ACCOUNTS.find((a) => a.role === 'uploader' && file.startsWith(`batch-${a.regionCode}-`));
+        const result = await this.importBatch.execute(new ImportBatchCommand(path.join(dir, file), file, uploader?.username ?? 'demo', uploader?.regionCode ?? '', false));
         batches.push(`${file} ${result.accepted}`);
       }
     }

@@ -1,7 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ROLE_LABELS } from '@sunlight/common';
-import { BATCH_STATUS_LABELS, REGISTRIES } from '@sunlight/ingestion';
+import { DIGEST_FREQUENCY_LABELS, DIGEST_KIND_LABELS, DIGEST_STATUS_LABELS } from '@sunlight/digest';
+import { BATCH_STATUS_LABELS, IMPORT_PHASE_LABELS, REGISTRIES } from '@sunlight/ingestion';
 import { LEAD_LABELS } from '@sunlight/leads';
 import { ProgramsService } from '@sunlight/programs';
 import { RuleCatalogue } from '@sunlight/rules';
@@ -17,12 +18,18 @@ export class LabelsDto {
   @ApiProperty({ ...NAMES, description: '销号结果' }) outcome: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '处置方式' }) disposal: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '预警牌' }) card: Record<string, string>;
+  @ApiProperty({ ...NAMES, description: '处置记录中的事件 (lead.assign → 分派, lead.reveal, lead.attach …)' }) event: Record<string, string>;
+  @ApiProperty({ ...NAMES, description: '附件类型 (interview → 谈话记录)' }) attachmentKind: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '严重程度' }) severity: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '比对规则 (R01 → 已故人员领取)' }) rule: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '资金项目 (DIBAO → 城乡最低生活保障金)' }) program: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '比对库' }) registry: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '批次状态' }) batchStatus: Record<string, string>;
+  @ApiProperty({ ...NAMES, description: '导入阶段 (a running import’s progress.phase)' }) importPhase: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '角色' }) role: Record<string, string>;
+  @ApiProperty({ ...NAMES, description: '摘要种类 (scheduled → 定期摘要)' }) digestKind: Record<string, string>;
+  @ApiProperty({ ...NAMES, description: '摘要发送状态 (sent → 已发送)' }) digestStatus: Record<string, string>;
+  @ApiProperty({ ...NAMES, description: '摘要频率 (daily → 每天)' }) digestFrequency: Record<string, string>;
 }
 
 @ApiTags('labels')
@@ -38,6 +45,7 @@ export class LabelsController {
   @Roles('uploader', 'inspector', 'supervisor', 'admin')
   @ApiOkResponse({ type: LabelsDto })
   @ApiOperation({ summary: '代码的中文名称：状态、步骤、规则、项目、预警牌、处置方式、比对库等（页面不自带副本）' })
+  @ApiOkResponse({ type: LabelsDto })
   labels(): LabelsDto {
     return {
       ...LEAD_LABELS,
@@ -45,7 +53,11 @@ export class LabelsController {
       program: Object.fromEntries(this.programs.all().map((p) => [p.code, p.name])),
       registry: Object.fromEntries(Object.values(REGISTRIES).map((r) => [r.kind, r.zh])),
       batchStatus: BATCH_STATUS_LABELS,
+      importPhase: IMPORT_PHASE_LABELS,
       role: ROLE_LABELS,
+      digestKind: DIGEST_KIND_LABELS,
+      digestStatus: DIGEST_STATUS_LABELS,
+      digestFrequency: DIGEST_FREQUENCY_LABELS,
     };
   }
 }

@@ -60,6 +60,11 @@ export class LeadPageDto extends LeadQueryDto {
   @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,200}$/) cursor?: string;
 }
 
+export class LeadExportDto extends LeadQueryDto {
+  @ApiPropertyOptional({ enum: ['id', 'due', 'amount', 'age', 'newest'], description: '默认按线索编号；也可按队列的排序' })
+  @IsOptional() @IsIn(['id', 'due', 'amount', 'age', 'newest']) sort?: 'id' | 'due' | 'amount' | 'age' | 'newest';
+}
+
 export class StepDetailsDto {
   @ApiPropertyOptional({ description: '理由（查否、撤销预警牌必填）' })
   @IsOptional() @IsString() @MaxLength(2000) reason?: string;
@@ -133,15 +138,6 @@ export class NoticeQueryDto {
   @IsOptional() @IsIn(['issued', 'answered']) status?: 'issued' | 'answered';
   @ApiPropertyOptional({ enum: ['true', 'false'], description: '只看逾期未回复的' })
   @IsOptional() @IsBooleanString() overdue?: string;
-}
-
-export class StatisticsQueryDto {
-  @ApiPropertyOptional({ example: '421087' })
-  @IsOptional() @Matches(/^\d{2,9}$/) region?: string;
-  @ApiProperty({ example: '2026-01-01' })
-  @Matches(DAY) from: string;
-  @ApiProperty({ example: '2026-12-31' })
-  @Matches(DAY) to: string;
 }
 
 export class SweepDto {

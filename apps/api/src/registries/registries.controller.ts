@@ -1,14 +1,15 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { type Actor } from '@sunlight/common';
-import { CurrentActor, Roles } from '../auth/access.js';
+import { CurrentActor, Roles, SignedLinkable } from '../auth/access.js';
 import type { Response } from 'express';
 import { GetImport, REGISTRY_KINDS, Rejections, SubmitRegistryUploadCommand, SubmitUpload } from '@sunlight/ingestion';
-import { UploadRegistryDto, multipartFile } from '../batches/dto.js';
+import { REGISTRY_UPLOAD_FIELDS, UploadRegistryDto, multipartFile } from '../batches/dto.js';
 import { RateLimit } from '../common/rate-limits.js';
 import { originalName, type UploadedFileInfo } from '../common/uploads.js';
 import { IdPipe, afterRow, beforeId, pageSize } from '../common/whole-number.pipe.js';
+import { RegistryAcceptedDto, RegistryImportDto, RegistryImportPageDto, RejectionPageDto } from '../batches/responses.js';
 
 @ApiTags('registries')
 @ApiBearerAuth()
@@ -26,10 +27,11 @@ export class RegistriesController {
   @HttpCode(202)
   @UseInterceptors(FileInterceptor('file'))
   @ApiConsumes('multipart/form-data')
-  @ApiParam({ name: 'kind', enum: REGISTRY_KINDS })
-  @ApiBody(multipartFile({ replace: { type: 'string', enum: ['true', 'false'] }, allowPartial: { type: 'string', enum: ['true', 'false'] } }))
+  @ApiParam({ name: 'kind', enum: REGISTRY_KINDS, enumName: 'RegistryKind', description: '比对库（名称见 /api/labels 的 registry）' })
+  @ApiBody(multipartFile(REGISTRY_UPLOAD_FIELDS))
   @ApiOperation({ summary: '上传比对库 (upload a registry; merged by natural key, or replaced)' })
-  async upload(@Param('kind') kind: string, @UploadedFile() file: UploadedFileInfo | undefined, @Body() body: UploadRegistryDto, @CurrentActor() actor: Actor) {
+  @ApiAcceptedResponse({ type: RegistryAcceptedDto })
+  async upload(@Param('kind') kind: string, @UploadedFile() file: UploadedFileInfo | undefined, @Body() body: UploadRegistryDto, @CurrentActor() actor: Actor): Promise<RegistryAcceptedDto> {
     if (!file) throw new BadRequestException('缺少文件字段 file (multipart field "file" is required)');
     return this.submit.registry(new SubmitRegistryUploadCommand(kind, file.path, originalName(file), actor.username, body.replace === 'true', body.allowPartial === 'true'));
   }
@@ -37,26 +39,36 @@ export class RegistriesController {
   @Get('imports')
   @Roles('uploader', 'supervisor', 'admin')
   @ApiOperation({ summary: '比对库导入记录，新的在前，分页 (every registry import: who, when, file hash, counts; `next` is the `before` of the following page)' })
-  @ApiQuery({ name: 'limit', required: false })
-  @ApiQuery({ name: 'before', required: false })
-  list(@Query('limit', pageSize()) limit: number, @Query('before', beforeId()) before?: string) {
+  @ApiQuery({ name: 'limit', required: false, type: 'integer', description: '每页条数，1–200，默认 50' })
+  @ApiQuery({ name: 'before', required: false, type: String, description: '上一页的 next' })
+  @ApiOkResponse({ type: RegistryImportPageDto })
+  list(@Query('limit', pageSize()) limit: number, @Query('before', beforeId()) before?: string): Promise<RegistryImportPageDto> {
     return this.imports.registries(limit, before);
   }
 
   @Get('imports/:id')
   @Roles('uploader', 'supervisor', 'admin')
-  get(@Param('id', new IdPipe()) id: string) {
+  @ApiOperation({ summary: '一次比对库导入：状态与计数 (one registry import)' })
+  @ApiOkResponse({ type: RegistryImportDto })
+  get(@Param('id', new IdPipe()) id: string): Promise<RegistryImportDto> {
     return this.imports.registry(id);
   }
 
   @Get('imports/:id/rejections')
   @Roles('uploader', 'admin')
-  rejected(@Param('id', new IdPipe()) id: string, @Query('after', afterRow()) after: number) {
+  @ApiOperation({ summary: '比对库导入被拒收的行 (rejected rows: row, column, value, reason)' })
+  @ApiQuery({ name: 'after', required: false, type: 'integer', description: '从此行号之后（上一页的 next），默认 0' })
+  @ApiOkResponse({ type: RejectionPageDto })
+  rejected(@Param('id', new IdPipe()) id: string, @Query('after', afterRow()) after: number): Promise<RejectionPageDto> {
     return this.rejections.page('registry', id, after);
   }
 
   @Get('imports/:id/rejections.csv')
   @Roles('uploader', 'admin')
+  @SignedLinkable()
+  @ApiOperation({ summary: '下载比对库导入被拒收的行 (CSV for Excel)' })
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'CSV（UTF-8 带 BOM）：行号、列、值（打码）、原因', schema: { type: 'string', format: 'binary' } })
   async rejectedCsv(@Param('id', new IdPipe()) id: string, @Res() res: Response) {
     const chunks = this.rejections.csv('registry', id);
     const first = await chunks.next();

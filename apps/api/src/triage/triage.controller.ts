@@ -1,11 +1,12 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AuditLog, parseCheckpoint } from '@sunlight/audit';
-import { AnswerNoticeCommand, IssueNoticeCommand, LeadStatistics, LeadStatisticsCommand, Notices, SweepCards, SweepCardsCommand } from '@sunlight/leads';
+import { AnswerNoticeCommand, IssueNoticeCommand, Notices, SweepCards, SweepCardsCommand } from '@sunlight/leads';
 import { AuditVerifyDto } from '../admin/audit.dto.js';
-import { Roles } from '../auth/access.js';
-import { AnswerNoticeDto, IssueNoticeDto, NoticeQueryDto, StatisticsQueryDto, SweepDto } from '../leads/dto.js';
+import { Roles, SignedLinkable } from '../auth/access.js';
+import { AnswerNoticeDto, IssueNoticeDto, NoticeQueryDto, SweepDto } from '../leads/dto.js';
 import { IdPipe } from '../common/whole-number.pipe.js';
+import { NoticeDto } from '../leads/responses.js';
 
 @ApiTags('notices')
 @ApiBearerAuth()
@@ -16,6 +17,7 @@ export class NoticesController {
   @Get()
   @Roles('inspector', 'supervisor', 'admin')
   @ApiOperation({ summary: '三书（预警通知书、工作提醒书、整改建议书）：本辖区，最新在前；可只看未回复或逾期的' })
+  @ApiOkResponse({ type: [NoticeDto] })
   list(@Query() query: NoticeQueryDto) {
     return this.notices.list({ status: query.status, overdue: query.overdue === 'true' });
   }
@@ -23,6 +25,7 @@ export class NoticesController {
   @Post()
   @Roles('inspector')
   @ApiOperation({ summary: '制发文书：按发文地区、种类、年度编号，如 松滋市纪预〔2026〕1号' })
+  @ApiCreatedResponse({ type: NoticeDto })
   issue(@Body() body: IssueNoticeDto) {
     return this.notices.issue(new IssueNoticeCommand(body.kind, body.regionCode, body.recipient, body.subject, body.body, body.leadIds ?? [], body.dueOn));
   }
@@ -30,15 +33,18 @@ export class NoticesController {
   @Get(':id')
   @Roles('inspector', 'supervisor', 'admin')
   @ApiOperation({ summary: '文书详情与回复情况' })
+  @ApiOkResponse({ type: NoticeDto })
   get(@Param('id', new IdPipe()) id: string) {
     return this.notices.get(id);
   }
 
   @Get(':id/print')
   @Roles('inspector', 'supervisor', 'admin')
+  @SignedLinkable()
   @Header('Content-Type', 'text/html; charset=utf-8')
   @ApiProduces('text/html')
-  @ApiOperation({ summary: '可打印的文书（A4 HTML，浏览器打印或存为 PDF）' })
+  @ApiOperation({ summary: '可打印的文书（A4 HTML，浏览器打印或存为 PDF）；浏览器中用 POST /api/links 取得签名链接在新标签页打开' })
+  @ApiOkResponse({ description: 'A4 HTML', schema: { type: 'string' } })
   print(@Param('id', new IdPipe()) id: string) {
     return this.notices.render(id);
   }
@@ -47,22 +53,9 @@ export class NoticesController {
   @Roles('inspector')
   @HttpCode(200)
   @ApiOperation({ summary: '登记被通知单位的回复' })
+  @ApiOkResponse({ type: NoticeDto })
   answer(@Param('id', new IdPipe()) id: string, @Body() body: AnswerNoticeDto) {
     return this.notices.answer(new AnswerNoticeCommand(id, body.answer));
-  }
-}
-
-@ApiTags('statistics')
-@ApiBearerAuth()
-@Controller('api/statistics')
-export class StatisticsController {
-  constructor(private readonly statistics: LeadStatistics) {}
-
-  @Get()
-  @Roles('inspector', 'supervisor', 'admin')
-  @ApiOperation({ summary: '统计：期间内发现的线索的核查、查实、查否、处置方式、整改率、涉及/查实/追回金额、预警牌' })
-  get(@Query() query: StatisticsQueryDto) {
-    return this.statistics.execute(new LeadStatisticsCommand(query.region ?? null, query.from, query.to));
   }
 }
 

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ActorContext, fenToYuan, InputError, NotFoundError, TIME_ZONE, yuanToFen } from '@sunlight/common';
-import { allowedActions } from './lifecycle.js';
+import { allowedActions, type LeadAction } from './lifecycle.js';
 
-export type LeadSort = 'due' | 'amount' | 'age' | 'newest';
+export type LeadSort = 'due' | 'amount' | 'age' | 'newest' | 'id';
 
 /** The queue's filters; every one optional, lists OR within a filter, filters AND together. */
 export interface LeadFilters {
@@ -22,6 +22,53 @@ export interface LeadFilters {
   /** Raised on or after / on or before (YYYY-MM-DD, Asia/Shanghai). */
   from?: string;
   to?: string;
+}
+
+/** A lead as the queue lists it (fen as yuan text; masked on its way out of the API). */
+export interface LeadQueueItem {
+  id: string;
+  rule: string;
+  severity: string;
+  status: string;
+  verdict: string | null;
+  outcome: string | null;
+  id_number: string | null;
+  name: string | null;
+  program_code: string | null;
+  period: string | null;
+  bank_account: string | null;
+  region_code: string;
+  amount_at_risk: string;
+  amount_confirmed: string | null;
+  amount_recovered: string;
+  evidence_count: number;
+  card: string | null;
+  card_since: Date | null;
+  due_on: string | null;
+  deadline_step: string | null;
+  assignee_id: string | null;
+  assignee_name: string | null;
+  disposals: string[];
+  explanation: string;
+  repeat_of: string | null;
+  repeat_rule: string | null;
+  created_at: Date;
+  allowed_actions: LeadAction[];
+}
+
+/** One page of the queue; `next` is the cursor of the following page, null on the last. */
+export interface LeadQueuePage {
+  items: LeadQueueItem[];
+  next: string | null;
+}
+
+/** Counts per facet under the queue's filters. */
+export interface LeadFacets {
+  total: number;
+  status: Record<string, number>;
+  rule: Record<string, number>;
+  card: Record<string, number>;
+  severity: Record<string, number>;
 }
 
 export class SearchLeadsCommand {
@@ -43,6 +90,8 @@ const SORTS: Record<LeadSort, { key: string; cast: string; order: string; after:
   // created_at, id) indexes then serve the date-range and status filters in order.
   age: { key: 'l.created_at', cast: 'timestamptz', order: 'l.created_at, l.id', after: '>' },
   newest: { key: 'l.created_at', cast: 'timestamptz', order: 'l.created_at DESC, l.id DESC', after: '<' },
+  // The export's order (the ids only: every lead once, whatever changes while it runs).
+  id: { key: 'l.id', cast: 'bigint', order: 'l.id', after: '>' },
 };
 
 const STATUSES = ['new', 'assigned', 'verifying', 'dismissed', 'confirmed', 'disposed', 'rectifying', 'rectified', 'closed'];
@@ -59,7 +108,7 @@ const CARDS = ['blue', 'yellow', 'red', 'none'];
 export class SearchLeads {
   constructor(private readonly dataSource: DataSource) {}
 
-  async execute(command: SearchLeadsCommand) {
+  async execute(command: SearchLeadsCommand): Promise<LeadQueuePage> {
     const sort = SORTS[command.sort];
     if (!sort) throw new InputError(`未知的排序 "${command.sort}"`, { column: 'sort', value: String(command.sort), expected: Object.keys(SORTS).join(' | ') });
     const limit = Math.min(Math.max(Math.trunc(command.limit) || 50, 1), 200);
@@ -89,7 +138,7 @@ export class SearchLeads {
   }
 
   /** Counts per facet (status, rule, card, severity) under the same filters. */
-  async facets(filters: LeadFilters) {
+  async facets(filters: LeadFilters): Promise<LeadFacets> {
     const where = whereClause(filters);
     const rows = await this.dataSource.query(
       `SELECT status, rule_code, coalesce(card, 'none') AS card, severity, GROUPING(status, rule_code, card, severity) AS g, count(*)::int AS n
@@ -188,7 +237,7 @@ function decodeCursor(cursor: string, sort: LeadSort): [string, string] {
     const [s, key, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     const keyOk =
       sort === 'due' ? /^(\d{4}-\d{2}-\d{2}|infinity)$/.test(key)
-      : sort === 'amount' ? /^-?\d{1,19}$/.test(key)
+      : sort === 'amount' || sort === 'id' ? /^-?\d{1,19}$/.test(key)
       : /^\d{4}-\d{2}-\d{2}[ T][\d:.]+([+-]\d{2}(:?\d{2})?|Z)$/.test(key);
     if (s === sort && typeof key === 'string' && keyOk && /^\d{1,18}$/.test(id)) return [key, id];
   } catch {
@@ -197,7 +246,7 @@ function decodeCursor(cursor: string, sort: LeadSort): [string, string] {
   throw new InputError('翻页游标无效或与排序方式不符，请从第一页重新开始', { column: 'cursor', value: cursor.slice(0, 40), expected: 'the next value of the previous page' });
 }
 
-function toItem(r: Record<string, any>) {
+function toItem(r: Record<string, any>): LeadQueueItem {
   return {
     id: r.id,
     rule: r.rule_code,

@@ -1,0 +1,326 @@
+import os from 'node:os';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import pg from 'pg';
+import { ROOT, SAMPLES, apiClient, cli, createUser, embeddedDatabase, freshEnv, login, primaryBackend, startServer, until, type RunningServer, type TestEnv } from './support/harness.js';
+
+/**
+ * The 财政 uploader's side of the API (issue 13): what the console's upload, batch, registry and
+ * "my leads" pages call, and the Swagger form an operator falls back on. One server for the file.
+ */
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+
+type Schema = Record<string, any>;
+
+/**
+ * What in `value` the OpenAPI `schema` does not describe: a missing required field, a field the
+ * document does not name, a wrong type, a value outside its enum. (The console's client is
+ * generated from the document: an answer that strays from it is a page that breaks.)
+ */
+function strays(doc: Schema, schema: Schema | undefined, value: unknown, at = '$'): string[] {
+  if (!schema) return [`${at}: no schema documented`];
+  if (schema.$ref) return strays(doc, doc.components.schemas[schema.$ref.split('/').pop()], value, at);
+  if (value === null) return schema.nullable ? [] : [`${at}: null, not documented as nullable`];
+  if (schema.allOf) return schema.allOf.flatMap((s: Schema) => strays(doc, s, value, at));
+  if (schema.enum && !schema.enum.includes(value)) return [`${at}: ${JSON.stringify(value)} not in ${schema.enum.join('|')}`];
+  switch (schema.type ?? (schema.properties ? 'object' : undefined)) {
+    case 'object': {
+      if (typeof value !== 'object' || Array.isArray(value)) return [`${at}: not an object`];
+      const props: Schema = schema.properties ?? {};
+      const missing = (schema.required ?? []).filter((k: string) => !(k in (value as object))).map((k: string) => `${at}.${k}: missing`);
+      const extra = schema.additionalProperties ? [] : Object.keys(value as object).filter((k) => !(k in props)).map((k) => `${at}.${k}: not documented`);
+      const nested = Object.entries(value as object).flatMap(([k, v]) => (props[k] ? strays(doc, props[k], v, `${at}.${k}`) : []));
+      return [...missing, ...extra, ...nested];
+    }
+    case 'array':
+      return Array.isArray(value) ? value.flatMap((v, i) => strays(doc, schema.items, v, `${at}[${i}]`)) : [`${at}: not an array`];
+    case 'string':
+      if (typeof value !== 'string') return [`${at}: ${typeof value}, documented string`];
+      return schema.format === 'date-time' && Number.isNaN(Date.parse(value)) ? [`${at}: not a date-time`] : [];
+    case 'integer':
+      return Number.isInteger(value) ? [] : [`${at}: ${JSON.stringify(value)}, documented integer`];
+    case 'number':
+      return typeof value === 'number' ? [] : [`${at}: ${typeof value}, documented number`];
+    case 'boolean':
+      return typeof value === 'boolean' ? [] : [`${at}: ${typeof value}, documented boolean`];
+    default:
+      return [`${at}: schema without a type`];
+  }
+}
+
+/** The documented schema of an operation's answer. */
+function answerSchema(doc: Schema, method: string, route: string, status: number): Schema | undefined {
+  return doc.paths[route]?.[method]?.responses?.[status]?.content?.['application/json']?.schema;
+}
+
+const backend = primaryBackend();
+
+/** SQL on the running installation's database (the checks' progress is not in the API). */
+async function sql<T = any>(env: TestEnv, text: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client(env.databaseUrl ? { connectionString: env.databaseUrl } : await embeddedDatabase(env));
+  await client.connect();
+  try {
+    return (await client.query(text, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+describe(`the uploader's API on ${backend.name}`, () => {
+  let env: TestEnv;
+  let server: RunningServer;
+  let browser: Browser;
+  const tokens: Record<string, string> = {};
+  const call = apiClient(() => server.url);
+
+  beforeAll(async () => {
+    env = await freshEnv(backend.name, { SUNLIGHT_LOGIN_RATE: '1000', SUNLIGHT_UPLOAD_RATE: '1000' });
+    for (const kind of ['deceased', 'public-employees', 'village-officials', 'household-members']) {
+      expect((await cli(env, 'registry', 'import', kind, path.join(SAMPLES, `${kind}.csv`))).code).toBe(0);
+    }
+    // 枣强 (131121): not the region of the demo data nor of any example in the docs. Two
+    // uploaders of 松滋 (421087), colleagues at the same bureau, and an inspector there.
+    await createUser(env, 'zaoqiang.cz', 'uploader', '131121');
+    await createUser(env, 'songzi.cz', 'uploader', '421087');
+    await createUser(env, 'songzi.cz2', 'uploader', '421087');
+    await createUser(env, 'songzi.jw', 'inspector', '421087');
+    server = await startServer(env);
+    for (const username of ['zaoqiang.cz', 'songzi.cz', 'songzi.cz2', 'songzi.jw']) tokens[username] = await login(server.url, username);
+    // (launch() gives every browser a fresh profile directory of its own.)
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await env?.cleanup();
+  });
+
+  /**
+   * Swagger UI as an operator uses it: Authorize with the token, open the operation, Try it out,
+   * choose the file and Execute, every other field as the form fills it in. Answers the response.
+   */
+  async function trySwagger(operationId: string, file: string, token: string): Promise<{ status: number; body: any }> {
+    const page: Page = await browser.newPage();
+    try {
+      await page.goto(`${server.url}/api/docs`);
+      await page.getByRole('button', { name: /Authorize/ }).first().click();
+      await page.locator('.modal-ux input[type=text]').fill(token);
+      await page.locator('.modal-ux button.authorize').click();
+      await page.locator('.modal-ux button.close-modal').click();
+      const op = page.locator(`[id$="-${operationId}"]`);
+      await op.locator('.opblock-summary').first().click();
+      await op.getByRole('button', { name: 'Try it out' }).click();
+      await op.locator('input[type=file]').setInputFiles(file);
+      const answer = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().startsWith(`${server.url}/api/`));
+      await op.getByRole('button', { name: 'Execute' }).click();
+      const res = await answer;
+      return { status: res.status(), body: await res.json() };
+    } catch (err) {
+      await page.screenshot({ path: path.join(os.tmpdir(), `sunlight-uploader-swagger-${operationId}.png`) }).catch(() => undefined);
+      throw err;
+    } finally {
+      await page.close();
+    }
+  }
+
+  describe('the Swagger form (“fails on its own defaults”)', () => {
+    it('uploads a batch with every field as the form fills it in, and the batch is stored in the uploader’s region', async () => {
+      const { status, body } = await trySwagger('BatchesController_upload', path.join(SAMPLES, 'batch-131121-2024-04.csv'), tokens['zaoqiang.cz']);
+      expect({ status, body }).toEqual({ status: 202, body: expect.objectContaining({ batchId: expect.any(String) }) });
+      const batch = await until(async () => {
+        const b = (await call('GET', `/api/batches/${body.batchId}`, tokens['zaoqiang.cz'])).json;
+        return b.status === 'pending' || b.status === 'importing' ? undefined : b;
+      }, 60_000, 'the batch to be imported');
+      // Stored whole: the form does not default to storing only the valid rows.
+      expect(batch).toMatchObject({ status: 'stored', uploader_region: '131121', allow_partial: false, uploaded_by: 'zaoqiang.cz' });
+    });
+
+    it('uploads a registry file with every field as the form fills it in', async () => {
+      const { status, body } = await trySwagger('RegistriesController_upload', path.join(SAMPLES, 'deceased.csv'), tokens['zaoqiang.cz']);
+      expect({ status, body }).toEqual({ status: 202, body: expect.objectContaining({ importId: expect.any(String), kind: 'deceased' }) });
+      const done = await until(async () => {
+        const r = (await call('GET', `/api/registries/imports/${body.importId}`, tokens['zaoqiang.cz'])).json;
+        return r.status === 'pending' || r.status === 'importing' ? undefined : r;
+      }, 60_000, 'the registry import');
+      expect(done).toMatchObject({ status: 'stored', replace: false, imported_by: 'zaoqiang.cz' });
+    });
+
+    it('marks no parameter required that the server does without', async () => {
+      const doc = (await call('GET', '/api/docs-json')).json;
+      const required = Object.entries(doc.paths as Record<string, Record<string, { parameters?: { name: string; in: string; required?: boolean }[] }>>)
+        .filter(([p]) => /^\/api\/(batches|registries|my-leads)/.test(p))
+        .flatMap(([p, ops]) => Object.entries(ops).flatMap(([m, op]) => (op.parameters ?? []).filter((q) => q.in === 'query' && q.required).map((q) => `${m} ${p} ?${q.name}`)));
+      expect(required).toEqual([]);
+    });
+  });
+  describe('answers as the OpenAPI document declares them', () => {
+    let doc: Schema;
+    const checked: string[] = [];
+    /** Calls a route and holds its answer against the documented schema. */
+    async function conforming(method: string, route: string, url: string, token: string, body?: unknown) {
+      const res = await call(method.toUpperCase(), url, token, body);
+      expect({ url, status: res.status, strays: strays(doc, answerSchema(doc, method, route, res.status), res.json) }).toEqual({ url, status: res.status, strays: [] });
+      checked.push(`${method} ${route}`);
+      return res;
+    }
+    const uploadForm = (content: string, name: string, fields: Record<string, string> = {}) => {
+      const form = new FormData();
+      form.append('file', new Blob([content]), name);
+      for (const [k, v] of Object.entries(fields)) form.append(k, v);
+      return form;
+    };
+    const finished = (url: string) =>
+      until(async () => {
+        const r = (await call('GET', url, tokens['zaoqiang.cz'])).json;
+        return r.status === 'pending' || r.status === 'importing' ? undefined : r;
+      }, 60_000, url);
+
+    beforeAll(async () => {
+      doc = (await call('GET', '/api/docs-json')).json;
+    });
+
+    it('batches: the upload, the list, one batch and its rejected rows', async () => {
+      const t = tokens['zaoqiang.cz'];
+      const header = 'region_code,program_code,period,id_number,name,household_id,amount,bank_account,account_holder,paid_on,payer';
+      // Rows 2 and 4 fine, 3 with two problems, 5 outside the uploader's region.
+      const csv = `${header}\n131121100,DIBAO,2024-06,131121198006060148,陈俊杰,H1001,640.00,,,2024-06-16,\n131121100,DIBAO,2024-13,1311211980060601,陈俊杰,H1001,640.00,,,2024-06-16,\n131121100,DIBAO,2024-06,131121198006060148,陈国庆,H1001,10.00,,,2024-06-16,\n421087101,DIBAO,2024-06,421087196804120116,李秀英,H0001,650.00,,,2024-06-15,\n`;
+      const accepted = await conforming('post', '/api/batches', '/api/batches', t, uploadForm(csv, '六月.csv'));
+      expect(accepted.status).toBe(202);
+      const batch = await finished(`/api/batches/${accepted.json.batchId}`);
+      expect(batch).toMatchObject({ status: 'rejected', rejected_rows: 2, file_name: '六月.csv' });
+      await conforming('get', '/api/batches', '/api/batches?limit=1', t);
+      await conforming('get', '/api/batches/{id}', `/api/batches/${batch.id}`, t);
+      const page = (await conforming('get', '/api/batches/{id}/rejections', `/api/batches/${batch.id}/rejections`, t)).json;
+      expect(page.total).toBe(2);
+      expect(page.next).toBeNull();
+      expect(page.items.map((r: { row: number; column: string | null }) => r.row)).toEqual(expect.arrayContaining([3, 5]));
+      // A value that is an ID number comes out masked.
+      expect(JSON.stringify(page)).not.toContain('421087196804120116');
+    });
+
+    it('registries: the upload, the list, one import and its rejected rows', async () => {
+      const t = tokens['zaoqiang.cz'];
+      const accepted = await conforming('post', '/api/registries/{kind}', '/api/registries/deceased', t, uploadForm('id_number,name,death_date\n42108719520903012X,王建国,2024-02-10\n12345,某人,2024-02-30\n', '死亡名单.csv', { allowPartial: 'true' }));
+      expect(accepted.status).toBe(202);
+      const done = await finished(`/api/registries/imports/${accepted.json.importId}`);
+      expect(done).toMatchObject({ status: 'stored', accepted_rows: 1, rejected_rows: 1, allow_partial: true });
+      await conforming('get', '/api/registries/imports', '/api/registries/imports', t);
+      await conforming('get', '/api/registries/imports/{id}', `/api/registries/imports/${done.id}`, t);
+      const page = (await conforming('get', '/api/registries/imports/{id}/rejections', `/api/registries/imports/${done.id}/rejections`, t)).json;
+      expect(page.items.map((r: { column: string }) => r.column)).toEqual(expect.arrayContaining(['id_number', 'death_date']));
+    });
+
+    it('pages the rejected rows to the end with next, each row once', async () => {
+      const t = tokens['zaoqiang.cz'];
+      const header = 'region_code,program_code,period,id_number,name,amount,paid_on';
+      const rows = Array.from({ length: 450 }, (_, i) => `131121100,DIBAO,2024-07,131121198006060148,某${i},abc,2024-07-16`);
+      const accepted = (await call('POST', '/api/batches', t, uploadForm(`${header}\n${rows.join('\n')}\n`, 'many.csv'))).json;
+      const batch = await finished(`/api/batches/${accepted.batchId}`);
+      const seen: number[] = [];
+      let after: number | null = 0;
+      while (after !== null) {
+        const page: { items: { row: number }[]; next: number | null; total: number } = (await call('GET', `/api/batches/${batch.id}/rejections?after=${after}`, t)).json;
+        expect(page.total).toBe(450);
+        seen.push(...new Set(page.items.map((r) => r.row)));
+        after = page.next;
+      }
+      expect(seen).toEqual(Array.from({ length: 450 }, (_, i) => i + 2));
+    });
+
+    it('declares an answer for every batch and registry route, CSV downloads as text/csv', () => {
+      const undeclared = Object.entries(doc.paths as Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>>)
+        .filter(([p]) => /^\/api\/(batches|registries|my-leads)/.test(p))
+        .flatMap(([p, ops]) =>
+          Object.entries(ops)
+            .filter(([, op]) => !Object.entries(op.responses).some(([code, r]) => /^2/.test(code) && r.content && Object.keys(r.content).some((type) => type === (p.endsWith('.csv') ? 'text/csv' : 'application/json'))))
+            .map(([m]) => `${m} ${p}`),
+        );
+      expect(undeclared).toEqual([]);
+    });
+  });
+  describe('the uploader’s own leads (我的线索)', () => {
+    let own: string;
+    let colleagues: string;
+    const uploadAs = async (username: string, file: string) => {
+      const form = new FormData();
+      form.append('file', new Blob([await readFile(file)]), path.basename(file));
+      const accepted = (await call('POST', '/api/batches', tokens[username], form)).json;
+      // Stored, and the check it calls for has run.
+      await until(async () => ((await call('GET', `/api/batches/${accepted.batchId}`, tokens[username])).json.status === 'stored' ? true : undefined), 60_000, 'the batch');
+      await until(async () => {
+        const runs = await sql(env, `SELECT status FROM check_runs WHERE $1::bigint = ANY(batch_ids)`, [accepted.batchId]);
+        return runs.length && runs.every((r) => r.status === 'completed') ? true : undefined;
+      }, 120_000, `the checks of batch ${accepted.batchId}`);
+      return accepted.batchId as string;
+    };
+
+    beforeAll(async () => {
+      own = await uploadAs('songzi.cz', path.join(SAMPLES, 'batch-421087-2024Q2.csv'));
+      colleagues = await uploadAs('songzi.cz2', path.join(ROOT, 'test/fixtures/batch-extra-2024-05.csv'));
+    });
+
+    it('reaches every page of the uploader’s console: none answers 无权执行此操作', async () => {
+      for (const url of ['/api/auth/me', '/api/labels', '/api/batches', `/api/batches/${own}`, `/api/batches/${own}/rejections`, '/api/registries/imports', '/api/my-leads', `/api/batches/${own}/leads`]) {
+        const res = await call('GET', url, tokens['songzi.cz']);
+        expect({ url, status: res.status }).toEqual({ url, status: 200 });
+      }
+    });
+
+    it('lists the leads raised from the uploader’s own batches, newest first, masked, read-only', async () => {
+      const page = (await call('GET', '/api/my-leads', tokens['songzi.cz'])).json;
+      const doc = (await call('GET', '/api/docs-json')).json;
+      expect(strays(doc, answerSchema(doc, 'get', '/api/my-leads', 200), page)).toEqual([]);
+      expect(page.total).toBeGreaterThan(0);
+      expect(page.items).toHaveLength(page.total);
+      expect(page.items.map((l: { id: string }) => BigInt(l.id))).toEqual([...page.items.map((l: { id: string }) => BigInt(l.id))].sort((a, b) => (a > b ? -1 : 1)));
+      expect(page.items.every((l: { batch_ids: string[] }) => l.batch_ids.length === 1 && l.batch_ids[0] === own)).toBe(true);
+      // 王建国 died in February and was paid in March (R01).
+      const deceased = page.items.find((l: { rule: string }) => l.rule === 'R01');
+      expect(deceased).toMatchObject({ name: '王建国', status: 'new', amount_at_risk: expect.stringMatching(/^\d+\.\d{2}$/) });
+      expect(deceased.id_number).not.toBe('42108719520903012X');
+      expect(deceased.id_number).toBe('4210**********012X');
+      const text = JSON.stringify(page);
+      for (const full of ['42108719520903012X', '421087196804120116', '6222020100022222222']) expect(text).not.toContain(full);
+      // Nothing of the triage: who handles it, the steps it allows.
+      expect(Object.keys(deceased)).not.toEqual(expect.arrayContaining(['assignee_name']));
+      expect(deceased.allowed_actions).toBeUndefined();
+      // The same leads through the batch, and through the pages of one.
+      expect((await call('GET', `/api/batches/${own}/leads`, tokens['songzi.cz'])).json.items).toEqual(page.items);
+      const paged: string[] = [];
+      let before: string | null = null;
+      do {
+        const p: { items: { id: string }[]; next: string | null } = (await call('GET', `/api/my-leads?limit=2${before ? `&before=${before}` : ''}`, tokens['songzi.cz'])).json;
+        paged.push(...p.items.map((l) => l.id));
+        before = p.next;
+      } while (before);
+      expect(paged).toEqual(page.items.map((l: { id: string }) => l.id));
+      // Filters: one rule, one status.
+      expect((await call('GET', '/api/my-leads?rule=R01', tokens['songzi.cz'])).json.items.map((l: { id: string }) => l.id)).toEqual([deceased.id]);
+      expect((await call('GET', '/api/my-leads?status=closed', tokens['songzi.cz'])).json).toEqual({ items: [], total: 0, next: null });
+      expect((await call('GET', '/api/my-leads?status=nope', tokens['songzi.cz'])).status).toBe(422);
+    });
+
+    it('shows a colleague only the leads its own batch has a part in, nor the other batch through it', async () => {
+      const mine = (await call('GET', '/api/my-leads', tokens['songzi.cz'])).json.items;
+      const theirs = (await call('GET', '/api/my-leads', tokens['songzi.cz2'])).json;
+      // 赵志强 (on the public payroll, R02) and 周晓东 are paid in both batches: those leads are
+      // both uploaders'; each sees its own batch as the source. 王建国 (R01) is in one batch only.
+      expect(theirs.total).toBeGreaterThan(0);
+      expect(theirs.items.every((l: { batch_ids: string[] }) => l.batch_ids.length === 1 && l.batch_ids[0] === colleagues)).toBe(true);
+      const only = mine.filter((l: { rule: string }) => l.rule === 'R01').map((l: { id: string }) => l.id);
+      expect(only).toHaveLength(1);
+      expect(theirs.items.map((l: { id: string }) => l.id)).not.toContain(only[0]);
+      const shared = await sql(env, `SELECT DISTINCT e.lead_id::text AS id FROM lead_evidence e JOIN disbursements d ON d.id = e.disbursement_id WHERE d.batch_id = $1`, [colleagues]);
+      expect(theirs.items.map((l: { id: string }) => l.id).sort()).toEqual(shared.map((r) => r.id).sort());
+      expect((await call('GET', `/api/batches/${own}/leads`, tokens['songzi.cz2'])).status).toBe(404);
+      expect((await call('GET', `/api/batches/${colleagues}/leads`, tokens['songzi.cz'])).status).toBe(404);
+      // Another county's uploader: nothing of 松滋.
+      expect((await call('GET', `/api/batches/${own}/leads`, tokens['zaoqiang.cz'])).status).toBe(404);
+      expect((await call('GET', '/api/my-leads', tokens['songzi.jw'])).status).toBe(403);
+      expect((await call('GET', `/api/batches/${own}/leads`, tokens['songzi.jw'])).status).toBe(403);
+    });
+  });
+});
