@@ -240,9 +240,10 @@ describe(`trustworthy ingestion of spreadsheets on ${backend.name}`, () => {
   });
 });
 
-// The operator's view, on every database/queue combination this machine has (the embedded
-// database loads staging tables through a file of its own).
-describe.each(backends())('spreadsheets through the command line on $name', ({ name, skip }) => {
+// The operator's view, on both databases (the embedded one loads staging tables through a file
+// of its own). The queue's backend plays no part in reading a file: Redis is left out here (the
+// thin path imports through the command line on it).
+describe.each(backends().filter((b) => b.name !== 'postgres+redis'))('spreadsheets through the command line on $name', ({ name, skip }) => {
   const maybe = skip ? it.skip : it;
   let env: TestEnv;
   beforeAll(async () => {
