@@ -125,10 +125,11 @@ run.each(backends().filter((b) => b.name !== 'postgres'))('the supervisor’s co
       // The ranking puts the counties holding cards first.
       const ranking = page.getByLabel('下级地区逾期排名');
       await expect(ranking.locator('tbody tr').first().innerText()).resolves.toMatch(/^1\s+松滋市/); // a red card outranks a yellow one
-      // Only the supervisor's own menus.
-      const menu = await page.locator('.side-menu').first().textContent();
-      expect(menu).toContain('监督看板');
-      expect(menu).not.toMatch(/系统管理|数据上报|线索核查/);
+      // The supervisor's own menus first, then the leads they may read; never another role's work.
+      const menu = (await page.locator('.side-menu').first().textContent()) ?? '';
+      expect(menu.indexOf('监督看板')).toBeGreaterThanOrEqual(0);
+      expect(menu.indexOf('监督看板')).toBeLessThan(menu.indexOf('线索核查'));
+      expect(menu).not.toMatch(/系统管理|数据上报/);
 
       if (size.label === 'desktop') {
         // The county's bar in the chart (its axis label) drills down to its townships.

@@ -25,8 +25,11 @@ declare module 'vue-router' {
   }
 }
 
-/** Each role's pages, in sidebar order; every area owns its routes file. */
-export const pages: RouteRecordRaw[] = [...uploaderRoutes, ...inspectorRoutes, ...supervisorRoutes, ...adminRoutes, ...accountRoutes];
+/**
+ * Each role's pages, in sidebar order; every area owns its routes file. Supervisors and the admin
+ * also read the inspector's pages, so those come after their own: a role lands on its own work.
+ */
+export const pages: RouteRecordRaw[] = [...uploaderRoutes, ...supervisorRoutes, ...adminRoutes, ...inspectorRoutes, ...accountRoutes];
 
 export function allowed(meta: { roles?: Role[] }, role: Role | null): boolean {
   return role !== null && (!meta.roles || meta.roles.includes(role));
