@@ -1,8 +1,10 @@
 import os from 'node:os';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import ExcelJS from 'exceljs';
 import pg from 'pg';
+import { CHROMIUM, browserAvailable } from './support/browser.js';
 import { ROOT, SAMPLES, apiClient, cli, createUser, embeddedDatabase, freshEnv, login, primaryBackend, startServer, until, type RunningServer, type TestEnv } from './support/harness.js';
 
 /**
@@ -69,6 +71,10 @@ async function sql<T = any>(env: TestEnv, text: string, params: unknown[] = []):
   }
 }
 
+/** The parts that drive Swagger UI or a page's XMLHttpRequest need Chromium; without it they say so and skip. */
+const hasBrowser = browserAvailable();
+const inBrowser = hasBrowser ? describe : describe.skip;
+
 describe(`the uploader's API on ${backend.name}`, () => {
   let env: TestEnv;
   let server: RunningServer;
@@ -90,7 +96,7 @@ describe(`the uploader's API on ${backend.name}`, () => {
     server = await startServer(env);
     for (const username of ['zaoqiang.cz', 'songzi.cz', 'songzi.cz2', 'songzi.jw']) tokens[username] = await login(server.url, username);
     // (launch() gives every browser a fresh profile directory of its own.)
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    if (hasBrowser) browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   });
   afterAll(async () => {
     await browser?.close();
@@ -126,7 +132,7 @@ describe(`the uploader's API on ${backend.name}`, () => {
     }
   }
 
-  describe('the Swagger form (“fails on its own defaults”)', () => {
+  inBrowser('the Swagger form (“fails on its own defaults”)', () => {
     it('uploads a batch with every field as the form fills it in, and the batch is stored in the uploader’s region', async () => {
       const { status, body } = await trySwagger('BatchesController_upload', path.join(SAMPLES, 'batch-131121-2024-04.csv'), tokens['zaoqiang.cz']);
       expect({ status, body }).toEqual({ status: 202, body: expect.objectContaining({ batchId: expect.any(String) }) });
@@ -230,6 +236,32 @@ describe(`the uploader's API on ${backend.name}`, () => {
       expect(seen).toEqual(Array.from({ length: 450 }, (_, i) => i + 2));
     });
 
+    it('filters both lists as the search form asks: status, file name, who, days; a bad value is a 422 naming it', async () => {
+      const t = tokens['zaoqiang.cz'];
+      const header = 'region_code,program_code,period,id_number,name,amount,paid_on';
+      const good = (await call('POST', '/api/batches', t, uploadForm(`${header}\n131121100,DIBAO,2024-11,131121198006060148,陈俊杰,640.00,2024-11-16\n`, '筛选-十一月.csv'))).json;
+      const bad = (await call('POST', '/api/batches', t, uploadForm(`${header}\n131121100,DIBAO,2024-13,131121198006060148,陈俊杰,640.00,2024-11-16\n`, '筛选-错误.CSV'))).json;
+      await finished(`/api/batches/${good.batchId}`);
+      await finished(`/api/batches/${bad.batchId}`);
+      const ids = async (query: string) => (await conforming('get', '/api/batches', `/api/batches?${query}`, t)).json.items.map((b: { id: string }) => b.id);
+      expect(await ids(`fileName=${encodeURIComponent('筛选-')}`)).toEqual([bad.batchId, good.batchId]);
+      expect(await ids(`fileName=${encodeURIComponent('筛选-错误.csv')}&status=rejected`)).toEqual([bad.batchId]);
+      expect(await ids(`fileName=${encodeURIComponent('筛选-')}&status=stored,failed`)).toEqual([good.batchId]);
+      expect(await ids(`fileName=${encodeURIComponent('筛选-')}&by=me`)).toEqual([bad.batchId, good.batchId]);
+      expect(await ids(`fileName=${encodeURIComponent('筛选-')}&by=someone.else`)).toEqual([]);
+      const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+      expect(await ids(`fileName=${encodeURIComponent('筛选-')}&from=${today}&to=${today}`)).toEqual([bad.batchId, good.batchId]);
+      expect(await ids(`fileName=${encodeURIComponent('筛选-')}&to=2000-01-01`)).toEqual([]);
+      for (const [query, column] of [['status=done', 'status'], ['from=2024-13-01', 'from'], ['to=yesterday', 'to']]) {
+        const res = await call('GET', `/api/batches?${query}`, t);
+        expect({ query, status: res.status, column: res.json.details?.column }).toEqual({ query, status: 422, column });
+      }
+      const kinds = (await conforming('get', '/api/registries/imports', '/api/registries/imports?kind=deceased&status=stored', t)).json.items;
+      expect(kinds.length).toBeGreaterThan(0);
+      expect(kinds.every((r: { kind: string; status: string }) => r.kind === 'deceased' && r.status === 'stored')).toBe(true);
+      expect((await call('GET', '/api/registries/imports?kind=people', t)).json.details).toMatchObject({ column: 'kind' });
+    });
+
     it('declares an answer for every batch and registry route, CSV downloads as text/csv', () => {
       const undeclared = Object.entries(doc.paths as Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>>)
         .filter(([p]) => /^\/api\/(batches|registries|my-leads)/.test(p))
@@ -279,7 +311,7 @@ describe(`the uploader's API on ${backend.name}`, () => {
       expect(page.items.every((l: { batch_ids: string[] }) => l.batch_ids.length === 1 && l.batch_ids[0] === own)).toBe(true);
       // 王建国 died in February and was paid in March (R01).
       const deceased = page.items.find((l: { rule: string }) => l.rule === 'R01');
-      expect(deceased).toMatchObject({ name: '王建国', status: 'new', amount_at_risk: expect.stringMatching(/^\d+\.\d{2}$/) });
+      expect(deceased).toMatchObject({ name: '王建国', status: 'new', amount_at_risk_fen: expect.stringMatching(/^[1-9]\d*$/) });
       expect(deceased.id_number).not.toBe('42108719520903012X');
       expect(deceased.id_number).toBe('4210**********012X');
       const text = JSON.stringify(page);
@@ -321,6 +353,128 @@ describe(`the uploader's API on ${backend.name}`, () => {
       expect((await call('GET', `/api/batches/${own}/leads`, tokens['zaoqiang.cz'])).status).toBe(404);
       expect((await call('GET', '/api/my-leads', tokens['songzi.jw'])).status).toBe(403);
       expect((await call('GET', `/api/batches/${own}/leads`, tokens['songzi.jw'])).status).toBe(403);
+    });
+  });
+
+  inBrowser('uploads from a browser (XMLHttpRequest multipart with progress, as the console sends them)', () => {
+    let page: Page;
+    interface XhrAnswer {
+      status: number;
+      body: any;
+      progress: { loaded: number; total: number }[];
+    }
+    /** POSTs a file from the page with XMLHttpRequest, as the console's upload does, recording upload progress. */
+    const xhrUpload = (url: string, name: string, content: Buffer, fields: Record<string, string> = {}, field = 'file'): Promise<XhrAnswer> =>
+      page.evaluate(
+        ({ url, name, base64, fields, field, token }) =>
+          new Promise<XhrAnswer>((resolve, reject) => {
+            const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+            const form = new FormData();
+            form.append(field, new File([bytes], name));
+            for (const [k, v] of Object.entries(fields)) form.append(k, v);
+            // (In the page: the browser's XMLHttpRequest; the tests' TypeScript has no DOM types.)
+            const xhr = new (globalThis as unknown as { XMLHttpRequest: new () => any }).XMLHttpRequest();
+            const progress: { loaded: number; total: number }[] = [];
+            xhr.open('POST', url);
+            xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+            xhr.upload.onprogress = (e: { loaded: number; total: number }) => progress.push({ loaded: e.loaded, total: e.total });
+            xhr.onload = () => resolve({ status: xhr.status, body: JSON.parse(xhr.responseText || 'null'), progress });
+            xhr.onerror = () => reject(new Error('network error'));
+            xhr.send(form);
+          }),
+        { url, name, base64: content.toString('base64'), fields, field, token: tokens['zaoqiang.cz'] },
+      );
+    const settled = (url: string) =>
+      until(async () => {
+        const r = (await call('GET', url, tokens['zaoqiang.cz'])).json;
+        return r.status === 'pending' || r.status === 'importing' ? undefined : r;
+      }, 120_000, url);
+    const uploads = async () => (await readdir(path.join(env.dataDir, 'uploads'))).length;
+
+    beforeAll(async () => {
+      page = await browser.newPage();
+      await page.goto(`${server.url}/api/docs`); // any page of the server: the console's origin
+    });
+    afterAll(async () => page?.close());
+
+    it('a CSV of megabytes: progress up to the whole body, answered at once, imported', async () => {
+      const header = '行政区划代码,项目代码,发放期间,身份证号,姓名,户编号,发放金额,银行账号,账户名,发放日期,发放单位';
+      const row = (i: number) => `131121100,DIBAO,2024-08,131121198006060148,陈俊杰,H${i},640.00,,,2024-08-16,枣强镇财政所第${i}组`;
+      const csv = Buffer.from(`\uFEFF${header}\n${Array.from({ length: 20_000 }, (_, i) => row(i)).join('\n')}\n`);
+      expect(csv.length).toBeGreaterThan(1_500_000);
+      const answer = await xhrUpload('/api/batches', '2024年8月 低保发放.csv', csv, { allowPartial: 'true' });
+      expect(answer.status).toBe(202);
+      expect(answer.progress.length).toBeGreaterThan(0);
+      const last = answer.progress[answer.progress.length - 1];
+      expect(last.loaded).toBe(last.total);
+      expect(last.total).toBeGreaterThan(csv.length);
+      const batch = await settled(`/api/batches/${answer.body.batchId}`);
+      // The name as the browser sent it (UTF-8), and every row read.
+      expect(batch).toMatchObject({ file_name: '2024年8月 低保发放.csv', format: 'csv', total_rows: 20_000 });
+      expect(['stored', 'rejected']).toContain(batch.status);
+    });
+
+    it('an XLSX workbook with a title row, stored', async () => {
+      const book = new ExcelJS.Workbook();
+      const sheet = book.addWorksheet('发放明细');
+      sheet.addRow(['枣强县 2024 年 9 月低保发放明细']);
+      sheet.addRow(['行政区划代码', '项目代码', '发放期间', '身份证号', '姓名', '发放金额', '发放日期']);
+      sheet.addRow(['131121100', 'DIBAO', '2024-09', '131121198006060148', '陈俊杰', '640.00', '2024-09-16']);
+      const xlsx = Buffer.from(await book.xlsx.writeBuffer());
+      const answer = await xhrUpload('/api/batches', '九月.xlsx', xlsx);
+      expect(answer.status).toBe(202);
+      expect(await settled(`/api/batches/${answer.body.batchId}`)).toMatchObject({ status: 'stored', format: 'xlsx', accepted_rows: 1, file_name: '九月.xlsx' });
+    });
+
+    it('a registry file of every kind, stored', async () => {
+      const files: Record<string, string> = {
+        deceased: 'id_number,name,death_date\n131121195001010012,张三,2024-01-05\n',
+        'public-employees': 'id_number,name,employer,from_date,to_date\n131121197501300139,李四,枣强县教育局,2019-09-01,\n',
+        'village-officials': 'id_number,name,region_code,role,household_id\n131121196103030194,王五,131121100,村委会主任,H1009\n',
+        'household-members': 'household_id,id_number,name,relation\nH1001,131121198006060148,陈俊杰,户主\n',
+        vehicles: '身份证号,号牌号码,登记日期,注销日期\n131121198006060148,冀T12345,2021-06-01,\n',
+        businesses: 'id_number,company,registered_on,deregistered_on\n131121198006060148,枣强县某某商贸有限公司,2020-01-01,\n',
+      };
+      for (const [kind, content] of Object.entries(files)) {
+        const answer = await xhrUpload(`/api/registries/${kind}`, `${kind}.csv`, Buffer.from(content));
+        expect({ kind, status: answer.status }).toEqual({ kind, status: 202 });
+        const done = await settled(`/api/registries/imports/${answer.body.importId}`);
+        expect({ kind, status: done.status, error: done.error, accepted: done.accepted_rows }).toEqual({ kind, status: 'stored', error: null, accepted: 1 });
+      }
+    });
+
+    it('refuses in Chinese, naming the field or the file, and keeps no refused file', async () => {
+      const before = await uploads();
+      const wrongField = await xhrUpload('/api/batches', 'a.csv', Buffer.from('region_code\n'), {}, 'upload');
+      expect(wrongField).toMatchObject({ status: 400, body: { errors: [{ field: 'file', message: expect.stringContaining('表单字段 file') }] } });
+      const pdf = await xhrUpload('/api/batches', '发放表.pdf', Buffer.from('%PDF-1.7\n%…'));
+      expect(pdf).toMatchObject({ status: 422, body: { message: expect.stringMatching(/^发放表\.pdf: 这是 PDF 文档，不是表格/) } });
+      const xls = await xhrUpload('/api/registries/deceased', '死亡名单.xls', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]));
+      expect(xls).toMatchObject({ status: 422, body: { message: expect.stringContaining('死亡名单.xls: 这是旧版 Excel (.xls) 文件') } });
+      const utf16 = await xhrUpload('/api/batches', 'unicode.txt', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('region_code\tname\n', 'utf16le')]));
+      expect(utf16).toMatchObject({ status: 422, body: { message: expect.stringContaining('UTF-16') } });
+      const outside = await xhrUpload('/api/batches', 'b.csv', Buffer.from('region_code\n'), { region: '421087' });
+      expect(outside).toMatchObject({ status: 422, body: { message: expect.stringContaining('不在本单位辖区 131121 内'), details: { column: 'region' } } });
+      const badRegion = await xhrUpload('/api/batches', 'b.csv', Buffer.from('region_code\n'), { region: '13112' });
+      expect(badRegion.status).toBe(400);
+      expect(JSON.stringify(badRegion.body.message)).toContain('字段 region');
+      const kind = await xhrUpload('/api/registries/people', 'c.csv', Buffer.from('id_number\n'));
+      expect(kind).toMatchObject({ status: 422, body: { message: expect.stringContaining('未知的比对库 "people"') } });
+      // A second upload of the stored bytes answers with the first batch, and keeps no copy either.
+      const again = await xhrUpload('/api/batches', '重复.csv', await readFile(path.join(SAMPLES, 'batch-131121-2024-04.csv')));
+      expect(again).toMatchObject({ status: 202, body: { status: 'stored', duplicateOf: expect.any(String) } });
+      expect(await uploads()).toBe(before);
+    });
+
+    it('names the file, the header row and the missing column of a whole-file problem, in the rows and the CSV', async () => {
+      const answer = await xhrUpload('/api/batches', '缺列.csv', Buffer.from('行政区划代码,项目代码,发放期间,姓名,发放金额,发放日期\n131121100,DIBAO,2024-10,陈俊杰,640.00,2024-10-16\n'));
+      const batch = await settled(`/api/batches/${answer.body.batchId}`);
+      expect(batch.status).toBe('rejected');
+      expect(batch.error).toMatch(/^缺列\.csv 第 1 行 \(表头\): 缺少必需列 id_number \(身份证号\)/);
+      const page = (await call('GET', `/api/batches/${batch.id}/rejections`, tokens['zaoqiang.cz'])).json;
+      expect(page).toMatchObject({ total: 1, next: null, items: [{ row: 0, column: null, reason: batch.error }] });
+      const csv = (await call('GET', `/api/batches/${batch.id}/rejections.csv`, tokens['zaoqiang.cz'])).text;
+      expect(csv).toContain('缺少必需列 id_number (身份证号)');
     });
   });
 });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { NotFoundError, scopeSql } from '@sunlight/common';
+import { importConditions, type ImportFilters } from './import-filters.js';
 import { BATCH_VIEW_COLUMNS, REGISTRY_IMPORT_VIEW_COLUMNS, type BatchView, type ImportPage, type RegistryImportView } from './import-views.js';
 
 /** One batch or registry import with its progress, counts and error. */
@@ -43,12 +44,15 @@ export class GetImport {
   }
 
   /** Registry imports, newest first, a page at a time (keyset on the numeric id). */
-  async registries(limit = 50, before?: string): Promise<ImportPage<RegistryImportView>> {
+  async registries(limit = 50, before?: string, filters: ImportFilters = {}): Promise<ImportPage<RegistryImportView>> {
     const size = Math.min(Math.max(limit, 1), 200);
+    const params: unknown[] = [before ?? null, size];
+    const conditions = importConditions(filters, 'imported_by', params);
     const items: RegistryImportView[] = await this.dataSource.query(
       `SELECT ${REGISTRY_IMPORT_VIEW_COLUMNS}
-       FROM registry_imports WHERE ($1::bigint IS NULL OR registry_imports.id < $1) ORDER BY registry_imports.id DESC LIMIT $2`,
-      [before ?? null, size],
+       FROM registry_imports WHERE ${['($1::bigint IS NULL OR registry_imports.id < $1)', ...conditions].join(' AND ')}
+       ORDER BY registry_imports.id DESC LIMIT $2`,
+      params,
     );
     return { items, next: items.length === size ? items[items.length - 1].id : null };
   }

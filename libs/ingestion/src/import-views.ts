@@ -1,3 +1,4 @@
+import { BATCH_COLUMNS, REGISTRIES } from './columns.js';
 import type { BatchStatus, RegistryKind } from './types.js';
 
 /** What an import is doing while it runs (disbursement_batches.progress); null once it ends. */
@@ -64,3 +65,8 @@ export interface ImportPage<T> {
 
 export const BATCH_VIEW_COLUMNS = `id::text, file_name, file_sha256, format, region_code, uploader_region, uploaded_by, allow_partial, status, total_rows, accepted_rows, rejected_rows, error, progress, created_at, finished_at`;
 export const REGISTRY_IMPORT_VIEW_COLUMNS = `id::text, kind, file_name, file_sha256, replace, imported_by, allow_partial, status, total_rows, accepted_rows, rejected_rows, error, created_at, finished_at`;
+
+/** What people call each column of a batch or registry file (a rejected row names its column by the English name). */
+export const IMPORT_COLUMN_LABELS: Record<string, string> = Object.fromEntries(
+  [...BATCH_COLUMNS, ...Object.values(REGISTRIES).flatMap((r) => r.columns)].map((c) => [c.name, c.zh]),
+);

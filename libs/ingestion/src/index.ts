@@ -13,3 +13,4 @@ export { uploadsDir } from './uploads.js';
 export { batchCondition } from './batch-storage.js';
 export { BATCH_STATUS_LABELS } from './batch-status.js';
 export * from './import-views.js';
+export type { ImportFilters } from './import-filters.js';

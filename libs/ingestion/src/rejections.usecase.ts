@@ -26,8 +26,11 @@ export interface RejectionPage {
 export class Rejections {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Up to `rows` file rows after row `afterRow`, each with all its problems. */
-  async page(source: 'batch' | 'registry', importId: string, afterRow = 0, rows = 200): Promise<RejectionPage> {
+  /**
+   * Up to `rows` file rows after row `afterRow`, each with all its problems. Row 0 is a problem of
+   * the whole file (its message says where): the first page (afterRow -1, the default) has it.
+   */
+  async page(source: 'batch' | 'registry', importId: string, afterRow = -1, rows = 200): Promise<RejectionPage> {
     await this.assertExists(source, importId);
     const found: RejectionView[] = await this.dataSource.query(
       `SELECT row_no AS row, column_name AS column, value, reason FROM rejected_rows
@@ -46,7 +49,7 @@ export class Rejections {
   async *csv(source: 'batch' | 'registry', importId: string): AsyncGenerator<string> {
     await this.assertExists(source, importId);
     yield '\uFEFF行号 row,列 column,值 value,原因 reason\r\n';
-    let after = 0;
+    let after = -1;
     for (;;) {
       const { items } = await this.page(source, importId, after, 1000);
       if (!items.length) return;

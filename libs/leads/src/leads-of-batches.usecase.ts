@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { fenToYuan, InputError, scopeSql } from '@sunlight/common';
+import { InputError, scopeSql } from '@sunlight/common';
 import type { LeadOutcome, LeadStatus, Severity } from './lead-types.js';
 
 export class LeadsOfBatchesCommand {
@@ -27,8 +27,8 @@ export interface LeadOfBatchView {
   program_code: string | null;
   period: string | null;
   region_code: string;
-  /** Yuan, as text. */
-  amount_at_risk: string;
+  /** Fen, as text. */
+  amount_at_risk_fen: string;
   evidence_count: number;
   explanation: string;
   /** Which of the given batches hold its evidence payments. */
@@ -92,7 +92,7 @@ export class LeadsOfBatches {
       program_code: r.program_code,
       period: r.period,
       region_code: r.region_code,
-      amount_at_risk: fenToYuan(r.amount_at_risk_fen),
+      amount_at_risk_fen: r.amount_at_risk_fen,
       evidence_count: r.evidence_count,
       explanation: r.explanation,
       batch_ids: r.batch_ids,

@@ -1,15 +1,14 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UploadedFile } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { GetImport, ListBatches, ListBatchesCommand, Rejections, SubmitBatchUploadCommand, SubmitUpload } from '@sunlight/ingestion';
-import { normalizeRegionCode } from '@sunlight/regions';
-import { InputError, type Actor } from '@sunlight/common';
+import type { Actor } from '@sunlight/common';
 import { CurrentActor, Roles, SignedLinkable } from '../auth/access.js';
 import { RateLimit } from '../common/rate-limits.js';
-import { originalName, type UploadedFileInfo } from '../common/uploads.js';
+import { UploadedFileField, missingFile, originalName, type UploadedFileInfo } from '../common/uploads.js';
 import { BATCH_UPLOAD_FIELDS, UploadBatchDto, multipartFile } from './dto.js';
 import { IdPipe, afterRow, beforeId, pageSize } from '../common/whole-number.pipe.js';
+import { ImportListQuery, importFilters } from './import-query.js';
 import { BatchAcceptedDto, BatchDto, BatchPageDto, RejectionPageDto } from './responses.js';
 
 @ApiTags('batches')
@@ -26,28 +25,34 @@ export class BatchesController {
   @Get()
   @Roles('uploader', 'inspector', 'supervisor', 'admin')
   @ApiOperation({ summary: '发放批次列表 (batches in your region, newest first)' })
-  @ApiQuery({ name: 'limit', required: false, type: 'integer', description: '每页条数，1–200，默认 50' })
-  @ApiQuery({ name: 'before', required: false, type: String, description: '上一页的 next' })
+  @ImportListQuery()
   @ApiOkResponse({ type: BatchPageDto })
-  list(@Query('limit', pageSize()) limit: number, @Query('before', beforeId()) before?: string): Promise<BatchPageDto> {
-    return this.listBatches.execute(new ListBatchesCommand(limit, before));
+  list(
+    @CurrentActor() actor: Actor,
+    @Query('limit', pageSize()) limit: number,
+    @Query('before', beforeId()) before?: string,
+    @Query('status') status?: string,
+    @Query('fileName') fileName?: string,
+    @Query('by') by?: string,
+    @Query('from') from?: string,
+    @Query('to') to?: string,
+  ): Promise<BatchPageDto> {
+    return this.listBatches.execute(new ListBatchesCommand(limit, before, importFilters({ status, fileName, by, from, to }, actor)));
   }
 
   @Post()
   @Roles('uploader')
   @RateLimit('upload')
   @HttpCode(202)
-  @UseInterceptors(FileInterceptor('file'))
+  @UploadedFileField()
   @ApiConsumes('multipart/form-data')
   @ApiBody(multipartFile(BATCH_UPLOAD_FIELDS))
   @ApiOperation({ summary: '上传发放批次，立即返回批次号，导入在后台进行 (upload a batch; answers at once)' })
   @ApiAcceptedResponse({ type: BatchAcceptedDto })
   async upload(@UploadedFile() file: UploadedFileInfo | undefined, @Body() body: UploadBatchDto, @CurrentActor() actor: Actor): Promise<BatchAcceptedDto> {
-    if (!file) throw new BadRequestException('缺少文件字段 file (multipart field "file" is required)');
+    if (!file) throw missingFile();
     // The uploader's own region bounds the batch; a narrower one may be named.
-    const region = body.region ? (normalizeRegionCode(body.region) ?? '') : actor.scope!;
-    if (!region.startsWith(actor.scope!)) throw new InputError(`区划 ${region} 不在本单位辖区 ${actor.scope} 内 (outside your region)`, { column: 'region', value: region });
-    return this.submit.batch(new SubmitBatchUploadCommand(file.path, originalName(file), actor.username, region, body.allowPartial === 'true'));
+    return this.submit.batch(new SubmitBatchUploadCommand(file.path, originalName(file), actor.username, actor.scope!, body.region ?? '', body.allowPartial === 'true'));
   }
 
   @Get(':id')
@@ -61,7 +66,7 @@ export class BatchesController {
   @Get(':id/rejections')
   @Roles('uploader', 'admin')
   @ApiOperation({ summary: '被拒收的行 (rejected rows: row, column, value, reason)' })
-  @ApiQuery({ name: 'after', required: false, type: 'integer', description: '从此行号之后（上一页的 next），默认 0' })
+  @ApiQuery({ name: 'after', required: false, type: 'integer', description: '从此行号之后（上一页的 next）；不填即从头，含第 0 行（整个文件的问题）' })
   @ApiOkResponse({ type: RejectionPageDto })
   rejected(@Param('id', new IdPipe()) id: string, @Query('after', afterRow()) after: number): Promise<RejectionPageDto> {
     return this.rejections.page('batch', id, after);

@@ -101,7 +101,7 @@ export class LeadOfBatchDto {
   @ApiProperty({ type: String, nullable: true, description: '资金项目（名称见 program）' }) program_code: string | null;
   @ApiProperty({ type: String, nullable: true, description: '发放期间 YYYY-MM' }) period: string | null;
   @ApiProperty({ description: '行政区划代码' }) region_code: string;
-  @ApiProperty({ description: '涉及金额（元，两位小数）', example: '650.00' }) amount_at_risk: string;
+  @ApiProperty({ description: '涉及金额（分，整数文本）', example: '65000' }) amount_at_risk_fen: string;
   @ApiProperty({ ...COUNT, description: '证据（发放记录）条数' }) evidence_count: number;
   @ApiProperty({ description: '发现的问题（身份证号、账号已打码）' }) explanation: string;
   @ApiProperty({ type: [String], description: '证据所在的本人上传批次' }) batch_ids: string[];

@@ -49,7 +49,10 @@ function refused(name: string, zh: string, en: string): BadRequestException {
 /** Page sizes of the lists. */
 export const pageSize = (fallback = 50, max = 200) => new WholeNumberPipe('limit', { max, fallback });
 /** "Rows after this row number" of the rejections: row numbers fit an int. */
-export const afterRow = () => new WholeNumberPipe('after', { min: 0, max: 2_147_483_647, fallback: 0 });
+/** Absent: from the start, row 0 (a problem of the whole file) included. */
+export const afterRow = () => new WholeNumberPipe('after', { min: 0, max: 2_147_483_647, fallback: FROM_THE_START });
+/** Before row 0, where a problem of the whole file is recorded. */
+export const FROM_THE_START = -1;
 /** A `before` cursor of a list: a batch or import id. */
 export const beforeId = () => new IdPipeOptional('before');
 

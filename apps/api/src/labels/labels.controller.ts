@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ROLE_LABELS } from '@sunlight/common';
 import { DIGEST_FREQUENCY_LABELS, DIGEST_KIND_LABELS, DIGEST_STATUS_LABELS } from '@sunlight/digest';
-import { BATCH_STATUS_LABELS, IMPORT_PHASE_LABELS, REGISTRIES } from '@sunlight/ingestion';
+import { BATCH_STATUS_LABELS, IMPORT_COLUMN_LABELS, IMPORT_PHASE_LABELS, REGISTRIES } from '@sunlight/ingestion';
 import { LEAD_LABELS } from '@sunlight/leads';
 import { ProgramsService } from '@sunlight/programs';
 import { RuleCatalogue } from '@sunlight/rules';
@@ -28,6 +28,7 @@ export class LabelsDto {
   @ApiProperty({ ...NAMES, description: '比对库' }) registry: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '批次状态' }) batchStatus: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '导入阶段 (a running import’s progress.phase)' }) importPhase: Record<string, string>;
+  @ApiProperty({ ...NAMES, description: '发放明细和比对库文件的列 (id_number → 身份证号)' }) column: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '角色' }) role: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '摘要种类 (scheduled → 定期摘要)' }) digestKind: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '摘要发送状态 (sent → 已发送)' }) digestStatus: Record<string, string>;
@@ -56,6 +57,7 @@ export class LabelsController {
       registry: Object.fromEntries(Object.values(REGISTRIES).map((r) => [r.kind, r.zh])),
       batchStatus: BATCH_STATUS_LABELS,
       importPhase: IMPORT_PHASE_LABELS,
+      column: IMPORT_COLUMN_LABELS,
       role: ROLE_LABELS,
       digestKind: DIGEST_KIND_LABELS,
       digestStatus: DIGEST_STATUS_LABELS,

@@ -6,7 +6,7 @@ import type { CliIo } from '../command.js';
  * most `limit` file rows, through ingestion's own pages; answers how many rows were rejected.
  */
 export async function printRejections(rejections: Rejections, source: 'batch' | 'registry', importId: string, io: CliIo, limit = 50): Promise<number> {
-  let after = 0;
+  let after = -1; // row 0: a problem of the whole file
   let shown = 0;
   let total = 0;
   while (shown < limit) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { byMonthOption, byRegionOption } from './charts';
-import { describeSeries, filenameOf, formatRate, thisYear } from './figures';
+import { describeSeries, formatRate, thisYear } from './figures';
 
 const zero = { raised: 0, verified: 0, confirmed: 0, dismissed: 0, rectified: 0, rectificationRate: null, amountAtRiskFen: '0', amountConfirmedFen: '0', amountRecoveredFen: '0', overdue: { blue: 0, yellow: 0, red: 0, total: 0 } };
 
@@ -33,11 +33,5 @@ describe('supervisor figures', () => {
     const option = byRegionOption([{ code: '421087', name: '松滋市', own: false, drillable: true, ...zero, raised: 8, amountAtRiskFen: '123456' }], { confirmed: 'C' }) as { xAxis: { data: string[] }; series: { data: number[] }[] };
     expect(option.xAxis.data).toEqual(['松滋市']);
     expect(option.series[2].data).toEqual([1234.56]);
-  });
-
-  it('takes the download’s name from Content-Disposition', () => {
-    expect(filenameOf(`attachment; filename="____.xlsx"; filename*=UTF-8''${encodeURIComponent('荆州市问题线索统计.xlsx')}`, 'x.xlsx')).toBe('荆州市问题线索统计.xlsx');
-    expect(filenameOf('attachment; filename="a.xlsx"', 'x.xlsx')).toBe('a.xlsx');
-    expect(filenameOf(null, 'x.xlsx')).toBe('x.xlsx');
   });
 });

@@ -47,15 +47,6 @@ export function monthNames(rows: MonthRow[]): string[] {
   return rows.map((r) => formatMonth(r.month));
 }
 
-/** The file name a Content-Disposition header gives (RFC 6266: filename* first). */
-export function filenameOf(disposition: string | null, fallback: string): string {
-  if (!disposition) return fallback;
-  const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
-  if (star) return decodeURIComponent(star[1]);
-  const plain = /filename="([^"]+)"/i.exec(disposition);
-  return plain ? plain[1] : fallback;
-}
-
 /** One line of a tooltip: a region's or rule's figures. */
 export function tooltipLines(name: string, f: Figures, series: { confirmed: string }): string {
   return [
