@@ -1,10 +1,10 @@
 import { BadRequestException } from '@nestjs/common';
-import { IdPipe, afterRow, beforeId, pageSize } from './whole-number.pipe.js';
+import { FROM_THE_START, IdPipe, afterRow, beforeId, pageSize } from './whole-number.pipe.js';
 
 describe('whole numbers in queries and paths', () => {
   it.each(['1e999', '-1', 'abc', '1.5', '', ' 1', '0x10', '99999999999999999999999', 'Infinity'])('refuses after=%p with a Chinese message naming it', (value) => {
     const pipe = afterRow();
-    if (value === '') return expect(pipe.transform(value)).toBe(0); // absent: from the start
+    if (value === '') return expect(pipe.transform(value)).toBe(FROM_THE_START); // absent: from the start, row 0 included
     expect(() => pipe.transform(value)).toThrow(BadRequestException);
     try {
       pipe.transform(value);
