@@ -1,5 +1,6 @@
-import { execFile, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,3 +81,69 @@ export function median(values: number[]): number {
 }
 
 export const say = (line: string) => process.stderr.write(`${line}\n`);
+
+export function reachable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port });
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The API as deployed against native PostgreSQL and Redis, its own process: no demo, no inline
+ * worker (the card sweep must not run under the measurement), log lines as in production (info)
+ * to a file, logins not rate limited below the 21 of the run.
+ */
+export function startApi({ databaseUrl, redisUrl, port, logFile, queuePrefix }: { databaseUrl: string; redisUrl?: string; port: number; logFile: string; queuePrefix: string }): ChildProcess {
+  const log = openSync(logFile, 'w');
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    SUNLIGHT_DEMO: 'false',
+    SUNLIGHT_INLINE_WORKER: 'false',
+    SUNLIGHT_QUEUE_PREFIX: queuePrefix,
+    SUNLIGHT_JWT_SECRET: randomBytes(32).toString('base64url'),
+    SUNLIGHT_LOGIN_RATE: '1000',
+    SUNLIGHT_LOG_FILE: undefined,
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+  };
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
+  const proc = spawn(process.execPath, [path.join(ROOT, 'dist/apps/api/src/main.js')], { env, stdio: ['ignore', log, log] });
+  closeSync(log);
+  return proc;
+}
+
+export async function waitForHealth(baseUrl: string, api: ChildProcess, timeoutMs = 120_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (api.exitCode !== null) throw new Error(`the API exited (${api.exitCode}); see the log in bench/out`);
+    const ok = await fetch(`${baseUrl}/health`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the API did not answer /health within ${timeoutMs / 1000} s`);
+}
+
+export async function stopApi(api: ChildProcess): Promise<void> {
+  if (api.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => api.once('exit', () => resolve()));
+  api.kill('SIGTERM');
+  const timer = setTimeout(() => api.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}

@@ -1,12 +1,10 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import { execFile, type ChildProcess } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type pg from 'pg';
-import { OUT, ROOT, admin, child, dropDatabase, freshDatabase, nativePostgres, say, templateDatabase } from './support.js';
+import { OUT, ROOT, admin, child, dropDatabase, freePort, freshDatabase, nativePostgres, reachable, say, startApi, stopApi, templateDatabase, waitForHealth } from './support.js';
 import type { LoadPlan, LoadReport, Stats } from './triage-load.js';
 
 const run = promisify(execFile);
@@ -49,7 +47,7 @@ export async function triageBenchmark(leads = 1_000_000, phaseMs = 20_000) {
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
     const logFile = path.join(OUT, 'triage-api.log');
-    api = startApi(target, redisUrl, port, logFile);
+    api = startApi({ databaseUrl: target, redisUrl, port, logFile, queuePrefix: 'sunlight-bench-triage' });
     await waitForHealth(baseUrl, api);
     say(`API at ${baseUrl} (log ${path.relative(ROOT, logFile)})`);
 
@@ -278,72 +276,6 @@ async function dealLeads(c: pg.Client, inspectors: LoadPlan['clients'], perInspe
     const { rows } = await c.query(`SELECT id::text, status FROM leads WHERE county_code = $1 AND status IN ('new', 'assigned', 'verifying') ORDER BY leads.id DESC LIMIT $2`, [county, perInspector * mine.length]);
     rows.forEach((r, i) => mine[i % mine.length].leads.push([r.id, r.status]));
   }
-}
-
-function reachable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port });
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => resolve(false));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/**
- * The API as deployed against native PostgreSQL and Redis, its own process: no demo, no inline
- * worker (the card sweep must not run under the measurement), log lines as in production (info)
- * to a file, logins not rate limited below the 21 of the run.
- */
-function startApi(databaseUrl: string, redisUrl: string | undefined, port: number, logFile: string): ChildProcess {
-  const log = openSync(logFile, 'w');
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    SUNLIGHT_DEMO: 'false',
-    SUNLIGHT_INLINE_WORKER: 'false',
-    SUNLIGHT_QUEUE_PREFIX: 'sunlight-bench-triage',
-    SUNLIGHT_JWT_SECRET: randomBytes(32).toString('base64url'),
-    SUNLIGHT_LOGIN_RATE: '1000',
-    SUNLIGHT_LOG_FILE: undefined,
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-  };
-  for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
-  const proc = spawn(process.execPath, [path.join(ROOT, 'dist/apps/api/src/main.js')], { env, stdio: ['ignore', log, log] });
-  closeSync(log);
-  return proc;
-}
-
-async function waitForHealth(baseUrl: string, api: ChildProcess, timeoutMs = 120_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (api.exitCode !== null) throw new Error(`the API exited (${api.exitCode}); see bench/out/triage-api.log`);
-    const ok = await fetch(`${baseUrl}/health`).then((r) => r.ok, () => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`the API did not answer /health within ${timeoutMs / 1000} s`);
-}
-
-async function stopApi(api: ChildProcess): Promise<void> {
-  if (api.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => api.once('exit', () => resolve()));
-  api.kill('SIGTERM');
-  const timer = setTimeout(() => api.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 async function login(baseUrl: string, username: string): Promise<string> {
