@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import * as echarts from 'echarts';
+import type * as echarts from 'echarts';
 
 /**
  * Charts for the digest, rendered on the server as SVG strings (echarts' SSR renderer, no DOM,
@@ -20,7 +20,7 @@ const RED = '#c0392b';
  */
 const FONT_FAMILY = "'PingFang SC', 'Microsoft YaHei', 'WenQuanYi Micro Hei', 'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', sans-serif";
 
-export function barChart(title: string, labels: string[], values: number[]): string {
+export function barChart(title: string, labels: string[], values: number[]): Promise<string> {
   return render({
     title: { text: title, ...TITLE },
     grid: { left: 8, right: 16, top: 56, bottom: 8, containLabel: true },
@@ -44,7 +44,7 @@ export interface TrendPoint {
  * and confirmed as bars, the rectification rate as a line on a percentage axis (a gap where
  * nothing was confirmed, since no rate exists there).
  */
-export function trendChart(title: string, points: TrendPoint[]): string {
+export function trendChart(title: string, points: TrendPoint[]): Promise<string> {
   return render({
     title: { text: title, ...TITLE },
     legend: { bottom: 4, itemWidth: 14, itemHeight: 10, textStyle: { fontSize: 13 } },
@@ -76,8 +76,12 @@ function monthLabel(value: string, index: number): string {
   return index === 0 || month === '01' ? `${year}年${Number(month)}月` : `${Number(month)}月`;
 }
 
-function render(option: echarts.EChartsCoreOption): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: CHART_WIDTH, height: CHART_HEIGHT });
+/** echarts, loaded with the first chart (a large package most processes never need). */
+let library: Promise<typeof echarts> | undefined;
+
+async function render(option: echarts.EChartsCoreOption): Promise<string> {
+  const { init } = await (library ??= import('echarts'));
+  const chart = init(null, null, { renderer: 'svg', ssr: true, width: CHART_WIDTH, height: CHART_HEIGHT });
   try {
     chart.setOption({ animation: false, textStyle: { fontFamily: FONT_FAMILY }, backgroundColor: '#ffffff', ...option });
     return chart.renderToSVGString();

@@ -157,8 +157,8 @@ export class ComposeDigest {
     const empty = figures.newLeads === 0 && figures.yellowCards === 0 && figures.redCards === 0 && figures.repeats === 0 && overdueNotices.length === 0;
     const chart = (name: string, title: string, svg: string): DigestChart => ({ cid: `${name}@sunlight`, pngCid: `${name}-png@sunlight`, title, svg });
     const charts = [
-      chart('leads-by-region', '新增线索（按地区）', barChart('新增线索（按地区）', figures.newByRegion.slice(0, 12).map((r) => r.name), figures.newByRegion.slice(0, 12).map((r) => r.count))),
-      chart('rectification-trend', '发现、查实与整改率走势（按发现月份）', trendChart('发现、查实与整改率走势（按发现月份）', rateTrend)),
+      chart('leads-by-region', '新增线索（按地区）', await barChart('新增线索（按地区）', figures.newByRegion.slice(0, 12).map((r) => r.name), figures.newByRegion.slice(0, 12).map((r) => r.count))),
+      chart('rectification-trend', '发现、查实与整改率走势（按发现月份）', await trendChart('发现、查实与整改率走势（按发现月份）', rateTrend)),
     ];
     const headline = empty
       ? '本期无新情况'

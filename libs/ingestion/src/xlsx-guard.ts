@@ -10,7 +10,9 @@ interface ZipEntry extends Readable {
   path: string;
   autodrain(): unknown;
 }
-const unzipper = createRequire(import.meta.url)('unzipper') as { Parse(options: { forceStream: true }): Transform & AsyncIterable<ZipEntry> };
+type Unzipper = { Parse(options: { forceStream: true }): Transform & AsyncIterable<ZipEntry> };
+/** Required with the first workbook, not at start-up (with bluebird and es-abstract, ~150 modules). */
+const unzipper = (): Unzipper => createRequire(import.meta.url)('unzipper') as Unzipper;
 
 /**
  * Streams once through an XLSX archive before exceljs reads it, decompressing every part and
@@ -22,7 +24,7 @@ const unzipper = createRequire(import.meta.url)('unzipper') as { Parse(options: 
  */
 export async function scanXlsx(file: string, displayName: string, limits: FileLimits = FILE_LIMITS): Promise<void> {
   const input = createReadStream(file, { highWaterMark: 1 << 20 });
-  const zip = unzipper.Parse({ forceStream: true });
+  const zip = unzipper().Parse({ forceStream: true });
   let total = 0;
   let entry: ZipEntry | undefined;
   input.on('error', (err) => zip.destroy(err));

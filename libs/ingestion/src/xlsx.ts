@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { InputError, cleanCell } from '@sunlight/common';
 import type { ColumnSpec } from './columns.js';
 import type { FileRecord } from './csv-records.js';
@@ -26,7 +26,9 @@ const HEADER_SEARCH_ROWS = 10;
 export async function readXlsx(file: string, displayName: string, specs: ColumnSpec[], limits: FileLimits = FILE_LIMITS): Promise<XlsxSheet> {
   // First a pass that only measures: a zip bomb or an endless cell is refused before exceljs holds it.
   await scanXlsx(file, displayName, limits);
-  const reader = boundedReader(file, displayName, limits);
+  // (Loaded when a workbook comes: exceljs and its zip stack are a third of a process's modules.)
+  const { default: excel } = await import('exceljs');
+  const reader = boundedReader(excel, file, displayName, limits);
   let sheets: AsyncIterator<ExcelJS.stream.xlsx.WorksheetReader>;
   let rows: AsyncIterator<ExcelJS.Row>;
   try {
@@ -89,8 +91,8 @@ interface ReaderInternals {
  * plain strings, each checked against the cell limit (exceljs would keep an object per rich-text
  * run, without bound).
  */
-function boundedReader(file: string, displayName: string, limits: FileLimits): ExcelJS.stream.xlsx.WorkbookReader {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+function boundedReader(excel: typeof ExcelJS, file: string, displayName: string, limits: FileLimits): ExcelJS.stream.xlsx.WorkbookReader {
+  const reader = new excel.stream.xlsx.WorkbookReader(file, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
   const internals = reader as unknown as ReaderInternals;
   const parseWorksheet = internals._parseWorksheet.bind(reader);
   internals._parseWorksheet = (iterator, sheetNo) => parseWorksheet(withCellReferences(iterator), sheetNo);
