@@ -108,6 +108,8 @@ export async function freshEnv(backend: BackendName, extra: Record<string, strin
     const admin = new pg.Client({ connectionString: info.postgres });
     await admin.connect();
     await admin.query(`CREATE DATABASE ${tag} TEMPLATE ${info.postgresTemplate}`);
+    // A test database need not survive a power cut: commits don't wait for the disk.
+    await admin.query(`ALTER DATABASE ${tag} SET synchronous_commit = off`);
     // Two roles, as in production: the migrations run as the owner (the superuser), the
     // application as a role of its own that has only what the migrations grant it, so that every
     // PostgreSQL test also proves those grants suffice. Trust auth on 127.0.0.1: no password.
@@ -169,6 +171,7 @@ export async function cloneEnv(source: TestEnv): Promise<TestEnv> {
     await admin.connect();
     try {
       await admin.query(`CREATE DATABASE ${tag} TEMPLATE ${sourceDb}`);
+      await admin.query(`ALTER DATABASE ${tag} SET synchronous_commit = off`);
     } finally {
       await admin.end();
     }
