@@ -177,7 +177,8 @@ run.each(backends().filter((b) => b.name !== 'postgres'))('the inspector’s con
       await step('登记收缴/追回', async (d) => d.getByLabel('追回金额（元）').fill('1'));
       await step('整改完成', async (d) => d.getByLabel('说明').fill('已追回并停发'));
       await step('销号', async (d) => d.getByLabel('说明').fill('整改到位'));
-      await page.getByRole('group', { name: '可执行的步骤' }).getByRole('button', { name: '制发三书' }).waitFor();
+      // The page reloads the lead after the step: once 销号 has gone, only the notices remain.
+      await page.getByRole('group', { name: '可执行的步骤' }).getByRole('button', { name: '销号', exact: true }).waitFor({ state: 'detached' });
       expect(await page.getByRole('group', { name: '可执行的步骤' }).getByRole('button').allInnerTexts()).toEqual(['制发三书']);
       // The history, in Chinese, in Shanghai time: "YYYY-MM-DD HH:mm 显示名（纪委核查）分派".
       const line = (step: string) => page.getByText(new RegExp(`^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} 宋子（[^）]+）${step}$`));

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { AuthError, shanghaiDateTime, type Actor, type Role } from '@sunlight/common';
 import { AuditLog } from '@sunlight/audit';
-import { dummyHash, verifyPassword } from './passwords.js';
+import { Passwords } from './passwords.js';
 import { SessionRepository } from './session.repository.js';
 import { ACCESS_TTL_SECONDS, REFRESH_TTL_DAYS, TokenService } from './token.service.js';
 import { UserRepository } from './user.repository.js';
@@ -70,16 +70,17 @@ export class Login {
     private readonly sessions: SessionRepository,
     private readonly tokens: TokenService,
     private readonly audit: AuditLog,
+    private readonly passwords: Passwords,
   ) {}
 
   async execute(command: LoginCommand): Promise<TokenPair> {
     const user = await this.users.forLogin(command.username);
     if (!user || !user.active) {
-      await verifyPassword(await dummyHash(), command.password); // same time as a wrong password
+      await this.passwords.verifyNobody(command.password); // same time as a wrong password
       throw new AuthError('用户名或密码错误 (wrong username or password)');
     }
     if (user.locked_until && new Date(user.locked_until) > new Date()) throw new AccountLockedError(new Date(user.locked_until));
-    if (!(await verifyPassword(user.password_hash, command.password))) {
+    if (!(await this.passwords.verify(user.password_hash, command.password))) {
       const lockedUntil = await this.users.recordFailedLogin(user.id, MAX_FAILED_LOGINS, LOCK_MINUTES);
       if (lockedUntil) {
         await this.audit.record({ action: 'user.locked', subjectType: 'user', subjectId: user.id, regionCode: user.region_code, data: { username: user.username, lockedUntil: lockedUntil.toISOString() } });

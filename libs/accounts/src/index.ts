@@ -4,7 +4,7 @@ export * from './user-directory.js';
 export * from './token.service.js';
 export * from './demo-accounts.js';
 export * from './accounts.module.js';
-export { hashPassword, checkPasswordPolicy, PASSWORD_POLICY } from './passwords.js';
+export { Passwords, checkPasswordPolicy, PASSWORD_POLICY } from './passwords.js';
 export type { UserFilter } from './user.repository.js';
 export * from './signed-links.js';
 export * from './people.usecases.js';

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { InputError, NotFoundError, ROLES, type Role } from '@sunlight/common';
 import { RegionsService } from '@sunlight/regions';
 import { AuditLog } from '@sunlight/audit';
-import { checkPasswordPolicy, hashPassword, verifyPassword } from './passwords.js';
+import { Passwords, checkPasswordPolicy } from './passwords.js';
 import { UserRepository, type UserFilter, type UserRow } from './user.repository.js';
 
 /** An account as the admin sees it. */
@@ -74,6 +74,7 @@ export class CreateUser {
     private readonly users: UserRepository,
     private readonly audit: AuditLog,
     private readonly regions: RegionsService,
+    private readonly passwords: Passwords,
   ) {}
 
   async execute(command: CreateUserCommand): Promise<UserView> {
@@ -83,7 +84,7 @@ export class CreateUser {
     checkRole(command.role);
     await checkRegion(this.regions, command.regionCode);
     checkPasswordPolicy(command.password);
-    const passwordHash = await hashPassword(command.password);
+    const passwordHash = await this.passwords.hash(command.password);
     const role = command.role;
     return this.dataSource.transaction(async (em) => {
       if (await this.users.usernameTaken(em, command.username)) throw new InputError(`用户名 ${command.username} 已存在 (username taken)`, { column: 'username', value: command.username });
@@ -113,6 +114,7 @@ export class UpdateUser {
     private readonly users: UserRepository,
     private readonly audit: AuditLog,
     private readonly regions: RegionsService,
+    private readonly passwords: Passwords,
   ) {}
 
   async execute(command: UpdateUserCommand): Promise<UserView> {
@@ -120,7 +122,7 @@ export class UpdateUser {
     if (c.role !== undefined) checkRole(c.role);
     if (c.regionCode !== undefined) await checkRegion(this.regions, c.regionCode);
     if (c.password !== undefined) checkPasswordPolicy(c.password);
-    const hash = c.password !== undefined ? await hashPassword(c.password) : null;
+    const hash = c.password !== undefined ? await this.passwords.hash(c.password) : null;
     return this.dataSource.transaction(async (em) => {
       let row = await this.users.update(em, command.userId, { displayName: c.displayName, role: c.role as Role | undefined, regionCode: c.regionCode, email: c.email, active: c.active });
       if (!row) throw noSuchUser(command.userId);
@@ -175,11 +177,12 @@ export class ResetPassword {
     private readonly dataSource: DataSource,
     private readonly users: UserRepository,
     private readonly audit: AuditLog,
+    private readonly passwords: Passwords,
   ) {}
 
   async execute(command: ResetPasswordCommand): Promise<UserView> {
     checkPasswordPolicy(command.password, 'password');
-    const hash = await hashPassword(command.password);
+    const hash = await this.passwords.hash(command.password);
     return this.dataSource.transaction(async (em) => {
       const row = await this.users.setPassword(em, command.userId, hash, true);
       if (!row) throw noSuchUser(command.userId);
@@ -198,14 +201,15 @@ export class ChangePassword {
     private readonly dataSource: DataSource,
     private readonly users: UserRepository,
     private readonly audit: AuditLog,
+    private readonly passwords: Passwords,
   ) {}
 
   async execute(userId: string, sessionId: string | undefined, oldPassword: string, newPassword: string): Promise<void> {
     const current = await this.users.passwordHash(userId);
-    if (!current || !(await verifyPassword(current, oldPassword))) throw new InputError('原密码不正确 (the current password is wrong)', { column: 'oldPassword' });
+    if (!current || !(await this.passwords.verify(current, oldPassword))) throw new InputError('原密码不正确 (the current password is wrong)', { column: 'oldPassword' });
     checkPasswordPolicy(newPassword, 'newPassword');
     if (newPassword === oldPassword) throw new InputError('新密码不能与原密码相同 (the new password equals the old one)', { column: 'newPassword' });
-    const hash = await hashPassword(newPassword);
+    const hash = await this.passwords.hash(newPassword);
     await this.dataSource.transaction(async (em) => {
       await this.users.setPassword(em, userId, hash, false);
       await this.users.revokeSessions(em, userId, sessionId);

@@ -66,6 +66,14 @@ describe('configuration', () => {
     ).toMatchObject({ loginRate: 3, uploadRate: 1000, jwtSecret: secret, cli: { operator: 'operator', newPassword: 'Pw-1234567890' } });
   });
 
+  it('hashes new passwords at the library default, tunable down to OWASP’s argon2id floor and no lower', () => {
+    expect(loadConfig({}).passwordHash).toEqual({ memoryKib: 65_536, passes: 3 });
+    expect(loadConfig({ SUNLIGHT_ARGON2_MEMORY_KIB: '19456', SUNLIGHT_ARGON2_PASSES: '2' }).passwordHash).toEqual({ memoryKib: 19_456, passes: 2 });
+    expect(() => loadConfig({ SUNLIGHT_ARGON2_MEMORY_KIB: '8192', SUNLIGHT_ARGON2_PASSES: '1' })).toThrow(
+      /SUNLIGHT_ARGON2_MEMORY_KIB must be a whole number from 19456[\s\S]*SUNLIGHT_ARGON2_PASSES must be a whole number from 2/,
+    );
+  });
+
   it('lets the command line default to quieter logs, LOG_LEVEL still deciding', () => {
     expect(loadConfig({}, { logLevel: 'warn' }).logLevel).toBe('warn');
     expect(loadConfig({ LOG_LEVEL: 'debug' }, { logLevel: 'warn' }).logLevel).toBe('debug');

@@ -48,6 +48,11 @@ export interface AppConfig {
   loginRate: number;
   /** Uploads per minute per address. */
   uploadRate: number;
+  /**
+   * argon2id's cost for new password hashes (a stored hash keeps the cost it was made with):
+   * memory in KiB and passes, no lower than OWASP's floor (19 MiB, 2 passes).
+   */
+  passwordHash: { memoryKib: number; passes: number };
   /** The audit trail's key and its checkpoints outside the database. */
   audit: {
     /** SUNLIGHT_AUDIT_KEY, decoded; absent: keyFile, else `<dataDir>/audit.key` (made at first start). */
@@ -169,6 +174,7 @@ export function loadConfig(env: Env = process.env, defaults: { logLevel?: AppCon
     jwtSecret: str('SUNLIGHT_JWT_SECRET'),
     loginRate: int('SUNLIGHT_LOGIN_RATE', 10, 1, 100_000),
     uploadRate: int('SUNLIGHT_UPLOAD_RATE', 30, 1, 100_000),
+    passwordHash: { memoryKib: int('SUNLIGHT_ARGON2_MEMORY_KIB', 65_536, 19_456, 4_194_304), passes: int('SUNLIGHT_ARGON2_PASSES', 3, 2, 20) },
     audit: {
       key: auditKey(str('SUNLIGHT_AUDIT_KEY')),
       keyFile: str('SUNLIGHT_AUDIT_KEY_FILE') ? path.resolve(str('SUNLIGHT_AUDIT_KEY_FILE')!) : undefined,
