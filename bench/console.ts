@@ -1,5 +1,6 @@
 import { execFile, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type BrowserContext } from 'playwright-core';
@@ -149,16 +150,24 @@ async function firstLoad(newContext: () => Promise<BrowserContext>, baseUrl: str
   return { ms, bytes, requests, queueUrl, timeline: timeline.sort((a, b) => a.startMs - b.startMs) };
 }
 
-/** The queue's request alone, as the page sends it (its own access token), bytes as received. */
+/**
+ * The queue's request alone, as the page sends it (its own access token, the browser's
+ * Accept-Encoding), timed to the last byte; bytes as they came over the wire (compressed).
+ */
 async function callAlone(baseUrl: string, queueUrl: string): Promise<{ ms: number; bytes: number }> {
   const { accessToken } = await login(baseUrl);
   const started = performance.now();
-  const res = await fetch(queueUrl, { headers: { authorization: `Bearer ${accessToken}`, 'accept-encoding': 'gzip, br' } });
-  const body = await res.arrayBuffer();
+  const { status, bytes } = await new Promise<{ status: number; bytes: number }>((resolve, reject) => {
+    const req = http.get(queueUrl, { headers: { authorization: `Bearer ${accessToken}`, 'accept-encoding': 'gzip, deflate, br' } }, (res) => {
+      let bytes = 0;
+      res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
   const ms = Math.round(performance.now() - started);
-  if (!res.ok) throw new Error(`GET ${queueUrl}: ${res.status}`);
-  // fetch decodes the body; the wire size is the encoded length when the server compressed it.
-  const bytes = Number(res.headers.get('content-length') ?? body.byteLength);
+  if (status !== 200) throw new Error(`GET ${queueUrl}: ${status}`);
   return { ms, bytes };
 }
 
