@@ -147,7 +147,10 @@ async function firstLoad(newContext: () => Promise<BrowserContext>, baseUrl: str
   const ms = Math.round(performance.now() - navigated);
   await page.close();
   if (!queueUrl) throw new Error('the page did not ask GET /api/leads');
-  return { ms, bytes, requests, queueUrl, timeline: timeline.sort((a, b) => a.startMs - b.startMs) };
+  // From the document's request (the browser's clock and ours differ by an offset).
+  timeline.sort((a, b) => a.startMs - b.startMs);
+  const origin = timeline[0]?.startMs ?? 0;
+  return { ms, bytes, requests, queueUrl, timeline: timeline.map((t) => ({ ...t, startMs: t.startMs - origin, endMs: t.endMs - origin })) };
 }
 
 /**
