@@ -4,7 +4,7 @@ import { Population, precisionRecall, type PlantedCase } from '@sunlight/generat
 import { ImportBatch, ImportBatchCommand, ImportRegistry, ImportRegistryCommand, REGISTRY_KINDS } from '@sunlight/ingestion';
 import { CloseLead, CloseLeadCommand, ExportLeads, type ExportedLead } from '@sunlight/leads';
 import { RULE_CATALOGUE, RequestChecks, RequestChecksCommand, RuleCatalogue, RunChecks, type CheckRunSummary, type RuleDefinition } from '@sunlight/rules';
-import { SAMPLES, backends, bootApp, cloneEnv, freshEnv, primaryBackend, type TestApp, type TestEnv } from './support/harness.js';
+import { SAMPLES, backends, bootApp, cli, cloneEnv, freshEnv, primaryBackend, type TestApp, type TestEnv } from './support/harness.js';
 import { configureRules } from '../libs/rules/src/rule-config.js';
 
 async function importRegistry(app: TestApp, kind: string, file: string) {
@@ -303,6 +303,29 @@ describe(`rules configured without code changes (${primaryBackend().name})`, () 
       expect((await leads(app)).find((l) => l.rule === 'R07')?.severity).toBe('high');
     } finally {
       await app.close();
+      await env.cleanup();
+    }
+  });
+
+  it('lists the live rules on the command line as CONTRACT §5 prints them (rules list)', async () => {
+    const { cp, readFile } = await import('node:fs/promises');
+    const env = await freshEnv(primaryBackend().name);
+    try {
+      const configDir = path.join(env.dataDir, 'config');
+      await cp(path.join(process.cwd(), 'config'), configDir, { recursive: true });
+      const rules = JSON.parse(await readFile(path.join(configDir, 'rules.json'), 'utf8'));
+      rules.rules.R10 = { enabled: false };
+      rules.rules.R09 = { params: { minIds: 4 } };
+      await writeFile(path.join(configDir, 'rules.json'), JSON.stringify(rules));
+      const listed = await cli({ ...env, env: { ...env.env, SUNLIGHT_CONFIG_DIR: configDir } }, 'rules', 'list');
+      expect(listed.code).toBe(0);
+      const byCode = Object.fromEntries((listed.json as { rules: { code: string }[] }).rules.map((r) => [r.code, r]));
+      expect(Object.keys(byCode)).toEqual(['R01', 'R02', 'R03', 'R04', 'R05', 'R06', 'R07', 'R08', 'R09', 'R10', 'R11', 'R12']);
+      expect(byCode.R01).toEqual({ code: 'R01', version: 1, enabled: true, severity: 'high', params: {} });
+      expect(byCode.R10).toMatchObject({ enabled: false });
+      expect(byCode.R09).toMatchObject({ enabled: true, params: { minIds: 4, minHouseholds: 2 } });
+      expect(listed.stderr).toContain('一卡多人');
+    } finally {
       await env.cleanup();
     }
   });
