@@ -89,14 +89,19 @@ run.each(backends().filter((b) => b.name !== 'postgres'))('the inspector’s con
     await choice.click();
   };
   /**
-   * Picks an option of a select in a dialog, then makes sure its list has closed: on a loaded
-   * machine the list can still be open, over the dialog's buttons. A click on the dialog's header
-   * is a click outside the select (and nothing else).
+   * Picks an option of a select in a dialog until the select shows it: on a loaded machine the
+   * list can re-render under the click (its options arrive while it opens) or stay open over the
+   * dialog's buttons. A click on the dialog's header is a click outside the select, and nothing else.
    */
   const pickIn = async (dialog: Locator, label: string, option: string) => {
-    await pick(dialog.getByLabel(label), option);
-    await dialog.locator('.el-dialog__header').click();
-    await page.getByRole('option', { name: option }).first().waitFor({ state: 'hidden' });
+    const select = dialog.locator('.el-select', { has: page.getByLabel(label) });
+    for (let attempt = 1; ; attempt++) {
+      await pick(dialog.getByLabel(label), option);
+      await dialog.locator('.el-dialog__header').click();
+      await page.getByRole('option', { name: option }).first().waitFor({ state: 'hidden' });
+      if ((await select.innerText()).includes(option)) return;
+      if (attempt === 3) throw new Error(`${label}: ${option} was picked three times and not taken`);
+    }
   };
   const choose = async (select: string, option: string | RegExp) => {
     await pick(page.getByLabel(select, { exact: true }).first(), option);
