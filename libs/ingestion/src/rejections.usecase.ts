@@ -16,6 +16,9 @@ export interface RejectionPage {
   next: number | null;
 }
 
+/** The `afterRow` of a first page: before row 0, where a problem of the whole file is recorded. */
+export const FROM_THE_START = -1;
+
 /**
  * The rejected rows of an import: as JSON pages, or as CSV for Excel. Values and reasons come out
  * masked here, for every reader (API, CSV, CLI): a rejected ID number or account is often one
@@ -28,9 +31,9 @@ export class Rejections {
 
   /**
    * Up to `rows` file rows after row `afterRow`, each with all its problems. Row 0 is a problem of
-   * the whole file (its message says where): the first page (afterRow -1, the default) has it.
+   * the whole file (its message says where): the first page (FROM_THE_START, the default) has it.
    */
-  async page(source: 'batch' | 'registry', importId: string, afterRow = -1, rows = 200): Promise<RejectionPage> {
+  async page(source: 'batch' | 'registry', importId: string, afterRow = FROM_THE_START, rows = 200): Promise<RejectionPage> {
     await this.assertExists(source, importId);
     const found: RejectionView[] = await this.dataSource.query(
       `SELECT row_no AS row, column_name AS column, value, reason FROM rejected_rows
@@ -49,7 +52,7 @@ export class Rejections {
   async *csv(source: 'batch' | 'registry', importId: string): AsyncGenerator<string> {
     await this.assertExists(source, importId);
     yield '\uFEFF行号 row,列 column,值 value,原因 reason\r\n';
-    let after = -1;
+    let after = FROM_THE_START;
     for (;;) {
       const { items } = await this.page(source, importId, after, 1000);
       if (!items.length) return;

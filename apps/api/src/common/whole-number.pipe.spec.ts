@@ -1,5 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
-import { FROM_THE_START, IdPipe, afterRow, beforeId, pageSize } from './whole-number.pipe.js';
+import { FROM_THE_START } from '@sunlight/ingestion';
+import { IdPipe, afterRow, beforeId, pageSize } from './whole-number.pipe.js';
 
 describe('whole numbers in queries and paths', () => {
   it.each(['1e999', '-1', 'abc', '1.5', '', ' 1', '0x10', '99999999999999999999999', 'Infinity'])('refuses after=%p with a Chinese message naming it', (value) => {

@@ -1,4 +1,5 @@
 import { BadRequestException, type PipeTransform } from '@nestjs/common';
+import { FROM_THE_START } from '@sunlight/ingestion';
 
 /** The largest id a bigint identity column hands out in practice (18 digits always fit a bigint). */
 export const MAX_ID = '999999999999999999';
@@ -48,11 +49,8 @@ function refused(name: string, zh: string, en: string): BadRequestException {
 
 /** Page sizes of the lists. */
 export const pageSize = (fallback = 50, max = 200) => new WholeNumberPipe('limit', { max, fallback });
-/** "Rows after this row number" of the rejections: row numbers fit an int. */
-/** Absent: from the start, row 0 (a problem of the whole file) included. */
+/** "Rows after this row number" of the rejections: row numbers fit an int; absent, from the start (row 0 included). */
 export const afterRow = () => new WholeNumberPipe('after', { min: 0, max: 2_147_483_647, fallback: FROM_THE_START });
-/** Before row 0, where a problem of the whole file is recorded. */
-export const FROM_THE_START = -1;
 /** A `before` cursor of a list: a batch or import id. */
 export const beforeId = () => new IdPipeOptional('before');
 

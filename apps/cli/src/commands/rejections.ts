@@ -1,4 +1,4 @@
-import type { Rejections } from '@sunlight/ingestion';
+import { FROM_THE_START, type Rejections } from '@sunlight/ingestion';
 import type { CliIo } from '../command.js';
 
 /**
@@ -6,7 +6,7 @@ import type { CliIo } from '../command.js';
  * most `limit` file rows, through ingestion's own pages; answers how many rows were rejected.
  */
 export async function printRejections(rejections: Rejections, source: 'batch' | 'registry', importId: string, io: CliIo, limit = 50): Promise<number> {
-  let after = -1; // row 0: a problem of the whole file
+  let after = FROM_THE_START; // row 0 included: a problem of the whole file
   let shown = 0;
   let total = 0;
   while (shown < limit) {
