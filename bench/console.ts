@@ -50,8 +50,9 @@ export async function consoleBenchmark(leads = 1_000_000, rounds = 5) {
     // The page's own request for its first rows, captured from a first (discarded) load.
     const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     try {
-      const warmup = await firstLoad(browser.newContext.bind(browser), baseUrl);
-      const queueUrl = warmup.queueUrl;
+      const first = await browser.newContext();
+      const { queueUrl } = await firstLoad(() => Promise.resolve(first), baseUrl);
+      await first.close();
       say(`the page asks ${queueUrl.replace(baseUrl, '')}`);
 
       const apiAlone: { ms: number; bytes: number }[] = [];
