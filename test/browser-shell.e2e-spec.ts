@@ -58,6 +58,59 @@ run.each(backends().filter((b) => b.name !== 'postgres'))('the console shell on 
       expect(problems).toEqual([]);
     }));
 
+  // Found in a clean-clone run: a reload while the refresh was in flight lost the rotated token,
+  // the next page revoked the session with the old one, and the layout stayed up with no user.
+  it('keeps the session when a page is left while its refresh is in flight', () =>
+    journey(browser, `shell-refresh-lost-${name}`, async () => {
+      const page = await browser.page();
+      await signIn(page, 'songzi.caizheng', DEMO_PASSWORD);
+      // The server rotates the token, but the page never receives the answer (as when it unloads).
+      await page.route('**/api/auth/refresh', async (route) => {
+        await route.fetch();
+        await route.abort();
+      }, { times: 1 });
+      await page.reload();
+      await page.goto('/account');
+      await page.getByText('songzi.caizheng', { exact: true }).waitFor();
+      await signOut(page);
+    }));
+
+  it('sends a page whose session ended to the login page, saying so', () =>
+    journey(browser, `shell-session-ended-${name}`, async () => {
+      const page = await browser.page();
+      await signIn(page, 'songzi.caizheng', DEMO_PASSWORD);
+      await page.evaluate("localStorage.setItem('sunlight.refresh', 'no.longer-valid')");
+      await page.goto('/account');
+      await page.waitForURL(/\/login\?redirect=(%2F|\/)account$/);
+      await page.getByText('登录已过期，请重新登录').waitFor();
+    }));
+
+  it('follows another tab: a token it refreshed is used here, and signing out there signs out here', () =>
+    journey(browser, `shell-two-tabs-${name}`, async () => {
+      const first = await browser.page();
+      await signIn(first, 'songzi.jiwei', DEMO_PASSWORD);
+      const second = await browser.context.newPage();
+      try {
+        // The second tab refreshes twice: the token the first tab signed in with is now two rotations old.
+        await second.goto('/account');
+        await second.getByText('songzi.jiwei', { exact: true }).waitFor();
+        await second.reload();
+        await second.getByText('songzi.jiwei', { exact: true }).waitFor();
+        // The first tab's next request is refused once, so it refreshes: with the shared token, not its own.
+        await first.route((url) => url.pathname === '/api/notices', (route) => route.fulfill({ status: 401, json: { message: '未登录' } }), { times: 1 });
+        await first.goto('/account');
+        await first.getByRole('menuitem', { name: '三书管理' }).click();
+        await first.waitForURL(/\/notices/);
+        await first.getByRole('table').first().waitFor();
+        await second.reload();
+        await second.getByText('songzi.jiwei', { exact: true }).waitFor();
+        await signOut(second);
+        await first.waitForURL(/\/login/);
+      } finally {
+        await second.close();
+      }
+    }));
+
   it('answers an unknown page with the console, which says so in Chinese', () =>
     journey(browser, `shell-not-found-${name}`, async () => {
       const page = await browser.page();

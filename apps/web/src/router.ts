@@ -1,3 +1,4 @@
+import { watch } from 'vue';
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import { session, type SessionUser } from '@/stores/session';
 import AppLayout from '@/layout/AppLayout.vue';
@@ -56,6 +57,13 @@ router.beforeEach((to) => {
   if (!session.signedIn.value) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} };
   if (!allowed(to.meta, session.role.value)) return homeOf(session.role.value);
   return true;
+});
+
+// A session that ends under an open page (refused refresh, signed out in another tab) leaves it for
+// the login page, which comes back here after signing in.
+watch(session.signedIn, (signedIn) => {
+  const here = router.currentRoute.value;
+  if (!signedIn && !here.meta.public) void router.replace({ name: 'login', query: { redirect: here.fullPath } });
 });
 
 router.afterEach((to) => {

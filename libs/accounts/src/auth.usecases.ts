@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { AuthError, shanghaiDateTime, type Actor, type Role } from '@sunlight/common';
 import { AuditLog } from '@sunlight/audit';
 import { Passwords } from './passwords.js';
 import { SessionRepository } from './session.repository.js';
-import { ACCESS_TTL_SECONDS, REFRESH_TTL_DAYS, TokenService } from './token.service.js';
+import { ACCESS_TTL_SECONDS, REFRESH_REUSE_SECONDS, REFRESH_TTL_DAYS, TokenService } from './token.service.js';
 import { UserRepository } from './user.repository.js';
 
 /** After this many wrong passwords in a row the account locks for LOCK_MINUTES. */
@@ -111,8 +111,8 @@ async function tokenPair(tokens: TokenService, user: SessionSubject, sessionId: 
 }
 
 /**
- * A new access token for a refresh token, which is replaced (rotation). A refresh token used a
- * second time means it was copied: the whole session is revoked.
+ * A new access token for a refresh token, which is replaced (rotation). A refresh token used again
+ * after its reuse window means it was copied: the whole session is revoked.
  */
 @Injectable()
 export class RefreshSession {
@@ -126,12 +126,11 @@ export class RefreshSession {
     if (!sessionId || !secret || !/^[0-9a-f-]{36}$/.test(sessionId)) throw new AuthError();
     const row = await this.sessions.forRefresh(sessionId);
     if (!row || row.revoked_at || new Date(row.expires_at) < new Date() || !row.active) throw new AuthError();
-    if (!timingSafeEqual(Buffer.from(row.refresh_hash), Buffer.from(sha256(secret)))) {
+    const next = randomBytes(32).toString('base64url');
+    if (!(await this.sessions.rotate(sessionId, sha256(secret), sha256(next), REFRESH_REUSE_SECONDS))) {
       await this.sessions.revoke(sessionId);
       throw new AuthError();
     }
-    const next = randomBytes(32).toString('base64url');
-    await this.sessions.rotate(sessionId, sha256(next));
     return tokenPair(this.tokens, row, sessionId, next);
   }
 }

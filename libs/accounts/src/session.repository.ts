@@ -4,7 +4,6 @@ import type { Role } from '@sunlight/common';
 
 /** A session and its user, as refreshing it reads them. */
 export interface RefreshRow {
-  refresh_hash: string;
   revoked_at: Date | null;
   expires_at: Date;
   id: string;
@@ -38,15 +37,30 @@ export class SessionRepository {
 
   async forRefresh(sessionId: string): Promise<RefreshRow | undefined> {
     const [row] = await this.dataSource.query(
-      `SELECT s.refresh_hash, s.revoked_at, s.expires_at, u.id::text, u.username, u.display_name, u.role, u.region_code, u.active, u.must_change_password
+      `SELECT s.revoked_at, s.expires_at, u.id::text, u.username, u.display_name, u.role, u.region_code, u.active, u.must_change_password
        FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`,
       [sessionId],
     );
     return row;
   }
 
-  async rotate(sessionId: string, refreshHash: string): Promise<void> {
-    await this.dataSource.query(`UPDATE sessions SET refresh_hash = $2, last_used_at = now() WHERE id = $1`, [sessionId, refreshHash]);
+  /**
+   * Replaces the refresh token when `presentedHash` is the current one, or the one just replaced
+   * within `reuseSeconds`; false when it is neither. One statement, so two tabs refreshing at
+   * once cannot both rotate from the same token.
+   */
+  async rotate(sessionId: string, presentedHash: string, nextHash: string, reuseSeconds: number): Promise<boolean> {
+    // A SELECT over the UPDATE: TypeORM answers a bare UPDATE … RETURNING as [rows, count].
+    const [{ rotated }] = await this.dataSource.query(
+      `WITH rotated AS (
+         UPDATE sessions SET previous_refresh_hash = refresh_hash, refresh_hash = $3, rotated_at = now(), last_used_at = now()
+         WHERE id = $1 AND revoked_at IS NULL
+           AND (refresh_hash = $2 OR (previous_refresh_hash = $2 AND rotated_at > now() - make_interval(secs => $4)))
+         RETURNING id)
+       SELECT count(*) > 0 AS rotated FROM rotated`,
+      [sessionId, presentedHash, nextHash, reuseSeconds],
+    );
+    return rotated;
   }
 
   async revoke(sessionId: string): Promise<void> {

@@ -8,6 +8,8 @@ import { AppMetaService } from '@sunlight/database';
 /** Short-lived access tokens: a stolen one is worth 15 minutes; refresh tokens are sessions. */
 export const ACCESS_TTL_SECONDS = 15 * 60;
 export const REFRESH_TTL_DAYS = 14;
+/** How long the refresh token a rotation replaced stays good: a page left mid-refresh never got the new one. */
+export const REFRESH_REUSE_SECONDS = 30;
 
 export interface AccessClaims {
   sub: string;

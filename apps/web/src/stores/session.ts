@@ -59,12 +59,22 @@ async function post(path: string, body: unknown, token?: string | null): Promise
   });
 }
 
-/** One refresh at a time; every caller waits for the same answer. */
+/**
+ * One refresh at a time; every caller waits for the same answer. The tabs of a browser share one
+ * refresh token through localStorage, so a refresh sends the one stored last, whichever tab stored
+ * it; refused while another tab rotated it meanwhile, it tries that tab's token once.
+ */
 function refresh(): Promise<boolean> {
   if (!refreshToken.value) return Promise.resolve(false);
   refreshing ??= (async () => {
     try {
-      const res = await post('/api/auth/refresh', { refreshToken: refreshToken.value });
+      let sent = localStorage.getItem(REFRESH_KEY) ?? refreshToken.value;
+      let res = await post('/api/auth/refresh', { refreshToken: sent });
+      const stored = localStorage.getItem(REFRESH_KEY);
+      if (res.status === 401 && stored && stored !== sent) {
+        sent = stored;
+        res = await post('/api/auth/refresh', { refreshToken: sent });
+      }
       if (!res.ok) {
         if (res.status === 401) expired();
         return false;
@@ -79,6 +89,20 @@ function refresh(): Promise<boolean> {
   })();
   return refreshing;
 }
+
+// Another tab refreshed (adopt its token) or signed out (so does this one). A different user
+// signed in there: this tab's page belongs to someone else now, so it starts over.
+window.addEventListener('storage', (event) => {
+  if (event.storageArea !== localStorage) return;
+  if (event.key === REFRESH_KEY || event.key === null) {
+    if (!event.newValue) clear();
+    else refreshToken.value = event.newValue;
+  } else if (event.key === USER_KEY && event.newValue) {
+    const other = JSON.parse(event.newValue) as SessionUser;
+    if (user.value && other.id !== user.value.id) window.location.assign('/');
+    else user.value = other;
+  }
+});
 
 function expired(): void {
   if (user.value) expiredNotice.value = true;
