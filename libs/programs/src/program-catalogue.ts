@@ -13,6 +13,8 @@ export interface ProgramDefinition {
   meansTested: boolean;
   minAge: number | null;
   maxAge: number | null;
+  /** Owed to everyone in the age range: R13 (应享未享) looks for who was not paid. */
+  universal: boolean;
 }
 
 const FREQUENCIES: ProgramFrequency[] = ['monthly', 'yearly', 'one-off'];
@@ -42,6 +44,15 @@ export function readProgramCatalogue(configDir: string): ProgramDefinition[] {
       meansTested: p.meansTested === true,
       minAge: age(p.minAge, 'minAge'),
       maxAge: age(p.maxAge, 'maxAge'),
+      universal: universal(p.universal, p.minAge, p.maxAge, where),
     };
   });
+}
+
+function universal(value: unknown, minAge: unknown, maxAge: unknown, where: string): boolean {
+  if (value === undefined || value === false) return false;
+  if (value !== true) throw new Error(`${where}: universal must be true or false`);
+  // Owed to everyone of an age range: without one it would be owed to every resident.
+  if (minAge === undefined && maxAge === undefined) throw new Error(`${where}: a universal program needs minAge or maxAge`);
+  return true;
 }

@@ -20,12 +20,12 @@ export class ProgramsService implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     this.catalogue = readProgramCatalogue(this.config.configDir);
     await this.dataSource.query(
-      `INSERT INTO programs (code, name, frequency, cap_fen, means_tested, min_age, max_age, updated_at)
-       SELECT * , now() FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::boolean[], $6::smallint[], $7::smallint[])
+      `INSERT INTO programs (code, name, frequency, cap_fen, means_tested, min_age, max_age, universal, updated_at)
+       SELECT * , now() FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::boolean[], $6::smallint[], $7::smallint[], $8::boolean[])
        ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, frequency = EXCLUDED.frequency, cap_fen = EXCLUDED.cap_fen,
-         means_tested = EXCLUDED.means_tested, min_age = EXCLUDED.min_age, max_age = EXCLUDED.max_age, updated_at = now()
-       WHERE (programs.name, programs.frequency, programs.cap_fen, programs.means_tested, programs.min_age, programs.max_age)
-         IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.frequency, EXCLUDED.cap_fen, EXCLUDED.means_tested, EXCLUDED.min_age, EXCLUDED.max_age)`,
+         means_tested = EXCLUDED.means_tested, min_age = EXCLUDED.min_age, max_age = EXCLUDED.max_age, universal = EXCLUDED.universal, updated_at = now()
+       WHERE (programs.name, programs.frequency, programs.cap_fen, programs.means_tested, programs.min_age, programs.max_age, programs.universal)
+         IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.frequency, EXCLUDED.cap_fen, EXCLUDED.means_tested, EXCLUDED.min_age, EXCLUDED.max_age, EXCLUDED.universal)`,
       [
         this.catalogue.map((p) => p.code),
         this.catalogue.map((p) => p.name),
@@ -34,6 +34,7 @@ export class ProgramsService implements OnModuleInit {
         this.catalogue.map((p) => p.meansTested),
         this.catalogue.map((p) => p.minAge),
         this.catalogue.map((p) => p.maxAge),
+        this.catalogue.map((p) => p.universal),
       ],
     );
     this.logger.debug(`program catalogue: ${this.catalogue.map((p) => p.code).join(', ')}`);

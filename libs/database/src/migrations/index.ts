@@ -16,3 +16,5 @@ import { ImportOwner1795406000000 } from './1795406000000-ImportOwner.js';
 import { LeadAttachments1795407000000 } from './1795407000000-LeadAttachments.js';
 import { AccountAdmin1795408000000 } from './1795408000000-AccountAdmin.js';
 import { RefreshReuseWindow1795409000000 } from './1795409000000-RefreshReuseWindow.js';
+import { UniversalPrograms1795409500000 } from './1795409500000-UniversalPrograms.js';
+export const MIGRATIONS: Function[] = [Initial1795387942569, PartitionedDisbursements1795392000000, UploadedFiles1795393000000, IdNumberFunctions1795395000000, PersonPeriodIndex1795396000000, AccountsAndAudit1795397000000, Triage1795398000000, Digests1795399000000, CheckRunRules1795401000000, JobOutbox1795402000000, AuditHead1795403000000, AppRole1795404000000, KeyedAudit1795405000000, ImportOwner1795406000000, LeadAttachments1795407000000, AccountAdmin1795408000000, RefreshReuseWindow1795409000000, UniversalPrograms1795409500000];
