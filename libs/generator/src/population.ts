@@ -113,6 +113,7 @@ export class Population {
     'household-members': [],
     vehicles: [],
     businesses: [],
+    residents: [],
   };
   readonly expected: ExpectedLead[] = [];
   readonly cases: PlantedCase[] = [];

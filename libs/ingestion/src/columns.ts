@@ -109,6 +109,20 @@ export const REGISTRIES: Record<RegistryKind, RegistrySpec> = {
     columns: [id(), text('company', '企业名称'), date('registered_on', '登记日期', true), date('deregistered_on', '注销日期', false)],
     key: ['id_number', 'registered_on'],
   },
+  residents: {
+    kind: 'residents',
+    zh: '户籍人口',
+    table: 'reg_residents',
+    columns: [
+      id(),
+      text('name', '姓名'),
+      { name: 'region_code', zh: '行政区划代码', required: true, type: 'any-region' },
+      text('household_id', '户编号'),
+      date('from_date', '迁入日期', true),
+      date('to_date', '迁出日期', false),
+    ],
+    key: ['id_number', 'region_code', 'from_date'],
+  },
 };
 
 export const REGISTRY_KINDS = Object.keys(REGISTRIES) as RegistryKind[];

@@ -4,4 +4,4 @@
 export type BatchStatus = 'pending' | 'importing' | 'stored' | 'rejected' | 'failed';
 
 /** registry_imports.kind: the six reference registries (比对库), one reg_* table each. */
-export type RegistryKind = 'deceased' | 'public-employees' | 'village-officials' | 'household-members' | 'vehicles' | 'businesses';
+export type RegistryKind = 'deceased' | 'public-employees' | 'village-officials' | 'household-members' | 'vehicles' | 'businesses' | 'residents';
