@@ -320,7 +320,7 @@ describe(`rules configured without code changes (${primaryBackend().name})`, () 
       const listed = await cli({ ...env, env: { ...env.env, SUNLIGHT_CONFIG_DIR: configDir } }, 'rules', 'list');
       expect(listed.code).toBe(0);
       const byCode = Object.fromEntries((listed.json as { rules: { code: string }[] }).rules.map((r) => [r.code, r]));
-      expect(Object.keys(byCode)).toEqual(['R01', 'R02', 'R03', 'R04', 'R05', 'R06', 'R07', 'R08', 'R09', 'R10', 'R11', 'R12']);
+      expect(Object.keys(byCode)).toEqual(['R01', 'R02', 'R03', 'R04', 'R05', 'R06', 'R07', 'R08', 'R09', 'R10', 'R11', 'R12', 'R13']);
       expect(byCode.R01).toEqual({ code: 'R01', version: 1, enabled: true, severity: 'high', params: {} });
       expect(byCode.R10).toMatchObject({ enabled: false });
       expect(byCode.R09).toMatchObject({ enabled: true, params: { minIds: 4, minHouseholds: 2 } });

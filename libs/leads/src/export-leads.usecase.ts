@@ -19,7 +19,8 @@ export interface ExportedLead {
   amount_at_risk: string;
   evidence_count: number;
   late_evidence_count: number;
-  evidence: { payments: ExportedPayment[]; facts: unknown[] };
+  /** R13: no payments; the months owed and not paid (each worth the program's cap then), and the resident's record. */
+  evidence: { payments: ExportedPayment[]; facts: unknown[]; missed_months: ExportedMissedMonth[] };
   repeat_of: number | null;
   repeat_rule: string | null;
   card: string | null;
@@ -44,6 +45,12 @@ export interface ExportedPayment {
   bank_account: string | null;
   account_holder: string | null;
   paid_on: string;
+}
+
+/** A month someone was owed and not paid (R13), with what it was worth in yuan. */
+export interface ExportedMissedMonth {
+  month: string;
+  amount: string;
 }
 
 export class ExportLeadsCommand {
@@ -84,10 +91,34 @@ export class ExportLeads {
          WHERE e.lead_id = ANY($1::bigint[]) ORDER BY e.lead_id, d.id`,
         [leads.map((l) => l.id)],
       );
-      const byLead = new Map<string, { payments: ExportedPayment[]; facts: unknown[]; seen: Set<string> }>();
+      const missed = await this.dataSource.query(
+        `SELECT m.lead_id::text, m.month, m.amount_fen::text, m.facts FROM lead_missed_months m
+         WHERE m.lead_id = ANY($1::bigint[]) ORDER BY m.lead_id, m.month`,
+        [leads.map((l) => l.id)],
+      );
+      const byLead = new Map<string, { payments: ExportedPayment[]; facts: unknown[]; missed: ExportedMissedMonth[]; seen: Set<string> }>();
+      const entryOf = (leadId: string) => {
+        let entry = byLead.get(leadId);
+        if (!entry) byLead.set(leadId, (entry = { payments: [], facts: [], missed: [], seen: new Set() }));
+        return entry;
+      };
+      const addFacts = (entry: { facts: unknown[]; seen: Set<string> }, facts: unknown[] | null) => {
+        for (const fact of facts ?? []) {
+          const key = JSON.stringify(fact);
+          if (!entry.seen.has(key)) {
+            entry.seen.add(key);
+            entry.facts.push(fact);
+          }
+        }
+      };
+      for (const m of missed) {
+        const entry = entryOf(m.lead_id);
+        entry.missed.push({ month: m.month, amount: fenToYuan(m.amount_fen) });
+        // The resident's record, once: each month's copy differs only in the age then.
+        if (!entry.facts.length) addFacts(entry, m.facts);
+      }
       for (const e of evidence) {
-        let entry = byLead.get(e.lead_id);
-        if (!entry) byLead.set(e.lead_id, (entry = { payments: [], facts: [], seen: new Set() }));
+        const entry = entryOf(e.lead_id);
         entry.payments.push({
           batch_id: Number(e.batch_id),
           row: e.row_no,
@@ -102,13 +133,7 @@ export class ExportLeads {
           account_holder: e.account_holder,
           paid_on: e.paid_on,
         });
-        for (const fact of (e.facts as unknown[] | null) ?? []) {
-          const key = JSON.stringify(fact);
-          if (!entry.seen.has(key)) {
-            entry.seen.add(key);
-            entry.facts.push(fact);
-          }
-        }
+        addFacts(entry, e.facts as unknown[] | null);
       }
       return leads.map((l) => {
         const entry = byLead.get(l.id);
@@ -128,7 +153,7 @@ export class ExportLeads {
           amount_at_risk: fenToYuan(l.amount_at_risk_fen),
           evidence_count: l.evidence_count,
           late_evidence_count: l.late_evidence_count,
-          evidence: { payments: entry?.payments ?? [], facts: entry?.facts ?? [] },
+          evidence: { payments: entry?.payments ?? [], facts: entry?.facts ?? [], missed_months: entry?.missed ?? [] },
           repeat_of: l.repeat_of === null ? null : Number(l.repeat_of),
           repeat_rule: l.repeat_rule,
           card: l.card,

@@ -9,15 +9,25 @@ export interface LedgerRule {
   severity: Severity;
 }
 
+/**
+ * What a rule's evidence is: the payments that meet it (lead_evidence), or, for a rule that
+ * finds an absence (R13), the months someone was owed and not paid (lead_missed_months).
+ */
+export type EvidenceKind = 'payments' | 'missed-months';
+
 /** One rule's hits, to be keyed and attached to leads (CONTRACT §4). */
 export interface RecordHitsCommand {
   /**
    * A statement answering one row per hit payment, with the columns
    *   disbursement_id, id_number, program_code, period, bank_account, facts
    * where id_number … bank_account are the key fields (NULL when not part of the key) and facts
-   * is a jsonb array of the registry records behind the hit (or NULL).
+   * is a jsonb array of the registry records behind the hit (or NULL). For missed-months
+   * evidence, one row per person and month missed: disbursement_id is NULL and the row adds
+   *   missed_month (YYYY-MM), name, region_code, amount_fen (what the month was worth).
    */
   hitsSql: string;
+  /** Payments, unless the rule finds an absence. */
+  evidence?: EvidenceKind;
   /** Parameters of hitsSql ($1 …). */
   hitsParams?: unknown[];
   /** The rule that hit: its leads' rule and key prefix. */
@@ -26,8 +36,8 @@ export interface RecordHitsCommand {
   repeat: LedgerRule;
   /**
    * The amount at risk of one lead, as an aggregate over all its evidence; the fragment may use
-   * `d` (the evidence payments, disbursements), `p` (their programs), `e` (lead_evidence) and
-   * `l2` (the lead). `repeatAmountSql` is the same for a repeat, over its own evidence.
+   * `d` (the evidence payments, disbursements; or the months missed, lead_missed_months, whose
+   * amount_fen is what each was worth), `p` (their programs) and `l2` (the lead). `repeatAmountSql` is the same for a repeat, over its own evidence.
    */
   amountSql: string;
   repeatAmountSql: string;
@@ -75,6 +85,46 @@ export interface ExplanationInputRow {
   facts: Record<string, unknown>[] | null;
 }
 
+/** Where each kind of evidence lives, as the fragments of recordHits's statements. */
+const EVIDENCE: Record<EvidenceKind, {
+  /** Columns of rule_hits beyond the key, from the statement's row `h`. */
+  hitColumns: string;
+  /** The evidence item's columns in rule_hits and fresh. */
+  item: string;
+  /** True when `h`'s item is already attached to a lead of its key. */
+  attached: string;
+  /** The first hit of each key: who and where, for the new lead. */
+  firsts: string;
+  attach: string;
+  /** The lead's evidence as `d`, its programs as `p`, the lead as `l2`, for lead `t.lead_id`. */
+  amountFrom: string;
+}> = {
+  payments: {
+    hitColumns: `h.disbursement_id::bigint AS disbursement_id, NULL::text AS missed_month, NULL::text AS name, NULL::text AS region_code, NULL::bigint AS amount_fen`,
+    item: 'disbursement_id',
+    attached: `SELECT 1 FROM lead_evidence e WHERE e.lead_key = h.lead_key AND e.disbursement_id = h.disbursement_id`,
+    firsts: `SELECT DISTINCT ON (f.lead_key) f.lead_key, f.id_number, f.program_code, f.period, f.bank_account, d.name, d.region_code
+             FROM fresh f JOIN disbursements d ON d.id = f.disbursement_id
+             ORDER BY f.lead_key, f.disbursement_id`,
+    attach: `INSERT INTO lead_evidence (lead_key, disbursement_id, lead_id, run_id, facts)
+             SELECT f.lead_key, f.disbursement_id, t.lead_id, $1, f.facts FROM fresh f JOIN targets t ON t.lead_key = f.lead_key`,
+    amountFrom: `lead_evidence e JOIN leads l2 ON l2.id = e.lead_id
+                 JOIN disbursements d ON d.id = e.disbursement_id JOIN programs p ON p.code = d.program_code
+                 WHERE e.lead_id = t.lead_id`,
+  },
+  'missed-months': {
+    hitColumns: `NULL::bigint AS disbursement_id, h.missed_month::text AS missed_month, h.name::text AS name, h.region_code::text AS region_code, h.amount_fen::bigint AS amount_fen`,
+    item: 'missed_month',
+    attached: `SELECT 1 FROM lead_missed_months e WHERE e.lead_key = h.lead_key AND e.month = h.missed_month`,
+    firsts: `SELECT DISTINCT ON (f.lead_key) f.lead_key, f.id_number, f.program_code, f.period, f.bank_account, f.name, f.region_code
+             FROM fresh f ORDER BY f.lead_key, f.missed_month`,
+    attach: `INSERT INTO lead_missed_months (lead_key, month, lead_id, run_id, amount_fen, facts)
+             SELECT f.lead_key, f.missed_month, t.lead_id, $1, f.amount_fen, f.facts FROM fresh f JOIN targets t ON t.lead_key = f.lead_key`,
+    amountFrom: `lead_missed_months d JOIN leads l2 ON l2.id = d.lead_id JOIN programs p ON p.code = l2.program_code
+                 WHERE d.lead_id = t.lead_id`,
+  },
+};
+
 /**
  * Writes leads from the hits of a rule and keeps their evidence, counts and amounts: the only
  * writer of `leads` and `lead_evidence` for the checks. Set-based, inside the caller's
@@ -93,14 +143,15 @@ export class LeadLedger {
    */
   async recordHits(em: EntityManager, command: RecordHitsCommand): Promise<RecordedHits> {
     const { rule, repeat } = command;
+    const evidence = EVIDENCE[command.evidence ?? 'payments'];
     const hitsParams = command.hitsParams ?? [];
     const codeParam = `$${hitsParams.length + 1}`;
     const snapshot = JSON.stringify(command.registrySnapshot);
     await em.query(
       `CREATE TEMP TABLE rule_hits ON COMMIT DROP AS
        SELECT ${codeParam} || '|' || coalesce(h.id_number, '') || '|' || coalesce(h.program_code, '') || '|' || coalesce(h.period, '') || '|' || coalesce(h.bank_account, '') AS lead_key,
-              h.disbursement_id::bigint AS disbursement_id, h.id_number::text AS id_number, h.program_code::text AS program_code,
-              h.period::text AS period, h.bank_account::text AS bank_account, h.facts::jsonb AS facts
+              h.id_number::text AS id_number, h.program_code::text AS program_code,
+              h.period::text AS period, h.bank_account::text AS bank_account, h.facts::jsonb AS facts, ${evidence.hitColumns}
        FROM (${command.hitsSql}) h`,
       [...hitsParams, rule.code],
     );
@@ -108,13 +159,15 @@ export class LeadLedger {
     if (!any) return { raised: 0, repeats: 0, updated: 0, leadIds: [] }; // the usual case for a batch's run
     await em.query(
       `CREATE TEMP TABLE fresh ON COMMIT DROP AS
-       SELECT h.lead_key, h.disbursement_id, min(h.id_number) AS id_number, min(h.program_code) AS program_code,
+       SELECT h.lead_key, min(h.disbursement_id) AS disbursement_id, min(h.missed_month) AS missed_month,
+              min(h.id_number) AS id_number, min(h.program_code) AS program_code,
               min(h.period) AS period, min(h.bank_account) AS bank_account,
+              min(h.name) AS name, min(h.region_code) AS region_code, max(h.amount_fen) AS amount_fen,
               jsonb_agg(DISTINCT f.fact) FILTER (WHERE f.fact IS NOT NULL) AS facts
        FROM rule_hits h
        LEFT JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(h.facts) = 'array' THEN h.facts ELSE '[]'::jsonb END) AS f(fact) ON true
-       WHERE NOT EXISTS (SELECT 1 FROM lead_evidence e WHERE e.lead_key = h.lead_key AND e.disbursement_id = h.disbursement_id)
-       GROUP BY h.lead_key, h.disbursement_id`,
+       WHERE NOT EXISTS (${evidence.attached})
+       GROUP BY h.lead_key, h.${evidence.item}`,
     );
     await em.query(
       `CREATE TEMP TABLE targets ON COMMIT DROP AS
@@ -124,11 +177,7 @@ export class LeadLedger {
        LEFT JOIN LATERAL (SELECT id, generation, outcome FROM leads l WHERE l.lead_key = k.lead_key ORDER BY generation DESC LIMIT 1) cur ON true`,
     );
     await em.query(
-      `WITH firsts AS (
-         SELECT DISTINCT ON (f.lead_key) f.lead_key, f.id_number, f.program_code, f.period, f.bank_account, d.name, d.region_code
-         FROM fresh f JOIN disbursements d ON d.id = f.disbursement_id
-         ORDER BY f.lead_key, f.disbursement_id
-       ), created AS (
+      `WITH firsts AS (${evidence.firsts}), created AS (
          INSERT INTO leads (rule_code, rule_version, severity, lead_key, generation, id_number, name, program_code, period, bank_account,
                             region_code, repeat_of, repeat_rule, card, card_since, due_on, raised_by_run, registry_snapshot)
          SELECT CASE WHEN t.previous_id IS NULL THEN $1 ELSE $9 END,
@@ -146,11 +195,7 @@ export class LeadLedger {
        UPDATE targets t SET lead_id = created.id FROM created WHERE created.lead_key = t.lead_key`,
       [rule.code, rule.version, repeat.version, rule.severity, repeat.severity, command.dueOn, command.runId, snapshot, repeat.code],
     );
-    await em.query(
-      `INSERT INTO lead_evidence (lead_key, disbursement_id, lead_id, run_id, facts)
-       SELECT f.lead_key, f.disbursement_id, t.lead_id, $1, f.facts FROM fresh f JOIN targets t ON t.lead_key = f.lead_key`,
-      [command.runId],
-    );
+    await em.query(evidence.attach, [command.runId]);
     // A repeat's amount is over its own evidence, by the repeat strategy of the rule it repeats.
     const amountSql = `CASE WHEN min(l2.rule_code) = $2 THEN ${command.repeatAmountSql} ELSE ${command.amountSql} END`;
     await em.query(
@@ -158,10 +203,7 @@ export class LeadLedger {
        SET evidence_count = a.evidence, amount_at_risk_fen = a.amount, registry_snapshot = $1::jsonb, updated_at = now(),
            late_evidence_count = l.late_evidence_count + CASE WHEN l.outcome = 'dismissed' THEN t.evidence ELSE 0 END
        FROM targets t,
-            LATERAL (SELECT count(*) AS evidence, ${amountSql} AS amount
-                     FROM lead_evidence e JOIN leads l2 ON l2.id = e.lead_id
-                     JOIN disbursements d ON d.id = e.disbursement_id JOIN programs p ON p.code = d.program_code
-                     WHERE e.lead_id = t.lead_id) a
+            LATERAL (SELECT count(*) AS evidence, ${amountSql} AS amount FROM ${evidence.amountFrom}) a
        WHERE l.id = t.lead_id`,
       [snapshot, repeat.code],
     );
@@ -175,7 +217,10 @@ export class LeadLedger {
     return { raised: counts.raised, repeats: counts.repeats, updated: counts.updated, leadIds: counts.lead_ids };
   }
 
-  /** What the explanations of these leads are written from: one row a lead with evidence. */
+  /**
+   * What the explanations of these leads are written from: one row a lead with evidence (its
+   * payments, or the months it was owed and not paid, which count as its items and periods).
+   */
   explanationInputs(leadIds: string[]): Promise<ExplanationInputRow[]> {
     return this.dataSource.query(
       `SELECT l.id::text, l.rule_code, l.name, l.id_number, l.program_code, l.period, l.bank_account, l.amount_at_risk_fen::text,
@@ -189,6 +234,16 @@ export class LeadLedger {
        JOIN lead_evidence e ON e.lead_id = l.id
        JOIN disbursements d ON d.id = e.disbursement_id
        LEFT JOIN programs p2 ON p2.code = d.program_code
+       LEFT JOIN programs pr ON pr.code = l.program_code
+       WHERE l.id = ANY($1::bigint[])
+       GROUP BY l.id, pr.name, pr.frequency
+       UNION ALL
+       SELECT l.id::text, l.rule_code, l.name, l.id_number, l.program_code, l.period, l.bank_account, l.amount_at_risk_fen::text,
+              l.repeat_of::text, l.repeat_rule, pr.name, pr.frequency,
+              count(*)::int, sum(m.amount_fen)::text, min(m.month), max(m.month), 1, pr.name,
+              (array_agg(m.facts ORDER BY m.month) FILTER (WHERE m.facts IS NOT NULL))[1]
+       FROM leads l
+       JOIN lead_missed_months m ON m.lead_id = l.id
        LEFT JOIN programs pr ON pr.code = l.program_code
        WHERE l.id = ANY($1::bigint[])
        GROUP BY l.id, pr.name, pr.frequency`,

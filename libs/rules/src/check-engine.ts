@@ -58,6 +58,7 @@ export class CheckEngine {
     await em.query(`SET LOCAL work_mem = '128MB'`); // the rules' sorts and hashes stay in memory
     const recorded = await this.ledger.recordHits(em, {
       hitsSql: ruleStatement(rule, scope),
+      evidence: rule.evidence,
       rule,
       repeat: ctx.repeatRule,
       amountSql: AMOUNT_SQL[rule.amount],

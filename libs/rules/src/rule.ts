@@ -1,4 +1,4 @@
-import type { Severity } from '@sunlight/leads';
+import type { EvidenceKind, Severity } from '@sunlight/leads';
 
 /**
  * How a lead's amount at risk (涉及金额) follows from its evidence payments `d` and their
@@ -6,19 +6,22 @@ import type { Severity } from '@sunlight/leads';
  * (LeadLedger.recordHits names the aliases it offers). The engine knows these strategies, never
  * the rules using them.
  */
-export type AmountStrategy = 'sum' | 'sum-less-max' | 'over-cap';
+export type AmountStrategy = 'sum' | 'sum-less-max' | 'over-cap' | 'missed-cap';
 
 /** How each strategy reads to people (the rules page). */
 export const AMOUNT_LABELS: Record<AmountStrategy, string> = {
   sum: '证据款项合计',
   'sum-less-max': '合计减去最大一笔',
   'over-cap': '超出项目标准的部分',
+  'missed-cap': '未领取月份按项目标准合计',
 };
 
 export const AMOUNT_SQL: Record<AmountStrategy, string> = {
   sum: 'sum(d.amount_fen)',
   'sum-less-max': 'sum(d.amount_fen) - max(d.amount_fen)',
   'over-cap': 'sum(GREATEST(d.amount_fen - p.cap_fen, 0))',
+  // Months missed (d: lead_missed_months), each worth the program's cap when it was found.
+  'missed-cap': 'sum(d.amount_fen)',
 };
 
 /**
@@ -36,6 +39,11 @@ export interface RuleDefinition {
   version: number;
   name: { zh: string; en: string };
   severity: Severity;
+  /**
+   * What the statement's rows are: payments that meet the rule (the default), or months someone
+   * was owed and not paid (a rule that finds an absence; see LeadLedger's RecordHitsCommand).
+   */
+  evidence?: EvidenceKind;
   /** Amount at risk of a lead of this rule. */
   amount: AmountStrategy;
   /** Amount at risk of an R12 repeat of this rule, over its new evidence alone. */

@@ -5,7 +5,7 @@ import { AMOUNT_LABELS, RULE_CATALOGUE, RuleCatalogue, type AmountStrategy } fro
 import { Roles } from '../auth/access.js';
 
 const SEVERITIES = ['low', 'medium', 'high'] as const;
-const STRATEGIES: AmountStrategy[] = ['sum', 'sum-less-max', 'over-cap'];
+const STRATEGIES = Object.keys(AMOUNT_LABELS) as AmountStrategy[];
 const FREQUENCIES: ProgramFrequency[] = ['monthly', 'yearly', 'one-off'];
 
 export class RuleParameterDto {

@@ -71,8 +71,14 @@ export class EvidencePaymentDto {
   @ApiProperty({ type: String, format: 'date' }) paid_on: string;
 }
 
+export class MissedMonthDto {
+  @ApiProperty({ description: '应发未发的月份 YYYY-MM', example: '2024-04' }) month: string;
+  @ApiProperty({ description: `该月应发金额（发现时的项目标准），${YUAN}` }) amount: string;
+}
+
 export class LeadEvidenceDto {
   @ApiProperty({ type: [EvidencePaymentDto] }) payments: EvidencePaymentDto[];
+  @ApiProperty({ type: [MissedMonthDto], description: '应享未享（R13）：未领取的月份；其他规则为空' }) missed_months: MissedMonthDto[];
   @ApiProperty({ type: 'array', items: ANY_OBJECT, description: '比对库事实的原始记录（页面用 registry_facts）' }) facts: Record<string, unknown>[];
 }
 

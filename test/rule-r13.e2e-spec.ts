@@ -1,0 +1,148 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { withCheckDigit } from '@sunlight/common';
+import { ImportBatch, ImportBatchCommand, ImportRegistry, ImportRegistryCommand } from '@sunlight/ingestion';
+import { CloseLead, CloseLeadCommand, ExportLeads, type ExportedLead } from '@sunlight/leads';
+import { RequestChecks, RequestChecksCommand, RunChecks, type CheckRunSummary } from '@sunlight/rules';
+import { bootApp, freshEnv, primaryBackend, type TestApp, type TestEnv } from './support/harness.js';
+
+/**
+ * R13 应享未享 (CONTRACT §4): 高龄津贴 is owed to every resident of 80 or more in a month their
+ * county paid it to anyone. 松滋 (421087) and 武邑 (131122) pay it in March, April and May 2024,
+ * 枣强 (131121) in April only; each person below is a case of its own, positive or look-alike.
+ */
+const HEADER = 'region_code,program_code,period,id_number,name,household_id,amount,bank_account,account_holder,paid_on,payer';
+const RESIDENTS = 'id_number,name,region_code,household_id,from_date,to_date';
+
+/** A valid ID number of county `county` born on `birth` (YYYYMMDD), told apart by `seq` (3 digits). */
+const id = (county: string, birth: string, seq: string) => withCheckDigit(`${county}${birth}${seq}`);
+
+const P0 = id('421087', '19390101', '011'); // paid every month: whose payments make 松滋 a paying county
+const Z0 = id('131121', '19380101', '021'); // 枣强's one payment, in April
+const NEVER = id('421087', '19400510', '031'); // 83, never paid: March, April, May
+const GAP = id('421087', '19380202', '041'); // paid March and May, not April
+const ELSEWHERE = id('421087', '19350303', '051'); // paid by 武邑 every month: paid anywhere counts
+const DIED_IN_MARCH = id('421087', '19300404', '061'); // died 2024-03-15: owed nothing
+const DIED_END_OF_APRIL = id('421087', '19310505', '071'); // died 2024-04-30: owed March only
+const MOVED_AWAY = id('421087', '19320606', '081'); // left 2024-02-29
+const MOVED_IN = id('421087', '19330707', '091'); // came 2024-05-31: owed May
+const TURNS_80_IN_APRIL = id('421087', '19440415', '101'); // 79 on April 1st, 80 on May 1st: owed May
+const TURNS_80_IN_MAY = id('421087', '19440502', '111'); // 79 on May 1st: owed nothing
+const ZAOQIANG = id('131121', '19400808', '121'); // 枣强 resident: owed April only
+const QUIET_COUNTY = id('421022', '19300909', '131'); // 公安县 paid no 高龄津贴: owed nothing
+const YOUNG = id('421087', '19700101', '141'); // 54: owed nothing
+
+describe(`R13 应享未享 on ${primaryBackend().name}`, () => {
+  let env: TestEnv;
+  let app: TestApp;
+  let files = 0;
+  let firstRun: CheckRunSummary;
+
+  const file = async (lines: string[]) => {
+    const name = path.join(env.dataDir, `r13-${++files}.csv`);
+    await writeFile(name, lines.join('\n') + '\n');
+    return name;
+  };
+  const gaoling = (region: string, period: string, idNumber: string, name: string) =>
+    `${region},GAOLING,${period},${idNumber},${name},,300.00,,,${period}-20,财政所`;
+  const importBatch = async (rows: string[]) => {
+    const result = await app.get(ImportBatch).execute(new ImportBatchCommand(await file([HEADER, ...rows]), 'r13.csv', 'test', '', false));
+    expect(result.status).toBe('stored');
+    return result.batchId;
+  };
+  const checkAll = async () => app.get(RunChecks).execute(await app.get(RequestChecks).execute(new RequestChecksCommand('all', 'manual', 'test')));
+  const checkBatch = async (batchId: string) => {
+    const [run] = await app.query(`SELECT id::text FROM check_runs WHERE $1 = ANY(batch_ids) ORDER BY id DESC LIMIT 1`, [batchId]);
+    return app.get(RunChecks).execute(run.id);
+  };
+  const r13 = async () => {
+    const all: ExportedLead[] = [];
+    for await (const lead of app.get(ExportLeads).execute()) if (lead.rule === 'R13' || lead.repeat_rule === 'R13') all.push(lead);
+    return all;
+  };
+  const months = (lead: ExportedLead) => lead.evidence.missed_months.map((m) => m.month);
+
+  beforeAll(async () => {
+    env = await freshEnv(primaryBackend().name);
+    app = await bootApp(env);
+    const residents = [
+      [P0, '钱老一', '421087101', '', '1990-01-01', ''],
+      [NEVER, '孙未领', '421087101', 'H1', '1990-01-01', ''],
+      [GAP, '周缺月', '421087102', '', '1990-01-01', ''],
+      [ELSEWHERE, '吴外县', '421087102', '', '1990-01-01', ''],
+      [DIED_IN_MARCH, '郑三月', '421087101', '', '1990-01-01', ''],
+      [DIED_END_OF_APRIL, '王四月', '421087101', '', '1990-01-01', ''],
+      [MOVED_AWAY, '冯迁出', '421087101', '', '1990-01-01', '2024-02-29'],
+      [MOVED_IN, '陈迁入', '421087101', '', '2024-05-31', ''],
+      [TURNS_80_IN_APRIL, '褚四月', '421087101', '', '1990-01-01', ''],
+      [TURNS_80_IN_MAY, '卫五月', '421087101', '', '1990-01-01', ''],
+      [ZAOQIANG, '蒋枣强', '131121100', '', '1990-01-01', ''],
+      [QUIET_COUNTY, '沈公安', '421022100', '', '1990-01-01', ''],
+      [YOUNG, '韩年轻', '421087101', '', '1990-01-01', ''],
+      [withCheckDigit('42108719301332001'), '杨坏号', '421087101', '', '1990-01-01', ''], // an impossible birth date: no age to go by
+    ].map((r) => r.join(','));
+    const registry = async (kind: string, lines: string[]) =>
+      expect((await app.get(ImportRegistry).execute(new ImportRegistryCommand(kind, await file(lines), `${kind}.csv`, 'test', false, false))).status).toBe('stored');
+    await registry('residents', [RESIDENTS, ...residents]);
+    await registry('deceased', ['id_number,name,death_date', `${DIED_IN_MARCH},郑三月,2024-03-15`, `${DIED_END_OF_APRIL},王四月,2024-04-30`]);
+    const rows: string[] = [];
+    for (const m of ['2024-03', '2024-04', '2024-05']) {
+      rows.push(gaoling('421087101', m, P0, '钱老一'), gaoling('131122', m, ELSEWHERE, '吴外县'));
+      if (m !== '2024-04') rows.push(gaoling('421087102', m, GAP, '周缺月'));
+    }
+    rows.push(gaoling('131121100', '2024-04', Z0, '枣老人'));
+    await importBatch(rows);
+    firstRun = await checkAll();
+  }, 120_000);
+  afterAll(async () => {
+    await app?.close();
+    await env?.cleanup();
+  });
+
+  it('raises one lead a person owed and not paid, with the months missed at the cap each', async () => {
+    const raised = (await r13()).map((l) => [l.id_number, l.program_code, l.period, months(l), l.amount_at_risk, l.region_code]);
+    expect(raised.sort()).toEqual(
+      [
+        [NEVER, 'GAOLING', null, ['2024-03', '2024-04', '2024-05'], '900.00', '421087101'],
+        [GAP, 'GAOLING', null, ['2024-04'], '300.00', '421087102'],
+        [DIED_END_OF_APRIL, 'GAOLING', null, ['2024-03'], '300.00', '421087101'],
+        [MOVED_IN, 'GAOLING', null, ['2024-05'], '300.00', '421087101'],
+        [TURNS_80_IN_APRIL, 'GAOLING', null, ['2024-05'], '300.00', '421087101'],
+        [ZAOQIANG, 'GAOLING', null, ['2024-04'], '300.00', '131121100'],
+      ].sort(),
+    );
+    expect(firstRun.byRule.R13).toBe(6);
+  });
+
+  it('keeps the resident record as evidence and explains the lead in Chinese', async () => {
+    const lead = (await r13()).find((l) => l.id_number === NEVER)!;
+    expect(lead.evidence.payments).toEqual([]);
+    expect(lead.evidence.facts).toEqual([expect.objectContaining({ registry: 'residents', id_number: NEVER, name: '孙未领', region_code: '421087101', household_id: 'H1', from_date: '1990-01-01', age: 83 })]);
+    expect(lead).toMatchObject({ name: '孙未领', evidence_count: 3, severity: 'medium', rule_version: 1, bank_account: null });
+    expect(lead.explanation).toBe('孙未领 (4210…' + NEVER.slice(-4) + ') 户籍在本县，年满 83 岁，应享高龄津贴，2024-03 至 2024-05 本县发放期间未领取，共 3 个月，应发 900.00 元');
+  });
+
+  it('raises nothing the second time, and changes no amount', async () => {
+    const before = (await r13()).map((l) => [l.id, l.amount_at_risk, l.evidence_count]);
+    expect(await checkAll()).toMatchObject({ leadsRaised: 0, leadsUpdated: 0 });
+    expect((await r13()).map((l) => [l.id, l.amount_at_risk, l.evidence_count])).toEqual(before);
+  });
+
+  it("adds a batch's new month to the open lead, and a rectified lead's new month comes back as R12", async () => {
+    const gap = (await r13()).find((l) => l.id_number === GAP)!;
+    await app.get(CloseLead).execute(new CloseLeadCommand(String(gap.id), 'rectified', 'test'));
+    // June: 松滋 pays only 钱老一. Everyone else owed in 松滋 misses June too.
+    const june = await checkBatch(await importBatch([gaoling('421087101', '2024-06', P0, '钱老一')]));
+    // Newly owed in June: 卫五月 turned 80 in May, and 吴外县 was paid nowhere.
+    expect(june.byRule).toEqual({ R12: 1, R13: 2 });
+    expect(june.leadsUpdated).toBe(3); // 孙未领, 陈迁入, 褚四月: one more month each
+    const after = await r13();
+    expect(months(after.find((l) => l.rule === 'R13' && l.id_number === NEVER)!)).toEqual(['2024-03', '2024-04', '2024-05', '2024-06']);
+    expect(after.find((l) => l.rule === 'R13' && l.id_number === NEVER)!.amount_at_risk).toBe('1200.00');
+    const repeat = after.find((l) => l.rule === 'R12')!;
+    expect(repeat).toMatchObject({ repeat_of: Number(gap.id), repeat_rule: 'R13', id_number: GAP, amount_at_risk: '300.00', card: 'red' });
+    expect(months(repeat)).toEqual(['2024-06']);
+    // 枣强 paid nothing in June: its resident's lead is untouched.
+    expect(months(after.find((l) => l.id_number === ZAOQIANG)!)).toEqual(['2024-04']);
+  });
+});
