@@ -48,6 +48,66 @@ export interface RecordHitsCommand {
   registrySnapshot: Record<string, string>;
 }
 
+/** A backtest's hits: the statement and how its leads would be keyed and summed. */
+export interface PreviewHitsCommand {
+  hitsSql: string;
+  hitsParams?: unknown[];
+  evidence?: EvidenceKind;
+  rule: Pick<LedgerRule, 'code'>;
+  /** A new lead's amount at risk over its evidence (see RecordHitsCommand.amountSql; no `l2`). */
+  amountSql: string;
+  /** How many added and dropped keys to list (the largest amounts first). */
+  sampleSize?: number;
+}
+
+/** A lead key as its fields, with what the backtest or the present lead says of it. */
+export interface PreviewKey {
+  key: string;
+  id_number: string | null;
+  program_code: string | null;
+  period: string | null;
+  bank_account: string | null;
+  /** Added keys: their amount at risk (fen) and evidence items. */
+  amountFen?: bigint;
+  items?: number;
+  /** Dropped keys: the key's newest lead. */
+  leadId?: string;
+  status?: string;
+}
+
+export interface HitsPreview {
+  /** Payments hit (for an absence rule: person-months missed). */
+  hits: number;
+  keys: number;
+  amountFen: bigint;
+  /** Keys no lead of the rule has yet, and what raising them would put at risk. */
+  added: number;
+  addedAmountFen: bigint;
+  /** Keys of the rule's present leads that this version no longer finds. */
+  dropped: number;
+  /** Of its keys, how many already have a lead closed rectified (confirmed) or dismissed. */
+  confirmed: number;
+  dismissed: number;
+  addedKeys: PreviewKey[];
+  droppedKeys: PreviewKey[];
+}
+
+interface PreviewKeyRow {
+  lead_key: string;
+  amount_fen?: string;
+  items?: number;
+  lead_id?: string;
+  status?: string;
+}
+
+function keyOf(row: PreviewKeyRow): PreviewKey {
+  const [, idNumber, program, period, account] = row.lead_key.split('|');
+  const key: PreviewKey = { key: row.lead_key, id_number: idNumber || null, program_code: program || null, period: period || null, bank_account: account || null };
+  if (row.amount_fen !== undefined) Object.assign(key, { amountFen: BigInt(row.amount_fen), items: row.items });
+  if (row.lead_id !== undefined) Object.assign(key, { leadId: row.lead_id, status: row.status });
+  return key;
+}
+
 /** What one rule's hits did to the leads. */
 export interface RecordedHits {
   /** New leads of the rule. */
@@ -98,6 +158,8 @@ const EVIDENCE: Record<EvidenceKind, {
   attach: string;
   /** The lead's evidence as `d`, its programs as `p`, the lead as `l2`, for lead `t.lead_id`. */
   amountFrom: string;
+  /** Each key's distinct items in rule_hits as `d` with `h.lead_key`, their programs as `p` (a preview's amounts). */
+  previewItems: string;
 }> = {
   payments: {
     hitColumns: `h.disbursement_id::bigint AS disbursement_id, NULL::text AS missed_month, NULL::text AS name, NULL::text AS region_code, NULL::bigint AS amount_fen`,
@@ -111,6 +173,8 @@ const EVIDENCE: Record<EvidenceKind, {
     amountFrom: `lead_evidence e JOIN leads l2 ON l2.id = e.lead_id
                  JOIN disbursements d ON d.id = e.disbursement_id JOIN programs p ON p.code = d.program_code
                  WHERE e.lead_id = t.lead_id`,
+    previewItems: `(SELECT DISTINCT lead_key, disbursement_id FROM rule_hits) h
+                   JOIN disbursements d ON d.id = h.disbursement_id JOIN programs p ON p.code = d.program_code`,
   },
   'missed-months': {
     hitColumns: `NULL::bigint AS disbursement_id, h.missed_month::text AS missed_month, h.name::text AS name, h.region_code::text AS region_code, h.amount_fen::bigint AS amount_fen`,
@@ -122,6 +186,9 @@ const EVIDENCE: Record<EvidenceKind, {
              SELECT f.lead_key, f.missed_month, t.lead_id, $1, f.amount_fen, f.facts FROM fresh f JOIN targets t ON t.lead_key = f.lead_key`,
     amountFrom: `lead_missed_months d JOIN leads l2 ON l2.id = d.lead_id JOIN programs p ON p.code = l2.program_code
                  WHERE d.lead_id = t.lead_id`,
+    previewItems: `(SELECT lead_key, missed_month, min(program_code) AS program_code, max(amount_fen) AS amount_fen
+                    FROM rule_hits GROUP BY lead_key, missed_month) d
+                   JOIN programs p ON p.code = d.program_code CROSS JOIN LATERAL (SELECT d.lead_key) h`,
   },
 };
 
@@ -144,17 +211,8 @@ export class LeadLedger {
   async recordHits(em: EntityManager, command: RecordHitsCommand): Promise<RecordedHits> {
     const { rule, repeat } = command;
     const evidence = EVIDENCE[command.evidence ?? 'payments'];
-    const hitsParams = command.hitsParams ?? [];
-    const codeParam = `$${hitsParams.length + 1}`;
     const snapshot = JSON.stringify(command.registrySnapshot);
-    await em.query(
-      `CREATE TEMP TABLE rule_hits ON COMMIT DROP AS
-       SELECT ${codeParam} || '|' || coalesce(h.id_number, '') || '|' || coalesce(h.program_code, '') || '|' || coalesce(h.period, '') || '|' || coalesce(h.bank_account, '') AS lead_key,
-              h.id_number::text AS id_number, h.program_code::text AS program_code,
-              h.period::text AS period, h.bank_account::text AS bank_account, h.facts::jsonb AS facts, ${evidence.hitColumns}
-       FROM (${command.hitsSql}) h`,
-      [...hitsParams, rule.code],
-    );
+    await this.stageHits(em, command);
     const [{ any }] = await em.query(`SELECT EXISTS (SELECT 1 FROM rule_hits) AS any`);
     if (!any) return { raised: 0, repeats: 0, updated: 0, leadIds: [] }; // the usual case for a batch's run
     await em.query(
@@ -215,6 +273,78 @@ export class LeadLedger {
        FROM targets`,
     );
     return { raised: counts.raised, repeats: counts.repeats, updated: counts.updated, leadIds: counts.lead_ids };
+  }
+
+  /** The hits of a rule's statement, keyed, as the temporary table rule_hits (dropped at commit). */
+  private async stageHits(em: EntityManager, command: Pick<RecordHitsCommand, 'hitsSql' | 'hitsParams' | 'evidence'> & { rule: Pick<LedgerRule, 'code'> }): Promise<void> {
+    const evidence = EVIDENCE[command.evidence ?? 'payments'];
+    const hitsParams = command.hitsParams ?? [];
+    const codeParam = `$${hitsParams.length + 1}`;
+    await em.query(
+      `CREATE TEMP TABLE rule_hits ON COMMIT DROP AS
+       SELECT ${codeParam} || '|' || coalesce(h.id_number, '') || '|' || coalesce(h.program_code, '') || '|' || coalesce(h.period, '') || '|' || coalesce(h.bank_account, '') AS lead_key,
+              h.id_number::text AS id_number, h.program_code::text AS program_code,
+              h.period::text AS period, h.bank_account::text AS bank_account, h.facts::jsonb AS facts, ${evidence.hitColumns}
+       FROM (${command.hitsSql}) h`,
+      [...hitsParams, command.rule.code],
+    );
+  }
+
+  /**
+   * What a version of a rule would raise over the payments of its statement, raising nothing
+   * (a backtest): its hits and keys with their amounts at risk by `amountSql` as a new lead
+   * would have them, compared with the rule's present leads (a key is the same key whatever
+   * version found it) and with how staff closed them. Inside the caller's transaction.
+   */
+  async preview(em: EntityManager, command: PreviewHitsCommand): Promise<HitsPreview> {
+    const evidence = EVIDENCE[command.evidence ?? 'payments'];
+    await this.stageHits(em, command);
+    await em.query(
+      `CREATE TEMP TABLE preview_keys ON COMMIT DROP AS
+       SELECT h.lead_key, ${command.amountSql} AS amount_fen, count(*) AS items FROM ${evidence.previewItems} GROUP BY h.lead_key`,
+    );
+    await em.query(
+      `CREATE TEMP TABLE present_keys ON COMMIT DROP AS
+       SELECT lead_key, bool_or(outcome = 'rectified') AS rectified, bool_or(outcome = 'dismissed') AS dismissed,
+              (array_agg(id ORDER BY generation DESC))[1] AS lead_id, (array_agg(status ORDER BY generation DESC))[1] AS status
+       FROM leads WHERE split_part(lead_key, '|', 1) = $1 GROUP BY lead_key`,
+      [command.rule.code],
+    );
+    const [figures] = await em.query(
+      `SELECT (SELECT count(*) FROM ${evidence.previewItems})::int AS hits,
+              count(*)::int AS keys, coalesce(sum(k.amount_fen), 0)::text AS amount_fen,
+              count(*) FILTER (WHERE pk.lead_key IS NULL)::int AS added,
+              coalesce(sum(k.amount_fen) FILTER (WHERE pk.lead_key IS NULL), 0)::text AS added_amount_fen,
+              (SELECT count(*) FROM present_keys pk2 WHERE NOT EXISTS (SELECT 1 FROM preview_keys k2 WHERE k2.lead_key = pk2.lead_key))::int AS dropped,
+              count(*) FILTER (WHERE pk.rectified)::int AS confirmed,
+              count(*) FILTER (WHERE pk.dismissed)::int AS dismissed
+       FROM preview_keys k LEFT JOIN present_keys pk ON pk.lead_key = k.lead_key`,
+    );
+    const limit = command.sampleSize ?? 200;
+    const added: PreviewKeyRow[] = await em.query(
+      `SELECT k.lead_key, k.amount_fen::text, k.items::int FROM preview_keys k
+       WHERE NOT EXISTS (SELECT 1 FROM present_keys pk WHERE pk.lead_key = k.lead_key)
+       ORDER BY k.amount_fen DESC, k.lead_key LIMIT $1`,
+      [limit],
+    );
+    const dropped: PreviewKeyRow[] = await em.query(
+      `SELECT pk.lead_key, pk.lead_id::text, pk.status FROM present_keys pk
+       WHERE NOT EXISTS (SELECT 1 FROM preview_keys k WHERE k.lead_key = pk.lead_key)
+       ORDER BY pk.lead_key LIMIT $1`,
+      [limit],
+    );
+    return {
+      hits: figures.hits,
+      keys: figures.keys,
+      amountFen: BigInt(figures.amount_fen),
+      added: figures.added,
+      addedAmountFen: BigInt(figures.added_amount_fen),
+      dropped: figures.dropped,
+      confirmed: figures.confirmed,
+      dismissed: figures.dismissed,
+      addedKeys: added.map(keyOf),
+      droppedKeys: dropped.map(keyOf),
+    };
   }
 
   /**
