@@ -14,7 +14,9 @@ import { Random } from './random.js';
  *
  * Background recipients are clean: valid ID numbers, ages inside their program's range, amounts
  * under the caps, their own accounts in their own names, paid once per period, and nobody of
- * them in a registry except their own households. Background registry rows are other people.
+ * them in a registry except their own households and residents (户籍人口, where they are paid;
+ * everyone there of 80 or over is paid 高龄津贴 every month). Background registry rows are other
+ * people.
  * Onto this the generator plants, for every rule, cases that must raise a lead and look-alikes
  * that must not (the namesake of a deceased person, the payment in the month of death, the child
  * paid into its mother's account, the employment that ended before the period …). Every planted
