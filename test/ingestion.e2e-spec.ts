@@ -226,6 +226,32 @@ describe(`batch and registry ingestion on ${backend.name}`, () => {
       { kind: 'public-employees', imported_by: 'test', replace: true, accepted_rows: 1, sha: 64 },
     ]);
   });
+
+  it('imports residents (户籍人口) under English or Chinese headers, and names the row and column of a bad one', async () => {
+    const residents = async (content: string) => app.get(ImportRegistry).execute(new ImportRegistryCommand('residents', await file(content), 'residents.csv', 'test', false, false));
+    const english = await residents('id_number,name,region_code,household_id,from_date,to_date\n421087194311200151,刘桂英,421087101,H0005,1965-10-08,\n421087194008220248,黄德华,421087101,H0011,1962-01-05,2023-06-30\n');
+    expect(english).toMatchObject({ status: 'stored', accepted: 2, rejected: 0 });
+    // Chinese headers in another order; a county code is a region too; the same person in a second township.
+    const chinese = await residents('姓名,迁入日期,身份证号,行政区划代码,迁出日期,户编号\n张秀兰,1960-04-12,421087193805160220,421087101,,H0010\n黄德华,2023-07-01,421087194008220248,421087,,\n');
+    expect(chinese).toMatchObject({ status: 'stored', accepted: 2, rejected: 0 });
+    expect(await app.query(`SELECT id_number, name, region_code, household_id, from_date, to_date FROM reg_residents ORDER BY id_number, from_date`)).toEqual([
+      { id_number: '421087193805160220', name: '张秀兰', region_code: '421087101', household_id: 'H0010', from_date: '1960-04-12', to_date: null },
+      { id_number: '421087194008220248', name: '黄德华', region_code: '421087101', household_id: 'H0011', from_date: '1962-01-05', to_date: '2023-06-30' },
+      { id_number: '421087194008220248', name: '黄德华', region_code: '421087', household_id: null, from_date: '2023-07-01', to_date: null },
+      { id_number: '421087194311200151', name: '刘桂英', region_code: '421087101', household_id: 'H0005', from_date: '1965-10-08', to_date: null },
+    ]);
+
+    const bad = await residents('身份证号,姓名,行政区划代码,户编号,迁入日期,迁出日期\n421087193805160220,张秀兰,421087999,H0010,1960-04-12,\n421087194311200151,刘桂英,421087101,H0005,1965-02-30,\n421087196804120116,李秀英,421087101,H0001,,\n421087196804120116,李秀英,421087101,H0001,1968-04-12,2024/01/01\n');
+    expect(bad).toMatchObject({ status: 'rejected', accepted: 0, rejected: 4 });
+    const problems = await app.query(`SELECT row_no, column_name, reason FROM rejected_rows WHERE source = 'registry' AND import_id = $1 ORDER BY row_no, id`, [bad.importId]);
+    expect(problems).toEqual([
+      { row_no: 2, column_name: 'region_code', reason: expect.stringContaining('行政区划代码不存在') },
+      { row_no: 3, column_name: 'from_date', reason: expect.stringContaining('真实日期') },
+      { row_no: 4, column_name: 'from_date', reason: expect.stringContaining('必填项为空') },
+      { row_no: 5, column_name: 'to_date', reason: expect.stringContaining('真实日期') },
+    ]);
+    expect(await app.query(`SELECT count(*)::int AS n FROM reg_residents`)).toEqual([{ n: 4 }]);
+  });
 });
 
 describe('ingestion on the embedded database', () => {

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Population, precisionRecall, type PlantedCase } from '@sunlight/generator';
+import { Population, allTownships, precisionRecall, type PlantedCase, type PopulationOptions } from '@sunlight/generator';
+import { readProgramCatalogue } from '@sunlight/programs';
 import { ImportBatch, ImportBatchCommand, ImportRegistry, ImportRegistryCommand, REGISTRY_KINDS } from '@sunlight/ingestion';
 import { CloseLead, CloseLeadCommand, ExportLeads, type ExportedLead } from '@sunlight/leads';
 import { RULE_CATALOGUE, RequestChecks, RequestChecksCommand, RuleCatalogue, RunChecks, type CheckRunSummary, type RuleDefinition } from '@sunlight/rules';
@@ -269,7 +270,7 @@ describe(`the generator's population on ${primaryBackend().name}`, () => {
     for (const [rule, score] of Object.entries(scores)) {
       expect({ rule, missed: score.missed, unexpected: score.unexpected }).toEqual({ rule, missed: [], unexpected: [] });
     }
-    expect(Object.keys(scores).sort()).toEqual(['R01', 'R02', 'R03', 'R04', 'R05', 'R06', 'R07', 'R08', 'R09', 'R10', 'R11']);
+    expect(Object.keys(scores).sort()).toEqual(['R01', 'R02', 'R03', 'R04', 'R05', 'R06', 'R07', 'R08', 'R09', 'R10', 'R11', 'R13']);
   });
 
   const byKind = (kind: PlantedCase['kind']) => population.cases.filter((c) => c.kind === kind).map((c) => [c.rule, c.description, c] as const);
@@ -280,6 +281,81 @@ describe(`the generator's population on ${primaryBackend().name}`, () => {
   it.each(byKind('look-alike'))('%s stays quiet: %s', (rule, _description, planted) => {
     const hit = raised.filter((l) => l.rule === rule && (l.id_number === planted.id_number || l.evidence.payments.some((p) => p.id_number === planted.id_number)));
     expect(hit).toEqual([]);
+  });
+});
+
+/**
+ * R13 as CONTRACT §4 words it, over the generator's own rows: whom a universal program is owed
+ * to and not paid, by ID number. The planted cases are checked against this, without a database.
+ */
+function entitledButUnpaid(population: Population): Set<string> {
+  const universal = readProgramCatalogue(path.join(process.cwd(), 'config')).filter((p) => p.universal);
+  const died = new Map(population.registries.deceased.map(([id, , date]) => [id!, date!]));
+  const paid = new Set(population.payments.map((p) => `${p.idNumber}|${p.program}|${p.period}`));
+  const owed = new Set<string>();
+  for (const program of universal) {
+    const paying = new Map<string, Set<string>>(); // county → months it paid the program
+    for (const p of population.payments.filter((p) => p.program === program.code)) {
+      paying.set(p.region.slice(0, 6), (paying.get(p.region.slice(0, 6)) ?? new Set()).add(p.period));
+    }
+    for (const [id, , region, , from, to] of population.registries.residents) {
+      for (const month of paying.get(region!.slice(0, 6)) ?? []) {
+        const start = `${month}-01`;
+        const end = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5)), 0)).toISOString().slice(0, 10);
+        if (from! > end || (to && to < start)) continue;
+        const birth = { y: Number(id!.slice(6, 10)), md: id!.slice(10, 14) };
+        const age = Number(month.slice(0, 4)) - birth.y - (`${month.slice(5)}01` < birth.md ? 1 : 0);
+        if (age < (program.minAge ?? 0) || age > (program.maxAge ?? 150)) continue;
+        if ((died.get(id!) ?? '9999') <= end || paid.has(`${id}|${program.code}|${month}`)) continue;
+        owed.add(`${id}|${program.code}`);
+      }
+    }
+  }
+  return owed;
+}
+
+describe("the generator's residents and R13 cases", () => {
+  const months = (n: number) => Array.from({ length: n }, (_, i) => `2024-${String(i + 1).padStart(2, '0')}`);
+  const populations: [string, PopulationOptions][] = [
+    ['the rule test population', { seed: 42, recipients: 400, months: months(6), counties: 4, townshipsPerCounty: 3, plantedCopies: 2 }],
+    ['the demo population', { seed: 20240601, recipients: 300, months: months(6), counties: 3, townshipsPerCounty: 4, countyCodes: ['421087', '131121', '421081'], plantedCopies: 1 }],
+    ['a year of many copies, with young background residents', { seed: 7, recipients: 3000, months: months(12), counties: 8, townshipsPerCounty: 5, plantedCopies: 5, registrySizes: { residents: 4000, deceased: 500 } }],
+    ['no background at all', { seed: 3, recipients: 0, months: months(3), counties: 2, townshipsPerCounty: 1, plantedCopies: 1 }],
+  ];
+
+  it.each(populations)('%s: residents cover every 高龄津贴 recipient, with real townships and dates', (_name, options) => {
+    const population = new Population(options);
+    const residents = new Set(population.registries.residents.map(([id]) => id));
+    for (const p of population.payments.filter((p) => p.program === 'GAOLING')) expect(residents.has(p.idNumber)).toBe(true);
+    const townships = new Set(allTownships().map((t) => t.code));
+    for (const [id, , region, , from, to] of population.registries.residents) {
+      expect(townships.has(region!)).toBe(true);
+      expect(from).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(from! >= `${id!.slice(6, 10)}-${id!.slice(10, 12)}-${id!.slice(12, 14)}`).toBe(true);
+      if (to) expect(to > from!).toBe(true);
+    }
+    // Bounded by recipients: one row each, and the planted residents who are paid nothing.
+    const payees = new Set(population.payments.map((p) => p.idNumber)).size;
+    expect(population.registries.residents.length).toBeLessThanOrEqual(Math.max(options.registrySizes?.residents ?? 0, payees + 4 * options.plantedCopies));
+  });
+
+  it.each(populations)('%s: R13 as CONTRACT §4 words it owes exactly the planted cases', (_name, options) => {
+    const population = new Population(options);
+    const planted = population.expected.filter((l) => l.rule === 'R13');
+    expect(planted.map((l) => [l.program_code, l.period, l.bank_account])).toEqual(planted.map(() => ['GAOLING', null, null]));
+    expect(new Set(planted.map((l) => `${l.id_number}|${l.program_code}`))).toEqual(entitledButUnpaid(population));
+    const cases = population.cases.filter((c) => c.rule === 'R13');
+    expect(cases.filter((c) => c.kind === 'positive')).toHaveLength(2 * options.plantedCopies);
+    expect(cases.filter((c) => c.kind === 'look-alike').map((c) => c.description).sort()).toEqual(
+      Array.from({ length: options.plantedCopies }, () => [
+        '高龄津贴 paid every month by another county',
+        'died at 90 in the first month, never paid',
+        'moved away before the first month',
+        '79 at the start of every month (80 after the last one began)',
+        '85, in a county that never pays 高龄津贴',
+        '85 on 低保, not in residents',
+      ]).flat().sort(),
+    );
   });
 });
 

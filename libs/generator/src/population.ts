@@ -6,7 +6,7 @@ import { readProgramCatalogue } from '@sunlight/programs';
 import { REGISTRIES, REGISTRY_KINDS, type RegistryKind } from '@sunlight/ingestion';
 import { AMOUNT_RANGES, BATCH_HEADER } from './batch-rows.js';
 import { writeCsv } from './csv.js';
-import { sampleTownships } from './regions.js';
+import { allTownships, sampleTownships } from './regions.js';
 import { Random } from './random.js';
 
 /**
@@ -14,7 +14,9 @@ import { Random } from './random.js';
  *
  * Background recipients are clean: valid ID numbers, ages inside their program's range, amounts
  * under the caps, their own accounts in their own names, paid once per period, and nobody of
- * them in a registry except their own households. Background registry rows are other people.
+ * them in a registry except their own households and residents (户籍人口, where they are paid;
+ * everyone there of 80 or over is paid 高龄津贴 every month). Background registry rows are other
+ * people.
  * Onto this the generator plants, for every rule, cases that must raise a lead and look-alikes
  * that must not (the namesake of a deceased person, the payment in the month of death, the child
  * paid into its mother's account, the employment that ended before the period …). Every planted
@@ -119,6 +121,8 @@ export class Population {
   readonly cases: PlantedCase[] = [];
 
   private readonly random: Random;
+  /** Residence dates draw from a stream of their own: adding residents changes nothing else the seed writes. */
+  private readonly residence: Random;
   private readonly ids = new Set<string>();
   private readonly townships: string[];
   private readonly year: number;
@@ -126,11 +130,15 @@ export class Population {
 
   constructor(readonly options: PopulationOptions) {
     this.random = new Random(options.seed);
+    this.residence = new Random(options.seed ^ 0x5e13);
     this.townships = sampleTownships(options.seed, options.counties, options.townshipsPerCounty, options.countyCodes);
     this.year = Number(options.months[0].slice(0, 4));
     for (let i = 0; i < options.recipients; i++) this.background();
     for (let copy = 0; copy < options.plantedCopies; copy++) this.plant();
     this.fillRegistries();
+    // After everything else, so that the rows of R01–R12 stay what this seed always wrote.
+    for (let copy = 0; copy < options.plantedCopies; copy++) this.plantEntitled();
+    this.fillResidents();
   }
 
   // ── people ────────────────────────────────────────────────────────────────
@@ -201,7 +209,19 @@ export class Population {
    */
   private recipient(
     program: Program,
-    options: { township?: string; birth?: [string, string]; months?: string[]; inHousehold?: boolean; idNumber?: string; name?: string; holder?: string | null; account?: string | null; amount?: string } = {},
+    options: {
+      township?: string;
+      birth?: [string, string];
+      months?: string[];
+      inHousehold?: boolean;
+      idNumber?: string;
+      name?: string;
+      holder?: string | null;
+      account?: string | null;
+      amount?: string;
+      /** The township of residence (户籍人口), the paying one by default; null: not a resident. */
+      residence?: string | null;
+    } = {},
   ) {
     const township = options.township ?? this.township();
     const [from, to] = options.birth ?? this.birthRange(program);
@@ -218,8 +238,21 @@ export class Population {
     const amount = options.amount ?? this.amount(program);
     const months = options.months ?? (program.frequency === 'yearly' ? [this.options.months[0]] : this.options.months);
     const holder = options.holder === undefined ? name : options.holder;
+    const residence = options.residence === undefined ? township : options.residence;
+    if (residence) this.resident(idNumber, name, residence, household);
     for (const month of months) this.pay({ region: township, program: program.code, period: month, idNumber, name, household, amount, account, holder, paidOn: `${month}-15` });
     return { idNumber, name, township, household, account, program };
+  }
+
+  /**
+   * A residents row: registered in the township for some years (since birth at the latest),
+   * still there unless `to` is given.
+   */
+  private resident(idNumber: string, name: string, township: string, household: string | null, to: string | null = null): void {
+    const birth = `${idNumber.slice(6, 10)}-${idNumber.slice(10, 12)}-${idNumber.slice(12, 14)}`;
+    const r = this.residence;
+    const since = `${this.year - r.int(2, 40)}-${String(r.int(1, 12)).padStart(2, '0')}-${String(r.int(1, 28)).padStart(2, '0')}`;
+    this.registries.residents.push([idNumber, name, township, household, since > birth ? since : birth, to]);
   }
 
   private pay(payment: Payment): void {
@@ -384,7 +417,8 @@ export class Population {
         [unborn, 'born after the payment'],
       ]) {
         this.ids.add(idNumber);
-        this.recipient(DIBAO, { idNumber });
+        // Not a resident: the registry holds valid ID numbers, and R13 reads a birth date from them.
+        this.recipient(DIBAO, { idNumber, residence: null });
         this.expect('R10', { id_number: idNumber }, description, idNumber);
       }
       let x: string;
@@ -409,6 +443,64 @@ export class Population {
       const lastMonth = Number(last.slice(5));
       const thirty = this.recipient(PROGRAMS.JIAOYU, { birth: [`${y - 31}-12-31`, `${y - 31}-12-31`] });
       if (lastMonth < 12) this.lookAlike('R11', '教育资助 at exactly 30 until the last period', thirty.idNumber);
+    }
+  }
+
+  /**
+   * R13 应享未享: residents of a township whose county pays 高龄津贴 every month (a neighbour is
+   * paid there, so small populations pay it too), owed it from 80 on. Everyone else of 80 or over
+   * in residents is a 高龄津贴 recipient paid every month in their own county (background), or one
+   * of these look-alikes.
+   */
+  private plantEntitled(): void {
+    const months = this.options.months;
+    const first = months[0];
+    const last = months[months.length - 1];
+    const y = this.year;
+    const GAOLING = PROGRAMS.GAOLING;
+    const township = this.township();
+    this.recipient(GAOLING, { township });
+    const household = () => this.household(township);
+    /** A resident who is paid nothing at all. */
+    const unpaid = (birth: [string, string], to: string | null = null) => {
+      const idNumber = this.id(township.slice(0, 6), ...birth);
+      this.resident(idNumber, this.name(), township, household(), to);
+      return idNumber;
+    };
+
+    const never = unpaid([`${y - 86}-12-02`, `${y - 86}-12-31`]);
+    this.expect('R13', { id_number: never, program_code: 'GAOLING' }, '85 and never paid 高龄津贴', never);
+    if (months.length > 1) {
+      const skipped = months[Math.floor(months.length / 2)];
+      const gap = this.recipient(GAOLING, { township, months: months.filter((m) => m !== skipped) });
+      this.expect('R13', { id_number: gap.idNumber, program_code: 'GAOLING' }, `高龄津贴 paid every month but ${skipped}`, gap.idNumber);
+    }
+
+    const elsewhere = this.recipient(GAOLING, { township: this.otherCounty(township), residence: township });
+    this.lookAlike('R13', '高龄津贴 paid every month by another county', elsewhere.idNumber);
+    const died = unpaid([`${y - 91}-12-02`, `${y - 91}-12-31`]);
+    this.registries.deceased.push([died, this.name(), `${first}-10`]);
+    this.lookAlike('R13', 'died at 90 in the first month, never paid', died);
+    const moved = unpaid([`${y - 86}-01-01`, `${y - 86}-12-31`], `${y - 1}-11-30`);
+    this.lookAlike('R13', 'moved away before the first month', moved);
+    const young = unpaid([`${y - 80}-${last.slice(5)}-02`, `${y - 80}-12-31`]);
+    this.lookAlike('R13', '79 at the start of every month (80 after the last one began)', young);
+    // A county outside the population's: it pays 低保 here, but never 高龄津贴.
+    const counties = new Set(this.townships.map((t) => t.slice(0, 6)));
+    let outside: string;
+    do outside = this.random.pick(allTownships()).code;
+    while (counties.has(outside.slice(0, 6)));
+    const noGaoling = this.recipient(PROGRAMS.DIBAO, { township: outside, birth: [`${y - 86}-01-01`, `${y - 86}-12-31`] });
+    this.lookAlike('R13', '85, in a county that never pays 高龄津贴', noGaoling.idNumber);
+    const notResident = this.recipient(PROGRAMS.DIBAO, { township, birth: [`${y - 86}-01-01`, `${y - 86}-12-31`], residence: null });
+    this.lookAlike('R13', '85 on 低保, not in residents', notResident.idNumber);
+  }
+
+  /** Background residents up to the requested size: people under 75, who are owed nothing. */
+  private fillResidents(): void {
+    for (let i = this.registries.residents.length; i < (this.options.registrySizes?.residents ?? 0); i++) {
+      const township = this.township();
+      this.resident(this.id(township.slice(0, 6), `${this.year - 74}-01-01`, `${this.year - 1}-12-31`), this.name(), township, this.household(township));
     }
   }
 
