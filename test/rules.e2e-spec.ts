@@ -69,8 +69,8 @@ describe.each(backends())('the sample files on $name', ({ name, skip }) => {
 
   it('raise exactly the leads the samples describe, and nothing for the look-alikes', async () => {
     const summary = firstRun;
-    expect(summary).toMatchObject({ leadsRaised: 8, leadsUpdated: 0, failedRules: {} });
-    expect(summary.byRule).toEqual({ R01: 1, R02: 1, R03: 1, R04: 1, R06: 1, R07: 1, R08: 1, R10: 1 });
+    expect(summary).toMatchObject({ leadsRaised: 9, leadsUpdated: 0, failedRules: {} });
+    expect(summary.byRule).toEqual({ R01: 1, R02: 1, R03: 1, R04: 1, R06: 1, R07: 1, R08: 1, R10: 1, R13: 1 });
     const raised = (await leads(app)).map((l) => [l.rule, l.id_number ?? l.bank_account, l.program_code, l.period, l.amount_at_risk, l.evidence_count]);
     expect(raised).toEqual(
       expect.arrayContaining([
@@ -82,6 +82,7 @@ describe.each(backends())('the sample files on $name', ({ name, skip }) => {
         ['R07', '421087196804120116', 'DIBAO', '2024-04', '150.00', 1], // 1,350.00 against a cap of 1,200
         ['R08', '131121198006060148', 'DIBAO', null, '640.00', 1], // paid into 陈国庆's account
         ['R10', '421087199007070181', null, null, '1220.00', 2], // a wrong check digit
+        ['R13', '421087193805160220', 'GAOLING', null, '600.00', 2], // 张秀兰, 85, a resident never paid 高龄津贴 while 松滋 paid it
       ]),
     );
     // The look-alikes: 李秀英 shares a name with a deceased person, 刘桂英 is 80 on 高龄津贴,
