@@ -4,7 +4,8 @@ import { Population, allTownships, precisionRecall, type PlantedCase, type Popul
 import { readProgramCatalogue } from '@sunlight/programs';
 import { ImportBatch, ImportBatchCommand, ImportRegistry, ImportRegistryCommand, REGISTRY_KINDS } from '@sunlight/ingestion';
 import { CloseLead, CloseLeadCommand, ExportLeads, type ExportedLead } from '@sunlight/leads';
-import { RULE_CATALOGUE, RequestChecks, RequestChecksCommand, RuleCatalogue, RunChecks, type CheckRunSummary, type RuleDefinition } from '@sunlight/rules';
+import { BacktestRule, BacktestRuleCommand, RULE_CATALOGUE, RequestChecks, RequestChecksCommand, RuleCatalogue, RunChecks, type BacktestResult, type CheckRunSummary, type RuleDefinition } from '@sunlight/rules';
+import { fenToYuan } from '@sunlight/common';
 import { SAMPLES, backends, bootApp, cli, cloneEnv, freshEnv, primaryBackend, type TestApp, type TestEnv } from './support/harness.js';
 import { configureRules } from '../libs/rules/src/rule-config.js';
 
@@ -250,6 +251,9 @@ describe(`the generator's population on ${primaryBackend().name}`, () => {
   let app: TestApp;
   const population = new Population({ seed: 42, recipients: 400, months: ['2024-01', '2024-02', '2024-03', '2024-04', '2024-05', '2024-06'], counties: 4, townshipsPerCounty: 3, plantedCopies: 2, registrySizes: { deceased: 300, 'public-employees': 300, 'village-officials': 100, 'household-members': 1500, vehicles: 200, businesses: 200 } });
   let raised: ExportedLead[];
+  let summary: CheckRunSummary;
+  /** Each rule's backtest before the first check: what going live would raise. */
+  const before = new Map<string, BacktestResult>();
 
   beforeAll(async () => {
     env = await freshEnv(primaryBackend().name);
@@ -257,7 +261,8 @@ describe(`the generator's population on ${primaryBackend().name}`, () => {
     const files = await population.write(path.join(env.dataDir, 'population'));
     for (const kind of REGISTRY_KINDS) await importRegistry(app, kind, files.registries[kind]);
     for (const file of files.batches) await importBatch(app, file);
-    const summary = await checkAll(app);
+    for (const rule of app.get(RuleCatalogue).runnable()) before.set(rule.code, await app.get(BacktestRule).execute(new BacktestRuleCommand(rule)));
+    summary = await checkAll(app);
     expect(summary.failedRules).toEqual({});
     raised = await leads(app);
   });
@@ -272,6 +277,37 @@ describe(`the generator's population on ${primaryBackend().name}`, () => {
       expect({ rule, missed: score.missed, unexpected: score.unexpected }).toEqual({ rule, missed: [], unexpected: [] });
     }
     expect(Object.keys(scores).sort()).toEqual(['R01', 'R02', 'R03', 'R04', 'R05', 'R06', 'R07', 'R08', 'R09', 'R10', 'R11', 'R13']);
+  });
+
+  it("backtests each rule to exactly what its check then raised: keys, payments and amounts", () => {
+    expect(before.size).toBe(12);
+    for (const [rule, result] of before) {
+      const own = raised.filter((l) => l.rule === rule);
+      const fen = own.reduce((sum, l) => sum + BigInt(l.amount_at_risk.replace('.', '')), 0n);
+      const items = own.reduce((sum, l) => sum + l.evidence.payments.length + l.evidence.missed_months.length, 0);
+      expect({ rule, keys: result.keys, added: result.added, hits: result.hits, amount: result.amountAtRisk, dropped: result.dropped }).toEqual({
+        rule,
+        keys: own.length,
+        added: summary.byRule[rule] ?? 0,
+        hits: items,
+        amount: fenToYuan(fen),
+        dropped: 0,
+      });
+      expect(result.addedAmountAtRisk).toBe(result.amountAtRisk);
+    }
+  });
+
+  it('backtests against the present leads: nothing added or dropped, and the outcomes staff recorded', async () => {
+    const [rectified, dismissed] = raised.filter((l) => l.rule === 'R01');
+    await app.get(CloseLead).execute(new CloseLeadCommand(String(rectified.id), 'rectified', 'test'));
+    await app.get(CloseLead).execute(new CloseLeadCommand(String(dismissed.id), 'dismissed', 'test'));
+    const r01 = app.get(RuleCatalogue).get('R01')!;
+    const again = await app.get(BacktestRule).execute(new BacktestRuleCommand(r01));
+    expect(again).toMatchObject({ keys: before.get('R01')!.keys, added: 0, dropped: 0, confirmed: 1, dismissed: 1, addedKeys: [] });
+    // A version that finds nothing drops every key, and lists the leads it drops.
+    const never = await app.get(BacktestRule).execute(new BacktestRuleCommand({ ...r01, sql: `${r01.sql} AND false` }));
+    expect(never).toMatchObject({ hits: 0, keys: 0, amountAtRisk: '0.00', added: 0, dropped: before.get('R01')!.keys });
+    expect(never.droppedKeys.map((k) => k.leadId).sort()).toEqual(raised.filter((l) => l.rule === 'R01').map((l) => String(l.id)).sort());
   });
 
   const byKind = (kind: PlantedCase['kind']) => population.cases.filter((c) => c.kind === kind).map((c) => [c.rule, c.description, c] as const);

@@ -6,3 +6,4 @@ export * from './run-checks.usecase.js';
 export * from './request-checks.usecase.js';
 export * from './rules.module.js';
 export { RULE_CATALOGUE } from './catalogue/index.js';
+export * from './backtest-rule.usecase.js';

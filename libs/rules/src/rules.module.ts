@@ -1,6 +1,7 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { IngestionEvents, IngestionModule } from '@sunlight/ingestion';
 import { LeadsModule } from '@sunlight/leads';
+import { BacktestRule } from './backtest-rule.usecase.js';
 import { CheckEngine } from './check-engine.js';
 import { CheckRunResults } from './check-run-results.js';
 import { CheckRuns } from './check-runs.js';
@@ -12,8 +13,8 @@ import { RunChecks } from './run-checks.usecase.js';
 
 @Module({
   imports: [IngestionModule, LeadsModule],
-  providers: [RuleCatalogue, CheckRuns, CheckRunResults, CheckEngine, Explanations, RunChecks, RequestChecks, ChecksProcessor],
-  exports: [RuleCatalogue, CheckRuns, RunChecks, RequestChecks],
+  providers: [RuleCatalogue, CheckRuns, CheckRunResults, CheckEngine, Explanations, RunChecks, RequestChecks, ChecksProcessor, BacktestRule],
+  exports: [RuleCatalogue, CheckRuns, RunChecks, RequestChecks, BacktestRule],
 })
 export class RulesModule implements OnModuleInit {
   constructor(

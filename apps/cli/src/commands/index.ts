@@ -12,5 +12,6 @@ import { leadsClose } from './leads-close.command.js';
 import { leadsExport } from './leads-export.command.js';
 import { registryImport, registryRejections } from './registry-import.command.js';
 import { rulesList } from './rules.command.js';
+import { rulesBacktest } from './rules-backtest.command.js';
 
-export const COMMANDS: CliCommand[] = [registryImport, registryRejections, batchImport, batchRejections, checksRun, rulesList, leadsExport, leadsClose, cardsSweep, digestPreview, digestSend, usersCreate, usersList, usersUnlock, auditVerify, dbMigrate, generate];
+export const COMMANDS: CliCommand[] = [registryImport, registryRejections, batchImport, batchRejections, checksRun, rulesList, rulesBacktest, leadsExport, leadsClose, cardsSweep, digestPreview, digestSend, usersCreate, usersList, usersUnlock, auditVerify, dbMigrate, generate];
