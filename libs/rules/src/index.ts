@@ -6,3 +6,7 @@ export * from './run-checks.usecase.js';
 export * from './request-checks.usecase.js';
 export * from './rules.module.js';
 export { RULE_CATALOGUE } from './catalogue/index.js';
+export { validateParams } from './rule-config.js';
+export * from './versions/rule-changes.usecases.js';
+export type { FieldChange } from './versions/rule-diff.js';
+export type { RuleChangeStatus, RuleSettings, RuleVersionRow } from './versions/rule-versions.repository.js';

@@ -1,4 +1,5 @@
 import { Module, OnModuleInit } from '@nestjs/common';
+import { AccountsModule } from '@sunlight/accounts';
 import { IngestionEvents, IngestionModule } from '@sunlight/ingestion';
 import { LeadsModule } from '@sunlight/leads';
 import { CheckEngine } from './check-engine.js';
@@ -9,11 +10,15 @@ import { Explanations } from './explanations.js';
 import { RequestChecks, RequestChecksCommand } from './request-checks.usecase.js';
 import { RuleCatalogue } from './rule-catalogue.js';
 import { RunChecks } from './run-checks.usecase.js';
+import { ApproveRuleChange, DiffRuleChange, ListRuleVersions, ProposeRuleChange, RejectRuleChange } from './versions/rule-changes.usecases.js';
+import { RuleVersions } from './versions/rule-versions.repository.js';
+
+const RULE_CHANGES = [ProposeRuleChange, ApproveRuleChange, RejectRuleChange, ListRuleVersions, DiffRuleChange];
 
 @Module({
-  imports: [IngestionModule, LeadsModule],
-  providers: [RuleCatalogue, CheckRuns, CheckRunResults, CheckEngine, Explanations, RunChecks, RequestChecks, ChecksProcessor],
-  exports: [RuleCatalogue, CheckRuns, RunChecks, RequestChecks],
+  imports: [IngestionModule, LeadsModule, AccountsModule],
+  providers: [RuleVersions, RuleCatalogue, CheckRuns, CheckRunResults, CheckEngine, Explanations, RunChecks, RequestChecks, ChecksProcessor, ...RULE_CHANGES],
+  exports: [RuleCatalogue, CheckRuns, RunChecks, RequestChecks, ...RULE_CHANGES],
 })
 export class RulesModule implements OnModuleInit {
   constructor(

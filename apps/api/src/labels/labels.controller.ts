@@ -52,7 +52,7 @@ export class LabelsController {
   labels(): LabelsDto {
     return {
       ...LEAD_LABELS,
-      rule: Object.fromEntries(this.rules.all().map((r) => [r.code, r.name.zh])),
+      rule: Object.fromEntries(this.rules.definitions().map((r) => [r.code, r.name.zh])),
       program: Object.fromEntries(this.programs.all().map((p) => [p.code, p.name])),
       registry: Object.fromEntries(Object.values(REGISTRIES).map((r) => [r.kind, r.zh])),
       batchStatus: BATCH_STATUS_LABELS,
