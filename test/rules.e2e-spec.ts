@@ -3,9 +3,8 @@ import path from 'node:path';
 import { Population, precisionRecall, type PlantedCase } from '@sunlight/generator';
 import { ImportBatch, ImportBatchCommand, ImportRegistry, ImportRegistryCommand, REGISTRY_KINDS } from '@sunlight/ingestion';
 import { CloseLead, CloseLeadCommand, ExportLeads, type ExportedLead } from '@sunlight/leads';
-import { RULE_CATALOGUE, RequestChecks, RequestChecksCommand, RuleCatalogue, RunChecks, type CheckRunSummary, type RuleDefinition } from '@sunlight/rules';
+import { RequestChecks, RequestChecksCommand, RuleCatalogue, RunChecks, type CheckRunSummary, type RuleDefinition } from '@sunlight/rules';
 import { SAMPLES, backends, bootApp, cli, cloneEnv, freshEnv, primaryBackend, type TestApp, type TestEnv } from './support/harness.js';
-import { configureRules } from '../libs/rules/src/rule-config.js';
 
 async function importRegistry(app: TestApp, kind: string, file: string) {
   const result = await app.get(ImportRegistry).execute(new ImportRegistryCommand(kind, file, path.basename(file), 'test', false, false));
@@ -226,8 +225,11 @@ describe(`leads over time on ${primaryBackend().name}`, () => {
       explanation: '',
       sql: 'SELECT id AS disbursement_id FROM :scope s JOIN no_such_table x ON true',
     };
-    const catalogue = Object.create(RuleCatalogue.prototype) as RuleCatalogue;
-    (catalogue as unknown as { rules: unknown }).rules = configureRules([...RULE_CATALOGUE.slice(0, 2), broken, ...RULE_CATALOGUE.slice(2)], path.join(process.cwd(), 'config'));
+    // The live rules with a broken one among them (the run reads them from RuleCatalogue.live).
+    const live = await app.get(RuleCatalogue).live();
+    const catalogue = Object.assign(Object.create(RuleCatalogue.prototype) as RuleCatalogue, {
+      live: async () => [...live.slice(0, 2), { ...broken, enabled: true, params: {} }, ...live.slice(2)],
+    });
     const other = await bootApp(env, { override: [[RuleCatalogue, catalogue]] });
     try {
       await batch('421087101,DIBAO,2024-07,42108719520903012X,王建国,H0002,720.00,6222020100022222222,王建国,2024-07-15,南海镇财政所');
@@ -321,7 +323,7 @@ describe(`rules configured without code changes (${primaryBackend().name})`, () 
       expect(listed.code).toBe(0);
       const byCode = Object.fromEntries((listed.json as { rules: { code: string }[] }).rules.map((r) => [r.code, r]));
       expect(Object.keys(byCode)).toEqual(['R01', 'R02', 'R03', 'R04', 'R05', 'R06', 'R07', 'R08', 'R09', 'R10', 'R11', 'R12']);
-      expect(byCode.R01).toEqual({ code: 'R01', version: 1, enabled: true, severity: 'high', params: {} });
+      expect(byCode.R01).toEqual({ code: 'R01', version: 1, enabled: true, severity: 'high', params: { graceMonths: 0 } });
       expect(byCode.R10).toMatchObject({ enabled: false });
       expect(byCode.R09).toMatchObject({ enabled: true, params: { minIds: 4, minHouseholds: 2 } });
       expect(listed.stderr).toContain('一卡多人');

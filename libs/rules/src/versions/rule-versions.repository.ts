@@ -118,9 +118,12 @@ export class RuleVersions {
     // One approval of a rule at a time, so that two never take the same number.
     await em.query(`SELECT pg_advisory_xact_lock(hashtext('sunlight:rule-version:' || (SELECT rule_code FROM rule_versions WHERE id = $1)))`, [id]);
     const [row] = await em.query(
-      `UPDATE rule_versions SET status = 'approved', effective_from = $2, checker_id = $3, checker = $4, decided_at = now(),
-         version = (SELECT coalesce(max(v.version), 0) + 1 FROM rule_versions v WHERE v.rule_code = rule_versions.rule_code)
-       WHERE id = $1 AND status = 'pending' RETURNING version`,
+      // (In a WITH: TypeORM answers an UPDATE's rows and count, a SELECT's rows.)
+      `WITH u AS (
+         UPDATE rule_versions SET status = 'approved', effective_from = $2, checker_id = $3, checker = $4, decided_at = now(),
+           version = (SELECT coalesce(max(v.version), 0) + 1 FROM rule_versions v WHERE v.rule_code = rule_versions.rule_code)
+         WHERE id = $1 AND status = 'pending' RETURNING version)
+       SELECT version FROM u`,
       [id, effectiveFrom, checker.id, checker.name],
     );
     return row.version;

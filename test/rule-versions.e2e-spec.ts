@@ -1,0 +1,129 @@
+import path from 'node:path';
+import { CreateUser, CreateUserCommand } from '@sunlight/accounts';
+import { FixedClock, type Actor } from '@sunlight/common';
+import { ImportBatch, ImportBatchCommand, ImportRegistry, ImportRegistryCommand, REGISTRY_KINDS } from '@sunlight/ingestion';
+import { ExportLeads, type ExportedLead } from '@sunlight/leads';
+import {
+  ApproveRuleChange,
+  ApproveRuleChangeCommand,
+  DiffRuleChange,
+  ListRuleVersions,
+  ProposeRuleChange,
+  ProposeRuleChangeCommand,
+  RejectRuleChange,
+  RejectRuleChangeCommand,
+  RequestChecks,
+  RequestChecksCommand,
+  RuleCatalogue,
+  RunChecks,
+} from '@sunlight/rules';
+import { SAMPLES, TEST_PASSWORD, bootApp, cli, freshEnv, primaryBackend, type TestApp, type TestEnv } from './support/harness.js';
+
+// Issue 14: rule settings are versions in the database; a change is a draft that a second admin
+// approves (maker-checker), live from a stated day. "Today" is a fixed clock, never the wall clock.
+
+describe(`rule versions (${primaryBackend().name})`, () => {
+  let env: TestEnv;
+  let app: TestApp;
+  const clock = new FixedClock(new Date('2026-12-01T09:00:00+08:00'));
+  const actors: Record<string, Actor> = {};
+
+  const propose = (actor: string, rule: string, changes: ConstructorParameters<typeof ProposeRuleChangeCommand>[1], reason = '政策调整') =>
+    app.get(ProposeRuleChange).execute(new ProposeRuleChangeCommand(rule, changes, actors[actor], reason));
+  const approve = (actor: string, changeId: string, from?: string) => app.get(ApproveRuleChange).execute(new ApproveRuleChangeCommand(changeId, actors[actor], from));
+  const liveOf = async (code: string) => (await app.get(RuleCatalogue).live()).find((r) => r.code === code)!;
+
+  beforeAll(async () => {
+    env = await freshEnv(primaryBackend().name);
+    app = await bootApp(env, { clock });
+    for (const [username, role] of [['rv.maker', 'admin'], ['rv.checker', 'admin'], ['rv.inspector', 'inspector']]) {
+      const user = await app.get(CreateUser).execute(new CreateUserCommand(username, username, role, '', TEST_PASSWORD));
+      actors[username] = { userId: user.id, username, role: role as Actor['role'], scope: '' };
+    }
+  });
+  afterAll(async () => {
+    await app?.close();
+    await env?.cleanup();
+  });
+
+  it('refuses drafts that break the parameter declarations, naming the parameter and the range', async () => {
+    await expect(propose('rv.maker', 'R01', { params: { graceMonths: 13 } })).rejects.toThrow(/params\.graceMonths（.*）应为整数 0–12，得到 13/);
+    await expect(propose('rv.maker', 'R01', { params: { graceMonths: 1.5 } })).rejects.toThrow(/应为整数 0–12/);
+    await expect(propose('rv.maker', 'R09', { params: { minPeople: 4 } })).rejects.toThrow(/R09 没有参数 minPeople（可用参数：minIds, minHouseholds）/);
+    await expect(propose('rv.maker', 'R99', { enabled: false })).rejects.toThrow(/没有规则 R99/);
+    await expect(propose('rv.maker', 'R07', { severity: 'urgent' })).rejects.toThrow(/severity: 应为 low、medium、high 之一/);
+    await expect(propose('rv.maker', 'R07', { enabled: false }, ' ')).rejects.toThrow(/须说明理由/);
+    await expect(propose('rv.inspector', 'R07', { enabled: false })).rejects.toThrow(/只有系统管理员/);
+  });
+
+  it('refuses self-approval; a second admin approves for a later day, live from that day; new leads carry the new version', async () => {
+    const draft = await propose('rv.maker', 'R01', { params: { graceMonths: 1 } }, '死亡次月的发放多为时差，给一个月宽限');
+    expect(draft).toEqual({ changeId: expect.any(String), rule: 'R01', status: 'pending' });
+    await expect(approve('rv.maker', draft.changeId)).rejects.toThrow('不能审批自己提出的规则变更：须由另一名管理员审批');
+    await expect(approve('rv.inspector', draft.changeId)).rejects.toThrow(/只有系统管理员/);
+    await expect(approve('rv.checker', draft.changeId, '2027-02-30')).rejects.toThrow(/from: 应为日期 YYYY-MM-DD/);
+
+    const pending = await app.get(ListRuleVersions).changes('pending', actors['rv.checker']);
+    expect(pending.map((c) => [c.id, c.mayDecide])).toEqual([[draft.changeId, true]]);
+    expect((await app.get(ListRuleVersions).changes('pending', actors['rv.maker']))[0].mayDecide).toBe(false);
+
+    expect(await approve('rv.checker', draft.changeId, '2027-01-01')).toEqual({ changeId: draft.changeId, status: 'approved', version: 2 });
+    await expect(approve('rv.checker', draft.changeId)).rejects.toThrow(/已批准，不能再次审批/);
+    expect(await app.get(DiffRuleChange).execute(draft.changeId)).toMatchObject({ rule: 'R01', version: 2, against: 1, changes: [{ field: 'params.graceMonths', from: 0, to: 1 }] });
+
+    // Until its day the live version is unchanged; from 00:00 (Asia/Shanghai) that day, the new one.
+    expect(await liveOf('R01')).toMatchObject({ version: 1, params: { graceMonths: 0 } });
+    expect((await app.get(ListRuleVersions).ofRule('R01', actors['rv.checker'])).map((v) => [v.version, v.state])).toEqual([[2, 'scheduled'], [1, 'live']]);
+    clock.set(new Date('2026-12-31T23:59:59+08:00'));
+    expect((await liveOf('R01')).version).toBe(1);
+    clock.set(new Date('2027-01-01T00:00:00+08:00'));
+    expect(await liveOf('R01')).toMatchObject({ version: 2, params: { graceMonths: 1 } });
+    expect((await app.get(ListRuleVersions).ofRule('R01', actors['rv.checker'])).map((v) => [v.version, v.state])).toEqual([[2, 'live'], [1, 'superseded']]);
+
+    // 王建国 died 2024-02-10 and was paid for March and April: with a month's grace only April counts.
+    for (const kind of REGISTRY_KINDS) {
+      expect((await app.get(ImportRegistry).execute(new ImportRegistryCommand(kind, path.join(SAMPLES, `${kind}.csv`), `${kind}.csv`, 'test', false, false))).status).toBe('stored');
+    }
+    for (const file of ['batch-421087-2024Q2.csv', 'batch-131121-2024-04.csv']) {
+      expect((await app.get(ImportBatch).execute(new ImportBatchCommand(path.join(SAMPLES, file), file, 'test', '', false))).status).toBe('stored');
+    }
+    const runId = await app.get(RequestChecks).execute(new RequestChecksCommand('all', 'manual', 'test'));
+    await app.get(RunChecks).execute(runId);
+    const leads: ExportedLead[] = [];
+    for await (const lead of app.get(ExportLeads).execute()) leads.push(lead);
+    expect(leads.find((l) => l.rule === 'R01')).toMatchObject({ id_number: '42108719520903012X', rule_version: 2, evidence_count: 1, amount_at_risk: '720.00' });
+    expect(leads.find((l) => l.rule === 'R02')).toMatchObject({ rule_version: 1 });
+  });
+
+  it('a rejected change keeps no version and changes nothing; every proposal and decision is audited', async () => {
+    const draft = await propose('rv.maker', 'R07', { params: { toleranceYuan: 50 } });
+    await expect(app.get(RejectRuleChange).execute(new RejectRuleChangeCommand(draft.changeId, actors['rv.checker'], ''))).rejects.toThrow(/须说明理由/);
+    await expect(app.get(RejectRuleChange).execute(new RejectRuleChangeCommand(draft.changeId, actors['rv.maker'], '撤回'))).rejects.toThrow(/不能审批自己提出的/);
+    expect(await app.get(RejectRuleChange).execute(new RejectRuleChangeCommand(draft.changeId, actors['rv.checker'], '超标一律预警'))).toEqual({ changeId: draft.changeId, status: 'rejected', version: null });
+    expect(await liveOf('R07')).toMatchObject({ version: 1, params: { toleranceYuan: 0 } });
+    const events = await app.query(`SELECT action, subject_id, actor_name, data->>'changeId' AS change FROM audit_events WHERE subject_type = 'rule' ORDER BY id`);
+    expect(events.map((e) => [e.action, e.subject_id, e.actor_name])).toEqual([
+      ['rule.propose', 'R01', 'rv.maker'],
+      ['rule.approve', 'R01', 'rv.checker'],
+      ['rule.propose', 'R07', 'rv.maker'],
+      ['rule.reject', 'R07', 'rv.checker'],
+    ]);
+  });
+
+  it('proposes and decides on the command line as CONTRACT §5 prints it', async () => {
+    const bad = await cli(env, 'rules', 'propose', 'R09', '--params', '{"minIds":1}', '--user', 'rv.maker', '--reason', '试');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('应为整数 2–100');
+    const proposed = await cli(env, 'rules', 'propose', 'R09', '--params', '{"minIds":4}', '--user', 'rv.maker', '--reason', '三人一卡多为家属代领');
+    expect(proposed.code).toBe(0);
+    expect(proposed.json).toEqual({ changeId: expect.any(String), rule: 'R09', status: 'pending' });
+    const own = await cli(env, 'rules', 'approve', proposed.json.changeId, '--user', 'rv.maker');
+    expect(own.code).toBe(2);
+    expect(own.stderr).toContain('不能审批自己提出的规则变更');
+    const approved = await cli(env, 'rules', 'approve', proposed.json.changeId, '--user', 'rv.checker');
+    expect(approved.code).toBe(0);
+    expect(approved.json).toEqual({ changeId: proposed.json.changeId, status: 'approved', version: 2 });
+    const listed = await cli(env, 'rules', 'list');
+    expect(listed.json.rules.find((r: { code: string }) => r.code === 'R09')).toEqual({ code: 'R09', version: 2, enabled: true, severity: 'high', params: { minIds: 4, minHouseholds: 2 } });
+  });
+});
