@@ -17,7 +17,7 @@ import {
   RuleCatalogue,
   RunChecks,
 } from '@sunlight/rules';
-import { SAMPLES, TEST_PASSWORD, bootApp, cli, freshEnv, primaryBackend, type TestApp, type TestEnv } from './support/harness.js';
+import { SAMPLES, TEST_PASSWORD, apiClient, bootApp, cli, freshEnv, login, primaryBackend, startServer, type TestApp, type TestEnv } from './support/harness.js';
 
 // Issue 14: rule settings are versions in the database; a change is a draft that a second admin
 // approves (maker-checker), live from a stated day. "Today" is a fixed clock, never the wall clock.
@@ -125,5 +125,35 @@ describe(`rule versions (${primaryBackend().name})`, () => {
     expect(approved.json).toEqual({ changeId: proposed.json.changeId, status: 'approved', version: 2 });
     const listed = await cli(env, 'rules', 'list');
     expect(listed.json.rules.find((r: { code: string }) => r.code === 'R09')).toEqual({ code: 'R09', version: 2, enabled: true, severity: 'high', params: { minIds: 4, minHouseholds: 2 } });
+  });
+
+  it('answers admins over HTTP: a refused draft names the parameter, the approvals waiting, self-approval 403, approve, diff', async () => {
+    const server = await startServer(env);
+    try {
+      const api = apiClient(() => server.url);
+      const maker = await login(server.url, 'rv.maker');
+      const checker = await login(server.url, 'rv.checker');
+      const refused = await api('POST', '/api/rule-changes', maker, { rule: 'R07', params: { toleranceYuan: -1 }, reason: '试' });
+      expect(refused.status).toBe(422);
+      expect(refused.json.errors).toEqual([{ field: 'params.toleranceYuan', message: expect.stringContaining('应为数值 0–100000') }]);
+      const proposed = await api('POST', '/api/rule-changes', maker, { rule: 'R07', params: { toleranceYuan: 0.5 }, reason: '角分误差不算超标' });
+      expect(proposed.status).toBe(201);
+      const { changeId } = proposed.json;
+      expect(proposed.json).toEqual({ changeId, rule: 'R07', status: 'pending' });
+      const waiting = await api('GET', '/api/rule-changes?status=pending', checker);
+      expect(waiting.json).toEqual([expect.objectContaining({ changeId, rule: 'R07', state: 'pending', author: 'rv.maker', mayDecide: true, params: { toleranceYuan: 0.5 } })]);
+      const own = await api('POST', `/api/rule-changes/${changeId}/approve`, maker, {});
+      expect(own.status).toBe(403);
+      expect(own.json.message).toContain('不能审批自己提出的规则变更');
+      expect((await api('POST', `/api/rule-changes/${changeId}/approve`, checker, {})).json).toEqual({ changeId, status: 'approved', version: 2 });
+      expect((await api('POST', `/api/rule-changes/${changeId}/reject`, checker, { reason: '晚了' })).status).toBe(409);
+      expect((await api('GET', `/api/rule-changes/${changeId}/diff?against=1`, checker)).json).toEqual({ changeId, rule: 'R07', version: 2, against: 1, changes: [{ field: 'params.toleranceYuan', from: 0, to: 0.5 }] });
+      expect((await api('GET', '/api/rules/R07/versions', checker)).json.map((v: { version: number; state: string }) => [v.version, v.state])).toEqual([[2, 'live'], [null, 'rejected'], [1, 'superseded']]);
+      const r07 = (await api('GET', '/api/rules', checker)).json.find((r: { code: string }) => r.code === 'R07');
+      expect(r07).toMatchObject({ version: 2, parameters: [{ name: 'toleranceYuan', value: 0.5, defaultValue: 0, type: 'number', min: 0, max: 100000 }] });
+      expect((await api('GET', '/api/labels', checker)).json).toMatchObject({ ruleChangeStatus: { pending: '待审批' }, ruleVersionState: { live: '现行版本' } });
+    } finally {
+      await server.stop();
+    }
   });
 });

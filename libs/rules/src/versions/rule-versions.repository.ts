@@ -83,14 +83,14 @@ export class RuleVersions {
     );
   }
 
-  /** Every version and draft of a rule, newest first. */
+  /** Every version and draft of a rule, newest first (by the table's id: the output's id is text). */
   history(ruleCode: string): Promise<RuleVersionRow[]> {
-    return this.dataSource.query(`SELECT ${COLUMNS} FROM rule_versions WHERE rule_code = $1 ORDER BY id DESC`, [ruleCode]);
+    return this.dataSource.query(`SELECT ${COLUMNS} FROM rule_versions WHERE rule_code = $1 ORDER BY rule_versions.id DESC`, [ruleCode]);
   }
 
   /** Changes by status (all when none), newest first. */
   changes(status?: RuleChangeStatus): Promise<RuleVersionRow[]> {
-    return this.dataSource.query(`SELECT ${COLUMNS} FROM rule_versions WHERE author_id <> 'system' AND ($1::text IS NULL OR status = $1) ORDER BY id DESC`, [status ?? null]);
+    return this.dataSource.query(`SELECT ${COLUMNS} FROM rule_versions WHERE author_id <> 'system' AND ($1::text IS NULL OR status = $1) ORDER BY rule_versions.id DESC`, [status ?? null]);
   }
 
   async find(id: string, em: EntityManager = this.dataSource.manager, lock = false): Promise<RuleVersionRow | undefined> {
