@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditLog } from '@sunlight/audit';
-import { Clock, ConflictError, ForbiddenError, InputError, NotFoundError, type Actor } from '@sunlight/common';
+import { Clock, InputError, NotFoundError, effectiveFrom, requireAdmin, requireDecidable, requireReason, type Actor } from '@sunlight/common';
 import type { Severity } from '@sunlight/leads';
 import { RuleCatalogue } from '../rule-catalogue.js';
 import { SEVERITIES, validateParams } from '../rule-config.js';
@@ -32,19 +32,6 @@ export interface RuleChangeOutcome {
   changeId: string;
   status: RuleChangeStatus;
   version: number | null;
-}
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function requireAdmin(actor: Actor, what: string): void {
-  if (actor.role !== 'admin') throw new ForbiddenError(`只有系统管理员可以${what}（${actor.username} 不是管理员） (only an admin may ${what === '提出规则变更' ? 'propose' : 'decide'} rule changes)`);
-}
-
-function requireReason(reason: string | undefined | null): string {
-  const text = reason?.trim() ?? '';
-  if (!text) throw new InputError('reason: 须说明理由 (a reason is required)', { column: 'reason', expected: '非空文字' });
-  if (text.length > 2000) throw new InputError('reason: 理由至多 2000 字 (at most 2000 characters)', { column: 'reason', expected: '至多 2000 字' });
-  return text;
 }
 
 export class ProposeRuleChangeCommand {
@@ -130,12 +117,7 @@ async function pendingForChecker(versions: RuleVersions, em: import('typeorm').E
   requireAdmin(checker, '审批规则变更');
   const change = await versions.find(changeId, em, true);
   if (!change) throw new NotFoundError(`没有编号为 ${changeId} 的规则变更 (no such rule change)`);
-  if (change.status !== 'pending') {
-    throw new ConflictError(`规则变更 ${changeId} 已${change.status === 'approved' ? '批准' : '驳回'}，不能再次审批 (already decided)`, { status: change.status });
-  }
-  if (change.authorId === checker.userId) {
-    throw new ForbiddenError(`不能审批自己提出的规则变更：须由另一名管理员审批 (maker-checker: the author may not decide their own change)`);
-  }
+  requireDecidable(change, checker, '规则变更');
   return change;
 }
 
@@ -150,21 +132,13 @@ export class ApproveRuleChange {
   ) {}
 
   async execute(command: ApproveRuleChangeCommand): Promise<RuleChangeOutcome> {
-    let effectiveFrom = this.clock.now();
-    if (command.from !== undefined) {
-      const parsed = DATE.test(command.from) ? Date.parse(`${command.from}T00:00:00Z`) : NaN;
-      const real = !Number.isNaN(parsed) && new Date(parsed).toISOString().slice(0, 10) === command.from;
-      if (!real) {
-        throw new InputError(`from: 应为日期 YYYY-MM-DD，得到 ${command.from} (expected a date)`, { column: 'from', value: command.from, expected: 'YYYY-MM-DD' });
-      }
-      effectiveFrom = new Date(`${command.from}T00:00:00+08:00`); // the start of that day in Asia/Shanghai
-    }
+    const from = effectiveFrom(command.from, this.clock.now());
     return this.dataSource.transaction(async (em) => {
       const change = await pendingForChecker(this.versions, em, command.changeId, command.checker);
-      const version = await this.versions.approve(em, change.id, { id: command.checker.userId, name: command.checker.username }, effectiveFrom);
+      const version = await this.versions.approve(em, change.id, { id: command.checker.userId, name: command.checker.username }, from);
       await this.audit.append(
         em,
-        { action: 'rule.approve', subjectType: 'rule', subjectId: change.ruleCode, data: { changeId: change.id, version, effectiveFrom: effectiveFrom.toISOString(), author: change.author } },
+        { action: 'rule.approve', subjectType: 'rule', subjectId: change.ruleCode, data: { changeId: change.id, version, effectiveFrom: from.toISOString(), author: change.author } },
         command.checker,
       );
       return { changeId: change.id, status: 'approved' as const, version };
