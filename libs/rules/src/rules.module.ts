@@ -2,6 +2,7 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { AccountsModule } from '@sunlight/accounts';
 import { IngestionEvents, IngestionModule } from '@sunlight/ingestion';
 import { LeadsModule } from '@sunlight/leads';
+import { ProgramsModule } from '@sunlight/programs';
 import { CheckEngine } from './check-engine.js';
 import { CheckRunResults } from './check-run-results.js';
 import { CheckRuns } from './check-runs.js';
@@ -16,7 +17,7 @@ import { RuleVersions } from './versions/rule-versions.repository.js';
 const RULE_CHANGES = [ProposeRuleChange, ApproveRuleChange, RejectRuleChange, ListRuleVersions, DiffRuleChange];
 
 @Module({
-  imports: [IngestionModule, LeadsModule, AccountsModule],
+  imports: [IngestionModule, LeadsModule, AccountsModule, ProgramsModule],
   providers: [RuleVersions, RuleCatalogue, CheckRuns, CheckRunResults, CheckEngine, Explanations, RunChecks, RequestChecks, ChecksProcessor, ...RULE_CHANGES],
   exports: [RuleCatalogue, CheckRuns, RunChecks, RequestChecks, ...RULE_CHANGES],
 })

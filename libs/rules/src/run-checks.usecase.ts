@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '@sunlight/common';
 import { InjectConfig, type AppConfig } from '@sunlight/config';
 import { InjectDeadlines, WorkingDays, type DeadlineSettings } from '@sunlight/leads';
+import { ProgramsService } from '@sunlight/programs';
 import { CheckEngine } from './check-engine.js';
 import { CheckRunResults, summarize } from './check-run-results.js';
 import type { CheckRunSummary } from './check-run-types.js';
@@ -29,6 +30,7 @@ export class RunChecks {
     private readonly results: CheckRunResults,
     private readonly explanations: Explanations,
     private readonly rules: RuleCatalogue,
+    private readonly programs: ProgramsService,
     private readonly clock: Clock,
     @InjectConfig() private readonly config: AppConfig,
     @InjectDeadlines() private readonly deadlineSettings: DeadlineSettings,
@@ -50,6 +52,7 @@ export class RunChecks {
     // The rules as their live versions set them when the run starts: a version going live
     // mid-run takes effect from the next run, and every lead records the version that raised it.
     const live = await this.rules.live();
+    await this.programs.applyLive(); // program versions whose day has come: the statements join \`programs\`
     const rules = runnableRules(live);
     const context = {
       runId,
