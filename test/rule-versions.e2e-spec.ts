@@ -3,6 +3,7 @@ import { CreateUser, CreateUserCommand } from '@sunlight/accounts';
 import { FixedClock, type Actor } from '@sunlight/common';
 import { ImportBatch, ImportBatchCommand, ImportRegistry, ImportRegistryCommand, REGISTRY_KINDS } from '@sunlight/ingestion';
 import { ExportLeads, type ExportedLead } from '@sunlight/leads';
+import { DecideProgramChange, DecideProgramChangeCommand, ProgramsService, ProposeProgramChange, ProposeProgramChangeCommand } from '@sunlight/programs';
 import {
   ApproveRuleChange,
   ApproveRuleChangeCommand,
@@ -155,5 +156,38 @@ describe(`rule versions (${primaryBackend().name})`, () => {
     } finally {
       await server.stop();
     }
+  });
+
+  it('program settings are versions too: a cap approved for a later day reaches the programs table the rules join when its day comes', async () => {
+    const cap = async (code: string) => (await app.query(`SELECT cap_fen::text FROM programs WHERE code = $1`, [code]))[0].cap_fen;
+    const proposeProgram = (actor: string, code: string, changes: ConstructorParameters<typeof ProposeProgramChangeCommand>[1]) =>
+      app.get(ProposeProgramChange).execute(new ProposeProgramChangeCommand(code, changes, actors[actor], '标准调整'));
+    const decide = (actor: string, id: string, decision: 'approve' | 'reject', options = {}) => app.get(DecideProgramChange).execute(new DecideProgramChangeCommand(id, decision, actors[actor], options));
+    clock.set(new Date('2027-03-01T09:00:00+08:00'));
+    await expect(proposeProgram('rv.maker', 'DIBAO', { cap: '-5' })).rejects.toThrow(/cap: 应为正的金额/);
+    await expect(proposeProgram('rv.maker', 'DIBAO', { minAge: 200 })).rejects.toThrow(/minAge: 应为整数 0–150/);
+    await expect(proposeProgram('rv.maker', 'NOPE', { cap: '1' })).rejects.toThrow(/没有资金项目 NOPE/);
+
+    const later = await proposeProgram('rv.maker', 'DIBAO', { cap: '1000' });
+    expect(later).toEqual({ changeId: expect.any(String), program: 'DIBAO', status: 'pending' });
+    await expect(decide('rv.maker', later.changeId, 'approve')).rejects.toThrow('不能审批自己提出的资金项目变更');
+    expect(await decide('rv.checker', later.changeId, 'approve', { from: '2027-04-01' })).toEqual({ changeId: later.changeId, status: 'approved', version: 2 });
+    const run = async () => app.get(RunChecks).execute(await app.get(RequestChecks).execute(new RequestChecksCommand('all', 'manual', 'test')));
+    await run();
+    expect(await cap('DIBAO')).toBe('120000');
+    clock.set(new Date('2027-04-01T00:00:00+08:00'));
+    await run(); // a run starts by applying the program versions whose day has come
+    expect(await cap('DIBAO')).toBe('100000');
+    expect(app.get(ProgramsService).get('DIBAO')!.capFen).toBe(100000n);
+
+    const now = await proposeProgram('rv.checker', 'TEKUN', { cap: '1,600.00' });
+    await decide('rv.maker', now.changeId, 'approve');
+    expect(await cap('TEKUN')).toBe('160000'); // approved for at once: at once
+    const events = await app.query(`SELECT action FROM audit_events WHERE subject_type = 'program' ORDER BY id`);
+    expect(events.map((e) => e.action)).toEqual(['program.propose', 'program.approve', 'program.propose', 'program.approve']);
+
+    const cli1 = await cli(env, 'programs', 'propose', 'GAOLING', '--cap', '350', '--user', 'rv.maker', '--reason', '提标');
+    expect(cli1.code).toBe(0);
+    expect(cli1.json).toEqual({ changeId: expect.any(String), program: 'GAOLING', status: 'pending' });
   });
 });

@@ -20,6 +20,7 @@ import { BatchesController } from './batches/batches.controller.js';
 import { MyLeadsController } from './batches/my-leads.controller.js';
 import { CatalogueController } from './catalogue/catalogue.controller.js';
 import { RuleChangesController } from './rules/rule-changes.controller.js';
+import { ProgramChangesController } from './rules/program-changes.controller.js';
 import { DomainExceptionFilter } from './common/domain-exception.filter.js';
 import { MaskingInterceptor } from './common/masking.interceptor.js';
 import { rateLimits } from './common/rate-limits.js';
@@ -60,7 +61,7 @@ export class ApiModule implements NestModule {
         // Sign-ins and uploads, on the routes marked with @RateLimit.
         ThrottlerModule.forRoot(rateLimits(infra.config)),
       ],
-      controllers: [AuthController, UsersController, LabelsController, LeadsController, BatchesController, MyLeadsController, RegistriesController, NoticesController, StatisticsController, DashboardController, RegionsController, TriageAdminController, DigestsController, QueuesController, CatalogueController, RuleChangesController],
+      controllers: [AuthController, UsersController, LabelsController, LeadsController, BatchesController, MyLeadsController, RegistriesController, NoticesController, StatisticsController, DashboardController, RegionsController, TriageAdminController, DigestsController, QueuesController, CatalogueController, RuleChangesController, ProgramChangesController],
       providers: [
         ...(infra.config.inlineWorker ? [WorkerRunner] : []),
         DemoLoader,

@@ -59,13 +59,18 @@ export class ProgramsService implements OnModuleInit {
    */
   async applyLive(at: Date = this.clock.now()): Promise<string[]> {
     const changed = await this.versions.applyLive(at);
-    const live = new Map((await this.versions.liveAt(at)).map((v) => [v.programCode, v]));
-    this.catalogue = this.catalogue.map((p) => {
-      const v = live.get(p.code);
-      return v ? { ...p, capFen: BigInt(v.capFen), minAge: v.minAge, maxAge: v.maxAge, meansTested: v.meansTested, universal: v.universal } : p;
-    });
+    this.catalogue = await this.live(at);
     if (changed.length) this.logger.log(`program versions live: ${changed.join(', ')}`);
     return changed;
+  }
+
+  /** The programs as their versions live at `at` set them, with their version numbers (reads only). */
+  async live(at: Date = this.clock.now()): Promise<(ProgramDefinition & { version: number | null })[]> {
+    const live = new Map((await this.versions.liveAt(at)).map((v) => [v.programCode, v]));
+    return this.catalogue.map((p) => {
+      const v = live.get(p.code);
+      return v ? { ...p, version: v.version, capFen: BigInt(v.capFen), minAge: v.minAge, maxAge: v.maxAge, meansTested: v.meansTested, universal: v.universal } : { ...p, version: null };
+    });
   }
 
   /** The programs as this process last applied their live versions. */

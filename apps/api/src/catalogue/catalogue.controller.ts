@@ -40,6 +40,8 @@ export class ProgramDto {
   @ApiProperty({ description: '家庭经济状况核查：财政供养、有车、有工商登记人员不得领取' }) meansTested: boolean;
   @ApiProperty({ type: Number, nullable: true, description: '年龄下限（周岁，含）' }) minAge: number | null;
   @ApiProperty({ type: Number, nullable: true, description: '年龄上限（周岁，含）' }) maxAge: number | null;
+  @ApiProperty({ description: '应享项目：年龄范围内人人应享（R13 应享未享）' }) universal: boolean;
+  @ApiProperty({ type: Number, nullable: true, description: '现行版本号（标准、年龄、家计调查、应享的设置）', example: 1 }) version: number | null;
 }
 
 /** The rules (their live versions) and programs of this installation, read-only; rule changes are RuleChangesController's. */
@@ -80,10 +82,10 @@ export class CatalogueController {
   }
 
   @Get('programs')
-  @ApiOperation({ summary: '资金项目（只读）：代码、名称、发放频次、标准上限（分）、年龄范围、是否家计调查' })
+  @ApiOperation({ summary: '资金项目的现行版本（只读）：代码、名称、发放频次、标准上限（分）、年龄范围、是否家计调查、是否应享' })
   @ApiOkResponse({ type: [ProgramDto] })
-  listPrograms(): ProgramDto[] {
-    return this.programs.all().map((p) => ({
+  async listPrograms(): Promise<ProgramDto[]> {
+    return (await this.programs.live()).map((p) => ({
       code: p.code,
       name: p.name,
       frequency: p.frequency,
@@ -92,6 +94,8 @@ export class CatalogueController {
       meansTested: p.meansTested,
       minAge: p.minAge,
       maxAge: p.maxAge,
+      universal: p.universal,
+      version: p.version,
     }));
   }
 }

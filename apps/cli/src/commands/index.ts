@@ -12,5 +12,6 @@ import { leadsClose } from './leads-close.command.js';
 import { leadsExport } from './leads-export.command.js';
 import { registryImport, registryRejections } from './registry-import.command.js';
 import { rulesApprove, rulesList, rulesPropose, rulesReject } from './rules.command.js';
+import { programsApprove, programsPropose, programsReject } from './programs.command.js';
 
-export const COMMANDS: CliCommand[] = [registryImport, registryRejections, batchImport, batchRejections, checksRun, rulesList, rulesPropose, rulesApprove, rulesReject, leadsExport, leadsClose, cardsSweep, digestPreview, digestSend, usersCreate, usersList, usersUnlock, auditVerify, dbMigrate, generate];
+export const COMMANDS: CliCommand[] = [registryImport, registryRejections, batchImport, batchRejections, checksRun, rulesList, rulesPropose, rulesApprove, rulesReject, programsPropose, programsApprove, programsReject, leadsExport, leadsClose, cardsSweep, digestPreview, digestSend, usersCreate, usersList, usersUnlock, auditVerify, dbMigrate, generate];

@@ -24,7 +24,7 @@ export const rulesList: CliCommand = {
 };
 
 /** The account named by --user, acting as itself: unknown or inactive accounts are refused. */
-async function actingUser(app: INestApplicationContext, args: ParsedArgs): Promise<Actor> {
+export async function actingUser(app: INestApplicationContext, args: ParsedArgs): Promise<Actor> {
   const name = args.options.user;
   if (typeof name !== 'string' || !name.trim()) throw new InputError('--user: 须指明操作的管理员用户名 (expected --user NAME)', { column: 'user' });
   const user = await app.get(UserDirectory).find(name.trim());
@@ -36,7 +36,7 @@ async function actingUser(app: INestApplicationContext, args: ParsedArgs): Promi
  * A refusal of the rule of four eyes (not an admin, the author deciding, already decided, no such
  * change) is refused input here: exit 2 with one Chinese line, as CONTRACT §5 says.
  */
-async function refusable(io: CliIo, run: () => Promise<number>): Promise<number> {
+export async function refusable(io: CliIo, run: () => Promise<number>): Promise<number> {
   try {
     return await run();
   } catch (err) {
