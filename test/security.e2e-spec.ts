@@ -87,6 +87,17 @@ describe(`security (${primaryBackend().name})`, () => {
     { method: 'POST', path: '/api/users/{user}/reset-password', allowed: ['admin'], body: () => ({ password: 'short' }) },
     { method: 'GET', path: '/api/rules', allowed: ROLES },
     { method: 'GET', path: '/api/programs', allowed: ROLES },
+    { method: 'GET', path: '/api/rules/{rule}/versions', allowed: ['admin'] },
+    { method: 'GET', path: '/api/rule-changes', allowed: ['admin'] },
+    // (A draft the rules refuse, a change that does not exist: nothing changes.)
+    { method: 'POST', path: '/api/rule-changes', allowed: ['admin'], body: () => ({ rule: 'R09', params: { minIds: 1 }, reason: '越界' }) },
+    { method: 'POST', path: '/api/rule-changes/{change}/approve', allowed: ['admin'], body: () => ({}) },
+    { method: 'POST', path: '/api/rule-changes/{change}/reject', allowed: ['admin'], body: () => ({ reason: '不同意' }) },
+    { method: 'GET', path: '/api/rule-changes/{change}/diff', allowed: ['admin'] },
+    { method: 'GET', path: '/api/program-changes', allowed: ['admin'] },
+    { method: 'POST', path: '/api/program-changes', allowed: ['admin'], body: () => ({ program: 'DIBAO', cap: '-1', reason: '越界' }) },
+    { method: 'POST', path: '/api/program-changes/{change}/approve', allowed: ['admin'], body: () => ({}) },
+    { method: 'POST', path: '/api/program-changes/{change}/reject', allowed: ['admin'], body: () => ({ reason: '不同意' }) },
     { method: 'GET', path: '/api/admin/queues', allowed: ['admin'] },
     { method: 'GET', path: '/api/admin/queues/{queue}/failed', allowed: ['admin'] },
     { method: 'POST', path: '/api/admin/queues/{queue}/retry', allowed: ['admin'] },
@@ -140,7 +151,7 @@ describe(`security (${primaryBackend().name})`, () => {
   /** A user of each role in 松滋 (the admin for admin), with a path filled with that county's objects. */
   const userOf = (role: Role) => (role === 'admin' ? 'admin' : `${role.slice(0, 2)}.songzi`);
   const fill = (p: string, userId = '1') =>
-    p.replace('{lead}', songziLead).replace('{batch}', songziBatch).replace('{import}', registryImport).replace('{kind}', 'deceased').replace('{user}', userId).replace('{notice}', '999999').replace('{digest}', '999999').replace('{queue}', 'digests').replace('{job}', '999999').replace('{attachment}', '999999');
+    p.replace('{lead}', songziLead).replace('{batch}', songziBatch).replace('{import}', registryImport).replace('{kind}', 'deceased').replace('{user}', userId).replace('{notice}', '999999').replace('{digest}', '999999').replace('{queue}', 'digests').replace('{job}', '999999').replace('{attachment}', '999999').replace('{rule}', 'R09').replace('{change}', '999999');
 
   it('covers every route the API exposes (the OpenAPI document), each with a role or public decision', async () => {
     const doc = (await call('GET', '/api/docs-json')).json;

@@ -19,6 +19,8 @@ import { LinksModule } from './auth/links.module.js';
 import { BatchesController } from './batches/batches.controller.js';
 import { MyLeadsController } from './batches/my-leads.controller.js';
 import { CatalogueController } from './catalogue/catalogue.controller.js';
+import { RuleChangesController } from './rules/rule-changes.controller.js';
+import { ProgramChangesController } from './rules/program-changes.controller.js';
 import { DomainExceptionFilter } from './common/domain-exception.filter.js';
 import { MaskingInterceptor } from './common/masking.interceptor.js';
 import { rateLimits } from './common/rate-limits.js';
@@ -59,7 +61,7 @@ export class ApiModule implements NestModule {
         // Sign-ins and uploads, on the routes marked with @RateLimit.
         ThrottlerModule.forRoot(rateLimits(infra.config)),
       ],
-      controllers: [AuthController, UsersController, LabelsController, LeadsController, BatchesController, MyLeadsController, RegistriesController, NoticesController, StatisticsController, DashboardController, RegionsController, TriageAdminController, DigestsController, QueuesController, CatalogueController],
+      controllers: [AuthController, UsersController, LabelsController, LeadsController, BatchesController, MyLeadsController, RegistriesController, NoticesController, StatisticsController, DashboardController, RegionsController, TriageAdminController, DigestsController, QueuesController, CatalogueController, RuleChangesController, ProgramChangesController],
       providers: [
         ...(infra.config.inlineWorker ? [WorkerRunner] : []),
         DemoLoader,

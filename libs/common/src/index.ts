@@ -7,3 +7,4 @@ export * from './errors.js';
 export * from './paths.js';
 export * from './actor.js';
 export * from './process-identity.js';
+export * from './maker-checker.js';

@@ -7,3 +7,7 @@ export * from './request-checks.usecase.js';
 export * from './rules.module.js';
 export { RULE_CATALOGUE } from './catalogue/index.js';
 export * from './backtest-rule.usecase.js';
+export { validateParams } from './rule-config.js';
+export * from './versions/rule-changes.usecases.js';
+export type { FieldChange } from './versions/rule-diff.js';
+export type { RuleChangeStatus, RuleSettings, RuleVersionRow } from './versions/rule-versions.repository.js';

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { RuleDefinition } from './rule.js';
-import { configureRules, ruleStatement } from './rule-config.js';
+import { InputError } from '@sunlight/common';
+import { configureRules, ruleStatement, validateParams } from './rule-config.js';
 
 const rule: RuleDefinition = {
   code: 'R99',
@@ -11,7 +12,7 @@ const rule: RuleDefinition = {
   severity: 'low',
   amount: 'sum',
   repeatAmount: 'sum',
-  params: { minIds: 3 },
+  parameters: { minIds: { type: 'integer', min: 2, max: 10, default: 3, description: '至少（个）' } },
   explanation: '',
   sql: `SELECT s.id::bigint FROM :scope s WHERE s.amount_fen > :minIds AND s.period::date IS NOT NULL`,
 };
@@ -36,6 +37,26 @@ describe('rule configuration', () => {
   it('names the mistake in the file', () => {
     expect(() => configureRules([rule], configDir({ R98: {} }))).toThrow(/unknown rule R98/);
     expect(() => configureRules([rule], configDir({ R99: { params: { minHouseholds: 2 } } }))).toThrow(/minHouseholds is not a parameter of R99/);
-    expect(() => configureRules([rule], configDir({ R99: { params: { minIds: 'three' } } }))).toThrow(/must be a number/);
+    expect(() => configureRules([rule], configDir({ R99: { params: { minIds: 'three' } } }))).toThrow(/minIds.*应为整数 2–10/);
+  });
+});
+
+describe('parameter values of a version', () => {
+  it('answers the given values over the defaults', () => {
+    expect(validateParams(rule, {})).toEqual({ minIds: 3 });
+    expect(validateParams(rule, { minIds: 4 })).toEqual({ minIds: 4 });
+  });
+
+  it('refuses an unknown parameter, a wrong type or a value out of range, naming the parameter and the range', () => {
+    expect(() => validateParams(rule, { minHouseholds: 2 })).toThrow(/params\.minHouseholds: R99 没有参数 minHouseholds（可用参数：minIds）/);
+    expect(() => validateParams(rule, { minIds: 2.5 })).toThrow(/params\.minIds（至少（个））应为整数 2–10，得到 2\.5/);
+    expect(() => validateParams(rule, { minIds: 11 })).toThrow(/应为整数 2–10，得到 11/);
+    expect(() => validateParams(rule, { minIds: '4' })).toThrow(/应为整数 2–10，得到 "4"/);
+    try {
+      validateParams(rule, { minIds: 1 });
+    } catch (err) {
+      expect(err).toBeInstanceOf(InputError);
+      expect((err as InputError).details).toMatchObject({ column: 'params.minIds', expected: '整数 2–10' });
+    }
   });
 });

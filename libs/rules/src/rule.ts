@@ -36,6 +36,7 @@ export const AMOUNT_SQL: Record<AmountStrategy, string> = {
  */
 export interface RuleDefinition {
   code: string;
+  /** The version seeded into rule_versions; the live version is the database's (RuleCatalogue.live). */
   version: number;
   name: { zh: string; en: string };
   severity: Severity;
@@ -48,18 +49,34 @@ export interface RuleDefinition {
   amount: AmountStrategy;
   /** Amount at risk of an R12 repeat of this rule, over its new evidence alone. */
   repeatAmount: AmountStrategy;
-  /** Numeric parameters and their defaults; config/rules.json may override them. */
-  params?: Record<string, number>;
-  /** What each parameter means, in Chinese (the rules page). */
-  paramLabels?: Record<string, string>;
+  /**
+   * The rule's parameters: type, range, default and meaning. A version's values are checked
+   * against them (validateParams); the defaults keep CONTRACT §4 exactly.
+   */
+  parameters?: Record<string, RuleParameter>;
   /** One sentence in Chinese; see explanations.ts for the placeholders. */
   explanation: string;
   /** The statement; absent only for R12, which the engine raises on other rules' keys. */
   sql?: string;
 }
 
-/** A rule as configured for this installation. */
+/** One parameter a rule declares. */
+export interface RuleParameter {
+  type: 'integer' | 'number';
+  min: number;
+  max: number;
+  default: number;
+  /** What it means, in Chinese (the rules page, error messages). */
+  description: string;
+}
+
+/** A rule as one of its versions sets it: enabled, severity, parameter values, and the version. */
 export interface ActiveRule extends RuleDefinition {
   enabled: boolean;
   params: Record<string, number>;
+}
+
+/** The parameter defaults of a rule. */
+export function parameterDefaults(rule: RuleDefinition): Record<string, number> {
+  return Object.fromEntries(Object.entries(rule.parameters ?? {}).map(([name, p]) => [name, p.default]));
 }

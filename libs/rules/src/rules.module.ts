@@ -1,7 +1,9 @@
 import { Module, OnModuleInit } from '@nestjs/common';
+import { AccountsModule } from '@sunlight/accounts';
 import { IngestionEvents, IngestionModule } from '@sunlight/ingestion';
 import { LeadsModule } from '@sunlight/leads';
 import { BacktestRule } from './backtest-rule.usecase.js';
+import { ProgramsModule } from '@sunlight/programs';
 import { CheckEngine } from './check-engine.js';
 import { CheckRunResults } from './check-run-results.js';
 import { CheckRuns } from './check-runs.js';
@@ -10,11 +12,15 @@ import { Explanations } from './explanations.js';
 import { RequestChecks, RequestChecksCommand } from './request-checks.usecase.js';
 import { RuleCatalogue } from './rule-catalogue.js';
 import { RunChecks } from './run-checks.usecase.js';
+import { ApproveRuleChange, DiffRuleChange, ListRuleVersions, ProposeRuleChange, RejectRuleChange } from './versions/rule-changes.usecases.js';
+import { RuleVersions } from './versions/rule-versions.repository.js';
+
+const RULE_CHANGES = [ProposeRuleChange, ApproveRuleChange, RejectRuleChange, ListRuleVersions, DiffRuleChange];
 
 @Module({
-  imports: [IngestionModule, LeadsModule],
-  providers: [RuleCatalogue, CheckRuns, CheckRunResults, CheckEngine, Explanations, RunChecks, RequestChecks, ChecksProcessor, BacktestRule],
-  exports: [RuleCatalogue, CheckRuns, RunChecks, RequestChecks, BacktestRule],
+  imports: [IngestionModule, LeadsModule, AccountsModule, ProgramsModule],
+  providers: [RuleVersions, RuleCatalogue, CheckRuns, CheckRunResults, CheckEngine, Explanations, RunChecks, RequestChecks, ChecksProcessor, BacktestRule, ...RULE_CHANGES],
+  exports: [RuleCatalogue, CheckRuns, RunChecks, RequestChecks, BacktestRule, ...RULE_CHANGES],
 })
 export class RulesModule implements OnModuleInit {
   constructor(

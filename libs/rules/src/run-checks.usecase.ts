@@ -3,12 +3,13 @@ import { DataSource } from 'typeorm';
 import { Clock } from '@sunlight/common';
 import { InjectConfig, type AppConfig } from '@sunlight/config';
 import { InjectDeadlines, WorkingDays, type DeadlineSettings } from '@sunlight/leads';
+import { ProgramsService } from '@sunlight/programs';
 import { CheckEngine } from './check-engine.js';
 import { CheckRunResults, summarize } from './check-run-results.js';
 import type { CheckRunSummary } from './check-run-types.js';
 import { CheckRuns, type CheckRunProgress } from './check-runs.js';
 import { Explanations } from './explanations.js';
-import { RuleCatalogue } from './rule-catalogue.js';
+import { RuleCatalogue, repeatRule, runnableRules } from './rule-catalogue.js';
 
 export type RunProgress = (progress: CheckRunProgress) => void | Promise<void>;
 
@@ -29,6 +30,7 @@ export class RunChecks {
     private readonly results: CheckRunResults,
     private readonly explanations: Explanations,
     private readonly rules: RuleCatalogue,
+    private readonly programs: ProgramsService,
     private readonly clock: Clock,
     @InjectConfig() private readonly config: AppConfig,
     @InjectDeadlines() private readonly deadlineSettings: DeadlineSettings,
@@ -47,13 +49,17 @@ export class RunChecks {
     await this.runs.markRunning(runId);
     if (run.scope === 'batches') await this.refreshStatistics(run.batch_ids!);
 
-    const rules = this.rules.runnable();
+    // The rules as their live versions set them when the run starts: a version going live
+    // mid-run takes effect from the next run, and every lead records the version that raised it.
+    const live = await this.rules.live();
+    await this.programs.applyLive(); // program versions whose day has come: the statements join \`programs\`
+    const rules = runnableRules(live);
     const context = {
       runId,
       batchIds: run.scope === 'batches' ? run.batch_ids!.map(String) : null,
       dueOn: WorkingDays.add(this.clock.today(), this.deadlineSettings.deadlines.verify),
       registrySnapshot: await this.registrySnapshot(),
-      repeatRule: this.rules.repeatRule(),
+      repeatRule: repeatRule(live),
     };
     // A run resumed after its worker died skips the rules that already took effect.
     const recorded = new Set((await this.results.all(runId)).map((r) => r.rule_code));
@@ -79,7 +85,7 @@ export class RunChecks {
     // The totals are what the rules' rows say, whichever process applied them.
     const results = await this.results.all(runId);
     const summary = summarize(results);
-    await this.explanations.rewrite([...new Set(results.flatMap((r) => r.lead_ids))], this.rules.all());
+    await this.explanations.rewrite([...new Set(results.flatMap((r) => r.lead_ids))], live);
     await this.runs.finish(runId, summary);
     await progress?.({ done: rules.length, total: rules.length });
     return summary;

@@ -130,7 +130,7 @@ export class LeadsController {
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', 'attachment; filename="leads.csv"');
     res.write('\uFEFF线索编号,规则,严重程度,状态,姓名,身份证号,项目,期间,银行账号,行政区划,涉及金额(元),预警牌,期限,说明\r\n');
-    const ruleName = new Map(this.rules.all().map((r) => [r.code, r.name.zh]));
+    const ruleName = new Map(this.rules.definitions().map((r) => [r.code, r.name.zh]));
     for (;;) {
       const lines = page.items.map((l) => {
         // People's words for the codes, as the console shows them; the CLI's export keeps the codes.

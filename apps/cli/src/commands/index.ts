@@ -11,7 +11,8 @@ import { digestPreview, digestSend } from './digest.command.js';
 import { leadsClose } from './leads-close.command.js';
 import { leadsExport } from './leads-export.command.js';
 import { registryImport, registryRejections } from './registry-import.command.js';
-import { rulesList } from './rules.command.js';
+import { rulesApprove, rulesList, rulesPropose, rulesReject } from './rules.command.js';
 import { rulesBacktest } from './rules-backtest.command.js';
+import { programsApprove, programsPropose, programsReject } from './programs.command.js';
 
-export const COMMANDS: CliCommand[] = [registryImport, registryRejections, batchImport, batchRejections, checksRun, rulesList, rulesBacktest, leadsExport, leadsClose, cardsSweep, digestPreview, digestSend, usersCreate, usersList, usersUnlock, auditVerify, dbMigrate, generate];
+export const COMMANDS: CliCommand[] = [registryImport, registryRejections, batchImport, batchRejections, checksRun, rulesList, rulesPropose, rulesApprove, rulesReject, rulesBacktest, programsPropose, programsApprove, programsReject, leadsExport, leadsClose, cardsSweep, digestPreview, digestSend, usersCreate, usersList, usersUnlock, auditVerify, dbMigrate, generate];

@@ -12,8 +12,10 @@ export const R09: RuleDefinition = {
   severity: 'high',
   amount: 'sum',
   repeatAmount: 'sum',
-  params: { minIds: 3, minHouseholds: 2 },
-  paramLabels: { minIds: '同一账户收款的身份证号至少（个）', minHouseholds: '且分属的户至少（户）' },
+  parameters: {
+    minIds: { type: 'integer', min: 2, max: 100, default: 3, description: '同一账户收款的身份证号至少（个）' },
+    minHouseholds: { type: 'integer', min: 1, max: 100, default: 2, description: '且分属的户至少（户）' },
+  },
   explanation: '银行账户 {account} 收到 {fact.persons} 人（{fact.households} 户）的{program} {count} 笔，共 {total} 元',
   // Accounts are first counted by their distinct holders; only those with enough people are
   // looked at further, and only their payments become evidence.
