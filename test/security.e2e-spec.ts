@@ -94,6 +94,10 @@ describe(`security (${primaryBackend().name})`, () => {
     { method: 'POST', path: '/api/rule-changes/{change}/approve', allowed: ['admin'], body: () => ({}) },
     { method: 'POST', path: '/api/rule-changes/{change}/reject', allowed: ['admin'], body: () => ({ reason: '不同意' }) },
     { method: 'GET', path: '/api/rule-changes/{change}/diff', allowed: ['admin'] },
+    // (A backtest of a change that does not exist: nothing is queued.)
+    { method: 'POST', path: '/api/rules/{rule}/backtests', allowed: ['admin'], body: () => ({ changeId: '999999' }) },
+    { method: 'GET', path: '/api/rules/{rule}/backtests', allowed: ['admin'] },
+    { method: 'GET', path: '/api/rule-backtests/{backtest}', allowed: ['admin'] },
     { method: 'GET', path: '/api/program-changes', allowed: ['admin'] },
     { method: 'POST', path: '/api/program-changes', allowed: ['admin'], body: () => ({ program: 'DIBAO', cap: '-1', reason: '越界' }) },
     { method: 'POST', path: '/api/program-changes/{change}/approve', allowed: ['admin'], body: () => ({}) },
@@ -151,7 +155,7 @@ describe(`security (${primaryBackend().name})`, () => {
   /** A user of each role in 松滋 (the admin for admin), with a path filled with that county's objects. */
   const userOf = (role: Role) => (role === 'admin' ? 'admin' : `${role.slice(0, 2)}.songzi`);
   const fill = (p: string, userId = '1') =>
-    p.replace('{lead}', songziLead).replace('{batch}', songziBatch).replace('{import}', registryImport).replace('{kind}', 'deceased').replace('{user}', userId).replace('{notice}', '999999').replace('{digest}', '999999').replace('{queue}', 'digests').replace('{job}', '999999').replace('{attachment}', '999999').replace('{rule}', 'R09').replace('{change}', '999999');
+    p.replace('{lead}', songziLead).replace('{batch}', songziBatch).replace('{import}', registryImport).replace('{kind}', 'deceased').replace('{user}', userId).replace('{notice}', '999999').replace('{digest}', '999999').replace('{queue}', 'digests').replace('{job}', '999999').replace('{attachment}', '999999').replace('{rule}', 'R09').replace('{change}', '999999').replace('{backtest}', '999999');
 
   it('covers every route the API exposes (the OpenAPI document), each with a role or public decision', async () => {
     const doc = (await call('GET', '/api/docs-json')).json;

@@ -20,6 +20,7 @@ import { BatchesController } from './batches/batches.controller.js';
 import { MyLeadsController } from './batches/my-leads.controller.js';
 import { CatalogueController } from './catalogue/catalogue.controller.js';
 import { RuleChangesController } from './rules/rule-changes.controller.js';
+import { BacktestsController } from './rules/backtests.controller.js';
 import { ProgramChangesController } from './rules/program-changes.controller.js';
 import { DomainExceptionFilter } from './common/domain-exception.filter.js';
 import { MaskingInterceptor } from './common/masking.interceptor.js';
@@ -61,7 +62,7 @@ export class ApiModule implements NestModule {
         // Sign-ins and uploads, on the routes marked with @RateLimit.
         ThrottlerModule.forRoot(rateLimits(infra.config)),
       ],
-      controllers: [AuthController, UsersController, LabelsController, LeadsController, BatchesController, MyLeadsController, RegistriesController, NoticesController, StatisticsController, DashboardController, RegionsController, TriageAdminController, DigestsController, QueuesController, CatalogueController, RuleChangesController, ProgramChangesController],
+      controllers: [AuthController, UsersController, LabelsController, LeadsController, BatchesController, MyLeadsController, RegistriesController, NoticesController, StatisticsController, DashboardController, RegionsController, TriageAdminController, DigestsController, QueuesController, CatalogueController, RuleChangesController, ProgramChangesController, BacktestsController],
       providers: [
         ...(infra.config.inlineWorker ? [WorkerRunner] : []),
         DemoLoader,

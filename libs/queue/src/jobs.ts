@@ -18,6 +18,8 @@ export enum JobName {
   ImportRegistry = 'import-registry',
   /** Run the cross-checks of a check_runs row. */
   RunChecks = 'run-checks',
+  /** Run the backtest of a rule_backtests row (a rule's version over all data, raising nothing). */
+  RunBacktest = 'run-backtest',
   /** Set the warning cards of the day (daily, and on demand). */
   SweepCards = 'sweep-cards',
   /** Compose a supervisor's scheduled digest for the period just ended (a job scheduler per supervisor). */
@@ -32,6 +34,7 @@ export interface JobPayloads {
   [JobName.ImportBatch]: { batchId: string };
   [JobName.ImportRegistry]: { importId: string };
   [JobName.RunChecks]: { runId: string };
+  [JobName.RunBacktest]: { backtestId: string };
   /** `today` only when a person asked for a simulated day; the scheduler sends {}. */
   [JobName.SweepCards]: { today?: string };
   [JobName.PrepareDigest]: { userId: string };
@@ -44,6 +47,7 @@ export const JOB_QUEUE = {
   [JobName.ImportBatch]: QueueName.Ingestion,
   [JobName.ImportRegistry]: QueueName.Ingestion,
   [JobName.RunChecks]: QueueName.Checks,
+  [JobName.RunBacktest]: QueueName.Checks,
   [JobName.SweepCards]: QueueName.Triage,
   [JobName.PrepareDigest]: QueueName.Digests,
   [JobName.ScanAlerts]: QueueName.Digests,

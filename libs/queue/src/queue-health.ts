@@ -17,6 +17,7 @@ export const JOB_LABELS: Record<JobName, string> = {
   [JobName.ImportBatch]: '导入发放批次',
   [JobName.ImportRegistry]: '导入比对库',
   [JobName.RunChecks]: '运行比对',
+  [JobName.RunBacktest]: '规则回测',
   [JobName.SweepCards]: '设置预警牌',
   [JobName.PrepareDigest]: '生成定期摘要',
   [JobName.ScanAlerts]: '扫描即时预警',

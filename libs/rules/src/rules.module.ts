@@ -3,6 +3,7 @@ import { AccountsModule } from '@sunlight/accounts';
 import { IngestionEvents, IngestionModule } from '@sunlight/ingestion';
 import { LeadsModule } from '@sunlight/leads';
 import { BacktestRule } from './backtest-rule.usecase.js';
+import { BacktestProcessor, BacktestRuns, GetBacktest, ListBacktests, RequestBacktest } from './backtest-runs.js';
 import { ProgramsModule } from '@sunlight/programs';
 import { CheckEngine } from './check-engine.js';
 import { CheckRunResults } from './check-run-results.js';
@@ -19,8 +20,8 @@ const RULE_CHANGES = [ProposeRuleChange, ApproveRuleChange, RejectRuleChange, Li
 
 @Module({
   imports: [IngestionModule, LeadsModule, AccountsModule, ProgramsModule],
-  providers: [RuleVersions, RuleCatalogue, CheckRuns, CheckRunResults, CheckEngine, Explanations, RunChecks, RequestChecks, ChecksProcessor, BacktestRule, ...RULE_CHANGES],
-  exports: [RuleCatalogue, CheckRuns, RunChecks, RequestChecks, BacktestRule, ...RULE_CHANGES],
+  providers: [RuleVersions, RuleCatalogue, CheckRuns, CheckRunResults, CheckEngine, Explanations, RunChecks, RequestChecks, ChecksProcessor, BacktestRule, BacktestRuns, RequestBacktest, GetBacktest, ListBacktests, BacktestProcessor, ...RULE_CHANGES],
+  exports: [RuleCatalogue, CheckRuns, RunChecks, RequestChecks, BacktestRule, RequestBacktest, GetBacktest, ListBacktests, ...RULE_CHANGES],
 })
 export class RulesModule implements OnModuleInit {
   constructor(

@@ -5,7 +5,7 @@ import { DIGEST_FREQUENCY_LABELS, DIGEST_KIND_LABELS, DIGEST_STATUS_LABELS } fro
 import { BATCH_STATUS_LABELS, IMPORT_COLUMN_LABELS, IMPORT_PHASE_LABELS, REGISTRIES } from '@sunlight/ingestion';
 import { LEAD_LABELS } from '@sunlight/leads';
 import { ProgramsService } from '@sunlight/programs';
-import { RULE_CHANGE_STATUS_LABELS, RULE_VERSION_STATE_LABELS, RuleCatalogue } from '@sunlight/rules';
+import { BACKTEST_STAGE_LABELS, BACKTEST_STATUS_LABELS, RULE_CHANGE_STATUS_LABELS, RULE_VERSION_STATE_LABELS, RuleCatalogue } from '@sunlight/rules';
 import { Roles } from '../auth/access.js';
 
 const NAMES = { type: 'object', additionalProperties: { type: 'string' } } as const;
@@ -26,6 +26,8 @@ export class LabelsDto {
   @ApiProperty({ ...NAMES, description: '比对规则 (R01 → 已故人员领取)' }) rule: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '规则变更的审批状态 (pending → 待审批)' }) ruleChangeStatus: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '规则版本所处 (live → 现行版本, scheduled → 已批准，待生效)' }) ruleVersionState: Record<string, string>;
+  @ApiProperty({ ...NAMES, description: '回测的状态 (running → 进行中)' }) backtestStatus: Record<string, string>;
+  @ApiProperty({ ...NAMES, description: '回测进行到哪一步 (hits → 在全部已存数据上运行比对语句…)' }) backtestStage: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '资金项目 (DIBAO → 城乡最低生活保障金)' }) program: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '比对库' }) registry: Record<string, string>;
   @ApiProperty({ ...NAMES, description: '批次状态' }) batchStatus: Record<string, string>;
@@ -57,6 +59,8 @@ export class LabelsController {
       rule: Object.fromEntries(this.rules.definitions().map((r) => [r.code, r.name.zh])),
       ruleChangeStatus: RULE_CHANGE_STATUS_LABELS,
       ruleVersionState: RULE_VERSION_STATE_LABELS,
+      backtestStatus: BACKTEST_STATUS_LABELS,
+      backtestStage: BACKTEST_STAGE_LABELS,
       program: Object.fromEntries(this.programs.all().map((p) => [p.code, p.name])),
       registry: Object.fromEntries(Object.values(REGISTRIES).map((r) => [r.kind, r.zh])),
       batchStatus: BATCH_STATUS_LABELS,
