@@ -4,7 +4,7 @@ import { Population, allTownships, precisionRecall, type PlantedCase, type Popul
 import { readProgramCatalogue } from '@sunlight/programs';
 import { ImportBatch, ImportBatchCommand, ImportRegistry, ImportRegistryCommand, REGISTRY_KINDS } from '@sunlight/ingestion';
 import { CloseLead, CloseLeadCommand, ExportLeads, type ExportedLead } from '@sunlight/leads';
-import { ApproveRuleChange, ApproveRuleChangeCommand, BacktestRule, BacktestRuleCommand, ProposeRuleChange, ProposeRuleChangeCommand, RequestChecks, RequestChecksCommand, RuleCatalogue, RunChecks, type BacktestResult, type CheckRunSummary, type RuleDefinition } from '@sunlight/rules';
+import { ApproveRuleChange, ApproveRuleChangeCommand, BacktestRule, BacktestRuleCommand, CompareShadow, GoLive, GoLiveCommand, ProposeRuleChange, ProposeRuleChangeCommand, RequestChecks, RequestChecksCommand, RuleCatalogue, RunChecks, type BacktestResult, type CheckRunSummary, type RuleDefinition } from '@sunlight/rules';
 import { CreateUser, CreateUserCommand } from '@sunlight/accounts';
 import { fenToYuan, type Actor } from '@sunlight/common';
 import { SAMPLES, TEST_PASSWORD, backends, bootApp, cli, cloneEnv, freshEnv, primaryBackend, type TestApp, type TestEnv } from './support/harness.js';
@@ -331,6 +331,32 @@ describe(`the generator's population on ${primaryBackend().name}`, () => {
     const added = (await leads(app)).filter((l) => l.rule === 'R09' && l.rule_version === 2);
     expect(added.map((l) => l.bank_account).sort()).toEqual(backtest.addedKeys.map((k) => k.bank_account).sort());
     expect(fenToYuan(added.reduce((sum, l) => sum + BigInt(l.amount_at_risk.replace('.', '')), 0n))).toBe(backtest.addedAmountAtRisk);
+  });
+
+  it('runs an approved version in shadow until its day, keeps its would-be leads apart, compares them, and goes live on a second decision', async () => {
+    const admins: Actor[] = [];
+    for (const username of ['sh.maker', 'sh.checker']) {
+      const user = await app.get(CreateUser).execute(new CreateUserCommand(username, username, 'admin', '', TEST_PASSWORD));
+      admins.push({ userId: user.id, username, role: 'admin', scope: '' });
+    }
+    const draft = await app.get(ProposeRuleChange).execute(new ProposeRuleChangeCommand('R09', { params: { minIds: 2, minHouseholds: 2 } }, admins[0], '两人以上、两户以上共用一卡'));
+    const approved = await app.get(ApproveRuleChange).execute(new ApproveRuleChangeCommand(draft.changeId, admins[1], '2099-01-01'));
+    const leadsBefore = (await leads(app)).filter((l) => l.rule === 'R09').map((l) => [l.id, l.amount_at_risk, l.evidence_count]);
+
+    const run = await checkAll(app);
+    expect(run.byRule.R09 ?? 0).toBe(0); // the live version found everything already; the shadow raises nothing
+    expect((await leads(app)).filter((l) => l.rule === 'R09').map((l) => [l.id, l.amount_at_risk, l.evidence_count])).toEqual(leadsBefore);
+    const shadow = await app.get(CompareShadow).execute(draft.changeId);
+    const backtest = await app.get(BacktestRule).execute(new BacktestRuleCommand(await app.get(RuleCatalogue).forBacktest('R09', draft.changeId)));
+    expect(shadow).toMatchObject({ changeId: draft.changeId, version: approved.version, inShadow: true, runs: 1 });
+    const figures = (r: BacktestResult) => [r.hits, r.keys, r.amountAtRisk, r.added, r.addedAmountAtRisk, r.dropped];
+    expect(figures(shadow)).toEqual(figures(backtest)); // a full run sees all the data, as a backtest does
+
+    await expect(app.get(GoLive).execute(new GoLiveCommand(draft.changeId, admins[0]))).rejects.toThrow(/不能让自己提出的规则变更生效/);
+    expect(await app.get(GoLive).execute(new GoLiveCommand(draft.changeId, admins[1]))).toEqual({ changeId: draft.changeId, status: 'approved', version: approved.version });
+    const live = await checkAll(app);
+    expect(live.byRule.R09 ?? 0).toBe(shadow.added);
+    expect((await app.get(CompareShadow).execute(draft.changeId)).inShadow).toBe(false);
   });
 
   const byKind = (kind: PlantedCase['kind']) => population.cases.filter((c) => c.kind === kind).map((c) => [c.rule, c.description, c] as const);

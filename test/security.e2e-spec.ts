@@ -94,6 +94,8 @@ describe(`security (${primaryBackend().name})`, () => {
     { method: 'POST', path: '/api/rule-changes/{change}/approve', allowed: ['admin'], body: () => ({}) },
     { method: 'POST', path: '/api/rule-changes/{change}/reject', allowed: ['admin'], body: () => ({ reason: '不同意' }) },
     { method: 'GET', path: '/api/rule-changes/{change}/diff', allowed: ['admin'] },
+    { method: 'GET', path: '/api/rule-changes/{change}/shadow', allowed: ['admin'] },
+    { method: 'POST', path: '/api/rule-changes/{change}/go-live', allowed: ['admin'] },
     // (A backtest of a change that does not exist: nothing is queued.)
     { method: 'POST', path: '/api/rules/{rule}/backtests', allowed: ['admin'], body: () => ({ changeId: '999999' }) },
     { method: 'GET', path: '/api/rules/{rule}/backtests', allowed: ['admin'] },

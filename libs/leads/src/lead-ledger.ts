@@ -60,6 +60,15 @@ export interface PreviewHitsCommand {
   sampleSize?: number;
 }
 
+/** The hits of a rule version in shadow, to keep apart from the leads. */
+export interface ShadowHitsCommand {
+  hitsSql: string;
+  evidence?: EvidenceKind;
+  rule: Pick<LedgerRule, 'code'>;
+  version: number;
+  runId: string;
+}
+
 /** A lead key as its fields, with what the backtest or the present lead says of it. */
 export interface PreviewKey {
   key: string;
@@ -345,6 +354,40 @@ export class LeadLedger {
       addedKeys: added.map(keyOf),
       droppedKeys: dropped.map(keyOf),
     };
+  }
+
+  /**
+   * Keeps the hits of a rule version running in shadow, apart from the leads: each payment (or
+   * month missed) once per key, whichever run found it first. Inside the caller's transaction.
+   */
+  async recordShadowHits(em: EntityManager, command: ShadowHitsCommand): Promise<number> {
+    await this.stageHits(em, command);
+    const [{ kept }] = await em.query(
+      `WITH kept AS (
+         INSERT INTO shadow_hits (rule_code, version, lead_key, item, disbursement_id, missed_month, id_number, program_code, period, bank_account, amount_fen, run_id)
+         SELECT DISTINCT ON (h.lead_key, item) $1, $2, h.lead_key, item, h.disbursement_id, h.missed_month, h.id_number, h.program_code, h.period, h.bank_account, h.amount_fen, $3
+         FROM rule_hits h CROSS JOIN LATERAL (SELECT coalesce(h.disbursement_id::text, h.missed_month) AS item) i
+         ON CONFLICT DO NOTHING RETURNING 1)
+       SELECT count(*)::int AS kept FROM kept`,
+      [command.rule.code, command.version, command.runId],
+    );
+    return kept;
+  }
+
+  /** A shadow version's hits as a rule statement's rows, for `preview`: what it found in its checks. */
+  shadowHitsSql(): string {
+    return `SELECT disbursement_id, id_number, program_code, period, bank_account, NULL::jsonb AS facts,
+                   missed_month, NULL::text AS name, NULL::text AS region_code, amount_fen
+            FROM shadow_hits WHERE rule_code = $1 AND version = $2`;
+  }
+
+  /** The first and last time a shadow version found something, and in how many runs. */
+  async shadowSpan(ruleCode: string, version: number): Promise<{ first: Date | null; last: Date | null; runs: number }> {
+    const [row] = await this.dataSource.query(
+      `SELECT min(found_at) AS first, max(found_at) AS last, count(DISTINCT run_id)::int AS runs FROM shadow_hits WHERE rule_code = $1 AND version = $2`,
+      [ruleCode, version],
+    );
+    return row;
   }
 
   /**

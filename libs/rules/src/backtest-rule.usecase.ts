@@ -44,8 +44,15 @@ export interface BacktestResult {
 export type BacktestStage = 'hits' | 'done';
 
 export class BacktestRuleCommand {
-  /** `rule`: the version to try, live or drafted, with its parameters. */
-  constructor(readonly rule: ActiveRule) {}
+  /**
+   * `rule`: the version to try, live or drafted, with its parameters. `hits`: where its hits come
+   * from — by default its statement over every stored payment; a shadow's comparison reads the
+   * hits its checks kept instead.
+   */
+  constructor(
+    readonly rule: ActiveRule,
+    readonly hits?: { sql: string; params: unknown[] },
+  ) {}
 }
 
 /**
@@ -68,7 +75,8 @@ export class BacktestRule {
     const preview = await this.dataSource.transaction(async (em) => {
       await em.query(`SET LOCAL work_mem = '128MB'`); // as the check does
       return this.ledger.preview(em, {
-        hitsSql: ruleStatement(rule, 'disbursements'),
+        hitsSql: command.hits?.sql ?? ruleStatement(rule, 'disbursements'),
+        hitsParams: command.hits?.params,
         evidence: rule.evidence,
         rule,
         amountSql: AMOUNT_SQL[rule.amount],

@@ -53,8 +53,19 @@ export class CheckEngine {
     });
   }
 
+  /**
+   * Runs a version in shadow over the run's payments: its hits are kept apart (shadow_hits),
+   * no lead is raised or changed. Keeping a hit twice changes nothing, so a resumed run may.
+   */
+  async shadow(rule: ActiveRule, ctx: RunContext): Promise<number> {
+    return this.dataSource.transaction(async (em) => {
+      await em.query(`SET LOCAL work_mem = '128MB'`);
+      return this.ledger.recordShadowHits(em, { hitsSql: ruleStatement(rule, scopeOf(ctx)), evidence: rule.evidence, rule, version: rule.version, runId: ctx.runId });
+    });
+  }
+
   private async applyLocked(em: EntityManager, rule: ActiveRule, ctx: RunContext): Promise<RuleOutcome> {
-    const scope = ctx.batchIds ? `(SELECT * FROM disbursements WHERE ${batchCondition(ctx.batchIds)})` : 'disbursements';
+    const scope = scopeOf(ctx);
     await em.query(`SET LOCAL work_mem = '128MB'`); // the rules' sorts and hashes stay in memory
     const recorded = await this.ledger.recordHits(em, {
       hitsSql: ruleStatement(rule, scope),
@@ -74,3 +85,8 @@ export class CheckEngine {
   }
 }
 
+
+/** The payments a run checks, as the `:scope` of a rule's statement. */
+function scopeOf(ctx: RunContext): string {
+  return ctx.batchIds ? `(SELECT * FROM disbursements WHERE ${batchCondition(ctx.batchIds)})` : 'disbursements';
+}

@@ -55,6 +55,15 @@ export class RuleCatalogue implements OnModuleInit {
     return activate(rule, { ruleCode: code, version: change.version ?? next, enabled: change.enabled, severity: change.severity, params: change.params, effectiveFrom: change.effectiveFrom });
   }
 
+  /**
+   * The approved versions waiting for their day at `at`, as rules: each runs in shadow beside
+   * the live one until it goes live (only those enabled and with a statement).
+   */
+  async shadows(at: Date = this.clock.now()): Promise<ActiveRule[]> {
+    const scheduled = await this.versions.scheduledAt(at);
+    return scheduled.map((v) => activate(this.definition(v.ruleCode)!, v)).filter((r) => r.enabled && r.sql);
+  }
+
   /** Every rule as its live version at `at` (now by default) sets it, in code order. */
   async live(at: Date = this.clock.now()): Promise<ActiveRule[]> {
     const live = new Map((await this.versions.liveAt(at)).map((v) => [v.ruleCode, v]));

@@ -3,6 +3,7 @@ import { AccountsModule } from '@sunlight/accounts';
 import { IngestionEvents, IngestionModule } from '@sunlight/ingestion';
 import { LeadsModule } from '@sunlight/leads';
 import { BacktestRule } from './backtest-rule.usecase.js';
+import { CompareShadow, GoLive } from './versions/shadow.usecases.js';
 import { BacktestProcessor, BacktestRuns, GetBacktest, ListBacktests, RequestBacktest } from './backtest-runs.js';
 import { ProgramsModule } from '@sunlight/programs';
 import { CheckEngine } from './check-engine.js';
@@ -16,7 +17,7 @@ import { RunChecks } from './run-checks.usecase.js';
 import { ApproveRuleChange, DiffRuleChange, ListRuleVersions, ProposeRuleChange, RejectRuleChange } from './versions/rule-changes.usecases.js';
 import { RuleVersions } from './versions/rule-versions.repository.js';
 
-const RULE_CHANGES = [ProposeRuleChange, ApproveRuleChange, RejectRuleChange, ListRuleVersions, DiffRuleChange];
+const RULE_CHANGES = [ProposeRuleChange, ApproveRuleChange, RejectRuleChange, ListRuleVersions, DiffRuleChange, CompareShadow, GoLive];
 
 @Module({
   imports: [IngestionModule, LeadsModule, AccountsModule, ProgramsModule],

@@ -82,6 +82,15 @@ export class RunChecks {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.config.checkConcurrency, queue.length) }, applyNext));
+    // Approved versions waiting for their day run beside the live ones, raising nothing.
+    for (const shadow of await this.rules.shadows()) {
+      try {
+        const kept = await this.engine.shadow(shadow, context);
+        this.logger.debug({ rule: shadow.code, version: shadow.version, kept }, 'shadow version applied');
+      } catch (err) {
+        this.logger.error({ rule: shadow.code, version: shadow.version, run: runId, err: (err as Error).message }, 'shadow version failed');
+      }
+    }
     // The totals are what the rules' rows say, whichever process applied them.
     const results = await this.results.all(runId);
     const summary = summarize(results);

@@ -64,6 +64,15 @@ export class BacktestDto {
   @ApiProperty({ type: BacktestResultDto, nullable: true, description: '完成后的结果（列表中不含键的清单）' }) result: BacktestResultDto | null;
 }
 
+export class ShadowComparisonDto extends BacktestResultDto {
+  @ApiProperty() changeId: string;
+  @ApiProperty({ description: '仍在影子中运行（待生效）' }) inShadow: boolean;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: '生效时间；此前影子运行。已生效为 null' }) effectiveFrom: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: '影子运行第一次命中的时间' }) firstFoundAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastFoundAt: string | null;
+  @ApiProperty({ type: 'integer', description: '有命中的比对运行次数' }) runs: number;
+}
+
 const toDto = (run: BacktestRun): BacktestDto => ({
   ...run,
   createdAt: new Date(run.createdAt).toISOString(),

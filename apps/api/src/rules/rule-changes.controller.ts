@@ -16,7 +16,10 @@ import { ActorContext } from '@sunlight/common';
 import {
   ApproveRuleChange,
   ApproveRuleChangeCommand,
+  CompareShadow,
   DiffRuleChange,
+  GoLive,
+  GoLiveCommand,
   ListRuleVersions,
   ProposeRuleChange,
   ProposeRuleChangeCommand,
@@ -25,6 +28,7 @@ import {
 } from '@sunlight/rules';
 import { Roles } from '../auth/access.js';
 import { ErrorDto } from '../common/error.dto.js';
+import { ShadowComparisonDto } from './backtests.controller.js';
 import { IdPipe, WholeNumberPipe } from '../common/whole-number.pipe.js';
 import {
   ApproveRuleChangeDto,
@@ -54,7 +58,31 @@ export class RuleChangesController {
     private readonly approve: ApproveRuleChange,
     private readonly reject: RejectRuleChange,
     private readonly diff: DiffRuleChange,
+    private readonly compareShadow: CompareShadow,
+    private readonly goLive: GoLive,
   ) {}
+
+  @Get('rule-changes/:id/shadow')
+  @ApiOperation({ summary: '影子运行的对比：已批准、待生效的版本在此前每次比对中旁路运行（不产生线索），其命中与现有线索相比的新增、不再命中、金额和已有处理结果' })
+  @ApiOkResponse({ type: ShadowComparisonDto })
+  @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiConflictResponse({ type: ErrorDto, description: '变更尚未批准' })
+  async shadow(@Param('id', new IdPipe()) id: string): Promise<ShadowComparisonDto> {
+    const c = await this.compareShadow.execute(id);
+    const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+    return { ...c, effectiveFrom: iso(c.effectiveFrom), firstFoundAt: iso(c.firstFoundAt), lastFoundAt: iso(c.lastFoundAt) };
+  }
+
+  @Post('rule-changes/:id/go-live')
+  @HttpCode(200)
+  @ApiOperation({ summary: '让影子运行中的版本立即生效（不等到生效日）；提出者本人不能' })
+  @ApiOkResponse({ type: RuleChangeOutcomeDto })
+  @ApiForbiddenResponse({ type: ErrorDto, description: '提出者本人不能（双人复核）' })
+  @ApiConflictResponse({ type: ErrorDto, description: '尚未批准，或已生效、已被取代' })
+  @ApiNotFoundResponse({ type: ErrorDto })
+  doGoLive(@Param('id', new IdPipe()) id: string): Promise<RuleChangeOutcomeDto> {
+    return this.goLive.execute(new GoLiveCommand(id, ActorContext.current()));
+  }
 
   @Get('rules/:code/versions')
   @ApiOperation({ summary: '一条规则的全部版本和草案（新的在前）：现行、待生效、已被取代、待审批、已驳回' })

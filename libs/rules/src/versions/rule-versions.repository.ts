@@ -83,6 +83,25 @@ export class RuleVersions {
     );
   }
 
+  /** Approved versions waiting for their day at `at`: they run in shadow until then. */
+  scheduledAt(at: Date): Promise<LiveRuleVersion[]> {
+    return this.dataSource.query(
+      `SELECT rule_code AS "ruleCode", version, enabled, severity, params, effective_from AS "effectiveFrom"
+       FROM rule_versions WHERE status = 'approved' AND effective_from > $1 ORDER BY rule_code, version`,
+      [at],
+    );
+  }
+
+  /** Brings an approved version's day forward to `at` (it goes live now); false when it is not waiting. */
+  async bringForward(em: EntityManager, id: string, at: Date): Promise<boolean> {
+    const [{ moved }] = await em.query(
+      `WITH u AS (UPDATE rule_versions SET effective_from = $2 WHERE id = $1 AND status = 'approved' AND effective_from > $2 RETURNING 1)
+       SELECT count(*) > 0 AS moved FROM u`,
+      [id, at],
+    );
+    return moved;
+  }
+
   /** Every version and draft of a rule, newest first (by the table's id: the output's id is text). */
   history(ruleCode: string): Promise<RuleVersionRow[]> {
     return this.dataSource.query(`SELECT ${COLUMNS} FROM rule_versions WHERE rule_code = $1 ORDER BY rule_versions.id DESC`, [ruleCode]);
