@@ -253,14 +253,15 @@ describe.each(backends().filter((b) => b.name !== 'postgres'))('admin API on $na
     const token = await login(server.url, 'in.songzi');
     const rules = (await call('GET', '/api/rules', token)).json;
     expect(rules.map((r: any) => r.code)).toEqual(expect.arrayContaining(['R01', 'R09', 'R12']));
-    expect(rules.find((r: any) => r.code === 'R01')).toMatchObject({ name: '已故人员领取', version: 1, enabled: true, derived: false, parameters: [] });
+    expect(rules.find((r: any) => r.code === 'R01')).toMatchObject({ name: '已故人员领取', version: 1, enabled: true, derived: false });
+    expect(rules.find((r: any) => r.code === 'R01').parameters).toEqual([expect.objectContaining({ name: 'graceMonths', value: 0, defaultValue: 0, type: 'integer', min: 0, max: 12 })]);
     expect(rules.find((r: any) => r.code === 'R09').parameters).toEqual([
-      { name: 'minIds', label: '同一账户收款的身份证号至少（个）', value: 3, defaultValue: 3 },
-      { name: 'minHouseholds', label: '且分属的户至少（户）', value: 2, defaultValue: 2 },
+      expect.objectContaining({ name: 'minIds', value: 3, defaultValue: 3, type: 'integer', min: 2, max: 100 }),
+      expect.objectContaining({ name: 'minHouseholds', value: 2, defaultValue: 2, type: 'integer', min: 1, max: 100 }),
     ]);
     expect(rules.find((r: any) => r.code === 'R12').derived).toBe(true);
     const programs = (await call('GET', '/api/programs', token)).json;
-    expect(programs.find((p: any) => p.code === 'DIBAO')).toEqual({ code: 'DIBAO', name: '城乡最低生活保障金', frequency: 'monthly', frequencyLabel: '按月', capFen: '120000', meansTested: true, minAge: null, maxAge: null });
+    expect(programs.find((p: any) => p.code === 'DIBAO')).toEqual({ code: 'DIBAO', name: '城乡最低生活保障金', frequency: 'monthly', frequencyLabel: '按月', capFen: '120000', meansTested: true, minAge: null, maxAge: null, universal: false, version: 1 });
     expect(programs.find((p: any) => p.code === 'JIAOYU')).toMatchObject({ minAge: 6, maxAge: 30 });
     expect((await call('POST', '/api/rules', admin, {})).status).toBe(404);
   });

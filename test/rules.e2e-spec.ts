@@ -234,6 +234,7 @@ describe(`leads over time on ${primaryBackend().name}`, () => {
     const catalogue = Object.assign(Object.create(RuleCatalogue.prototype) as RuleCatalogue, {
       onModuleInit: async () => undefined,
       live: async () => [...live.slice(0, 2), { ...broken, enabled: true, params: {} }, ...live.slice(2)],
+      shadows: async () => [],
     });
     const other = await bootApp(env, { override: [[RuleCatalogue, catalogue]] });
     try {
