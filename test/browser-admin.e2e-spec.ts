@@ -1,5 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { JobName, QueueName } from '@sunlight/queue';
+import { OUTCOME_LABELS } from '@sunlight/leads';
 import { RULE_VERSION_STATE_LABELS } from '@sunlight/rules';
 import { TEST_PASSWORD, apiClient, backends, createUser, freshEnv, login, startServer, until, type RunningServer, type TestEnv } from './support/harness.js';
 import { browserAvailable, journey, openBrowser, signIn, signOut, watchProblems, type Browser } from './support/browser.js';
@@ -198,7 +199,7 @@ run.each(backends().filter((b) => b.name !== 'postgres'))('the console of everyo
       expect(unexpected(problems)).toEqual([]);
     }));
 
-  it('shows the admin the programs and rules, read-only, and verifies the audit trail', () =>
+  it('shows the admin the live programs and rules, and verifies the audit trail', () =>
     journey(browser, `admin-catalogue-audit-${name}`, async () => {
       const page = await freshPage();
       const problems = watchProblems(page);
@@ -363,7 +364,8 @@ run.each(backends().filter((b) => b.name !== 'postgres'))('rules as versioned da
           figures,
           new RegExp(
             `命中\\s+${count(result.hits)}\\s+线索键\\s+${count(result.keys)}\\s+涉及金额（元）\\s+${yuan(result.amountAtRisk)}\\s+` +
-              `新增\\s+${count(result.added)}\\s+不再命中\\s+${count(result.dropped)}\\s+已整改\\s+${count(result.confirmed)}\\s+已查否\\s+${count(result.dismissed)}`,
+              `新增\\s+${count(result.added)}\\s+不再命中\\s+${count(result.dropped)}\\s+` +
+              `${OUTCOME_LABELS.rectified}\\s+${count(result.confirmed)}\\s+已${OUTCOME_LABELS.dismissed}\\s+${count(result.dismissed)}`,
           ),
         );
         const dropped = dialog.getByRole('region', { name: '不再命中的线索' });
