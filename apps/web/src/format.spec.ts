@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatMoney, formatMonth, formatTime, parseYuan } from './format';
+import { formatDate, formatMoney, formatMonth, formatTime, formatYuanText, parseYuan } from './format';
 
 describe('format', () => {
   it('writes instants in Asia/Shanghai to the minute', () => {
@@ -17,6 +17,12 @@ describe('format', () => {
     expect(formatMoney('123456789')).toBe('1,234,567.89');
     expect(formatMoney(5)).toBe('0.05');
     expect(formatMoney('-100000')).toBe('-1,000.00');
+  });
+
+  it('writes yuan strings with separators and two decimals', () => {
+    expect(formatYuanText('1234567.8')).toBe('1,234,567.80');
+    expect(formatYuanText('0.00')).toBe('0.00');
+    expect(formatYuanText(null)).toBe('');
   });
 
   it('reads typed yuan into fen and refuses what is not an amount', () => {

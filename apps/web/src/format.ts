@@ -33,6 +33,13 @@ export function formatMoney(fen: string | number | bigint | null | undefined): s
   return formatYuan(fen);
 }
 
+/** Yuan as some answers send it ('12345.6') → '12,345.60'; anything else as it came. */
+export function formatYuanText(yuan: string | null | undefined): string {
+  if (yuan === null || yuan === undefined || yuan === '') return '';
+  const fen = yuanToFen(yuan);
+  return fen === null ? yuan : formatYuan(fen);
+}
+
 /** What a person types in 元 ('1,234.5') → fen as a string for the API, or null when it is not an amount. */
 export function parseYuan(text: string): string | null {
   const fen = yuanToFen(text.replace(/[,，\s]/g, ''));
