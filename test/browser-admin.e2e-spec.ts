@@ -345,40 +345,33 @@ run.each(backends().filter((b) => b.name !== 'postgres'))('rules as versioned da
       await page.goBack();
 
       // The backtest of the live version: progress, then its figures, as the API has them.
-      // (Until this server's OpenAPI document lists the backtest routes, the page says it has none.)
-      const offered = Boolean((await call('GET', '/api/docs-json', admin)).json?.paths?.['/api/rules/{code}/backtests']);
-      const started = offered ? page.waitForResponse((r) => r.request().method() === 'POST' && /\/api\/rules\/R09\/backtests$/.test(r.url())) : null;
+      const started = page.waitForResponse((r) => r.request().method() === 'POST' && /\/api\/rules\/R09\/backtests$/.test(r.url()));
       await page.getByRole('button', { name: '回测 R09' }).click();
       const dialog = page.getByRole('dialog', { name: '回测 R09 现行版本' });
-      if (!offered) {
-        await dialog.getByText('此服务器尚未提供回测功能').waitFor();
-      } else {
-        const { id } = (await (await started!).json()) as { id: string };
-        const figures = dialog.getByRole('region', { name: '回测结果' });
-        await figures.waitFor({ timeout: 60_000 });
-        const result = (await call('GET', `/api/rule-backtests/${id}`, admin)).json.result;
-        expect(result.version).toBe(2);
-        const count = (n: number) => n.toLocaleString('zh-CN');
-        const yuan = (y: string) => y.replace(/\B(?=(\d{3})+(?!\d))(?=.*\.)/g, ',');
-        await shows(
-          figures,
-          new RegExp(
-            `命中\\s+${count(result.hits)}\\s+线索键\\s+${count(result.keys)}\\s+涉及金额（元）\\s+${yuan(result.amountAtRisk)}\\s+` +
-              `新增\\s+${count(result.added)}\\s+不再命中\\s+${count(result.dropped)}\\s+` +
-              `${OUTCOME_LABELS.rectified}\\s+${count(result.confirmed)}\\s+已${OUTCOME_LABELS.dismissed}\\s+${count(result.dismissed)}`,
-          ),
-        );
-        const dropped = dialog.getByRole('region', { name: '不再命中的线索' });
-        if (result.droppedKeys.length) {
-          const first = result.droppedKeys[0];
-          expect(await dropped.getByRole('link', { name: first.leadId, exact: true }).first().getAttribute('href')).toBe(`/leads/${first.leadId}`);
-        }
+      const { id } = (await (await started).json()) as { id: string };
+      const figures = dialog.getByRole('region', { name: '回测结果' });
+      await figures.waitFor({ timeout: 60_000 });
+      const result = (await call('GET', `/api/rule-backtests/${id}`, admin)).json.result;
+      expect(result.version).toBe(2);
+      const count = (n: number) => n.toLocaleString('zh-CN');
+      const yuan = (y: string) => y.replace(/\B(?=(\d{3})+(?!\d))(?=.*\.)/g, ',');
+      await shows(
+        figures,
+        new RegExp(
+          `命中\\s+${count(result.hits)}\\s+线索键\\s+${count(result.keys)}\\s+涉及金额（元）\\s+${yuan(result.amountAtRisk)}\\s+` +
+            `新增\\s+${count(result.added)}\\s+不再命中\\s+${count(result.dropped)}\\s+` +
+            `${OUTCOME_LABELS.rectified}\\s+${count(result.confirmed)}\\s+已${OUTCOME_LABELS.dismissed}\\s+${count(result.dismissed)}`,
+        ),
+      );
+      const dropped = dialog.getByRole('region', { name: '不再命中的线索' });
+      if (result.droppedKeys.length) {
+        const first = result.droppedKeys[0];
+        expect(await dropped.getByRole('link', { name: first.leadId, exact: true }).first().getAttribute('href')).toBe(`/leads/${first.leadId}`);
       }
       await dialog.getByRole('button', { name: '关闭', exact: true }).click();
       await signOut(page);
       await page.close();
-      // (Without backtests the browser logs the 404 the page answers with its notice.)
-      expect(unexpected(problems).filter((p) => offered || !/status of 404\b/.test(p))).toEqual([]);
+      expect(unexpected(problems)).toEqual([]);
     }));
 });
 
