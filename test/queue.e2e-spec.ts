@@ -48,6 +48,11 @@ class Imports {
   async send() {
     return undefined;
   }
+
+  @JobHandler(JobName.RunBacktest)
+  async backtest() {
+    return undefined;
+  }
 }
 
 function moduleFor(backend: QueueBackendConfig, handlers: unknown[]) {
