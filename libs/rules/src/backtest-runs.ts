@@ -26,8 +26,9 @@ export interface BacktestRun {
   result: BacktestResult | null;
 }
 
-const COLUMNS = `id::text, rule_code AS rule, change_id::text AS "changeId", version, status, stage, error, requested_by AS "requestedBy",
-  created_at AS "createdAt", finished_at AS "finishedAt", result`;
+const BASE_COLUMNS = `id::text, rule_code AS rule, change_id::text AS "changeId", version, status, stage, error, requested_by AS "requestedBy",
+  created_at AS "createdAt", finished_at AS "finishedAt"`;
+const COLUMNS = `${BASE_COLUMNS}, result`;
 const ID = /^\d{1,18}$/;
 
 /** The rule_backtests table (libs/rules owns it). */
@@ -49,7 +50,7 @@ export class BacktestRuns {
   /** A rule's backtests, newest first, without their key lists. */
   recent(rule: string, limit = 20): Promise<BacktestRun[]> {
     return this.dataSource.query(
-      `SELECT ${COLUMNS.replace('result', `result - 'addedKeys' - 'droppedKeys' AS result`)} FROM rule_backtests WHERE rule_code = $1 ORDER BY id DESC LIMIT $2`,
+      `SELECT ${BASE_COLUMNS}, result - 'addedKeys' - 'droppedKeys' AS result FROM rule_backtests WHERE rule_code = $1 ORDER BY id DESC LIMIT $2`,
       [rule, limit],
     );
   }
