@@ -128,17 +128,22 @@ describe(`R13 应享未享 on ${primaryBackend().name}`, () => {
     expect((await r13()).map((l) => [l.id, l.amount_at_risk, l.evidence_count])).toEqual(before);
   });
 
-  it("adds a batch's new month to the open lead, and a rectified lead's new month comes back as R12", async () => {
+  it("is judged over all data only: a month paid in two batches raises nothing until a full check, which adds the new months and repeats a rectified lead", async () => {
     const gap = (await r13()).find((l) => l.id_number === GAP)!;
     await app.get(CloseLead).execute(new CloseLeadCommand(String(gap.id), 'rectified', 'test'));
-    // June: 松滋 pays only 钱老一. Everyone else owed in 松滋 misses June too.
-    const june = await checkBatch(await importBatch([gaoling('421087101', '2024-06', P0, '钱老一')]));
-    // Newly owed in June: 卫五月 turned 80 in May, and 吴外县 was paid nowhere.
-    expect(june.byRule).toEqual({ R12: 1, R13: 2 });
-    expect(june.leadsUpdated).toBe(3); // 孙未领, 陈迁入, 褚四月: one more month each
+    // June comes in two batches of 松滋: the first pays only 钱老一, the second 孙未领. Judged on the
+    // first alone, 孙未领 would have missed June.
+    const first = await checkBatch(await importBatch([gaoling('421087101', '2024-06', P0, '钱老一')]));
+    expect(first).toMatchObject({ leadsRaised: 0, leadsUpdated: 0 });
+    await checkBatch(await importBatch([gaoling('421087101', '2024-06', NEVER, '孙未领')]));
+    const full = await checkAll();
+    // Newly owed in June: 卫五月 turned 80 in May, and 吴外县 was paid nowhere; 周缺月 was rectified.
+    expect(full.byRule).toEqual({ R12: 1, R13: 2 });
+    expect(full.leadsUpdated).toBe(2); // 陈迁入, 褚四月: one more month each
     const after = await r13();
-    expect(months(after.find((l) => l.rule === 'R13' && l.id_number === NEVER)!)).toEqual(['2024-03', '2024-04', '2024-05', '2024-06']);
-    expect(after.find((l) => l.rule === 'R13' && l.id_number === NEVER)!.amount_at_risk).toBe('1200.00');
+    expect(months(after.find((l) => l.rule === 'R13' && l.id_number === NEVER)!)).toEqual(['2024-03', '2024-04', '2024-05']);
+    expect(months(after.find((l) => l.rule === 'R13' && l.id_number === MOVED_IN)!)).toEqual(['2024-05', '2024-06']);
+    expect(after.find((l) => l.rule === 'R13' && l.id_number === MOVED_IN)!.amount_at_risk).toBe('600.00');
     const repeat = after.find((l) => l.rule === 'R12')!;
     expect(repeat).toMatchObject({ repeat_of: Number(gap.id), repeat_rule: 'R13', id_number: GAP, amount_at_risk: '300.00', card: 'red' });
     expect(months(repeat)).toEqual(['2024-06']);

@@ -45,6 +45,11 @@ export interface RuleDefinition {
    * was owed and not paid (a rule that finds an absence; see LeadLedger's RecordHitsCommand).
    */
   evidence?: EvidenceKind;
+  /**
+   * 'all': the rule is judged over all stored data only, never in a batch's own check. An absence
+   * (R13: paid nowhere) can't be told from one batch: the month's other batches may pay it.
+   */
+  judgedOver?: 'all';
   /** Amount at risk of a lead of this rule. */
   amount: AmountStrategy;
   /** Amount at risk of an R12 repeat of this rule, over its new evidence alone. */

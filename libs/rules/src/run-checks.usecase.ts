@@ -53,7 +53,8 @@ export class RunChecks {
     // mid-run takes effect from the next run, and every lead records the version that raised it.
     const live = await this.rules.live();
     await this.programs.applyLive(); // program versions whose day has come: the statements join \`programs\`
-    const rules = runnableRules(live);
+    // A batch's own check leaves out the rules judged over all data only (R13's absences).
+    const rules = runnableRules(live).filter((r) => run.scope !== 'batches' || r.judgedOver !== 'all');
     const context = {
       runId,
       batchIds: run.scope === 'batches' ? run.batch_ids!.map(String) : null,
@@ -83,7 +84,7 @@ export class RunChecks {
     };
     await Promise.all(Array.from({ length: Math.min(this.config.checkConcurrency, queue.length) }, applyNext));
     // Approved versions waiting for their day run beside the live ones, raising nothing.
-    for (const shadow of await this.rules.shadows()) {
+    for (const shadow of (await this.rules.shadows()).filter((r) => run.scope !== 'batches' || r.judgedOver !== 'all')) {
       try {
         const kept = await this.engine.shadow(shadow, context);
         this.logger.debug({ rule: shadow.code, version: shadow.version, kept }, 'shadow version applied');

@@ -9,9 +9,9 @@ const MONTH_END = `((m.month || '-01')::date + interval '1 month - 1 day')::date
  * county paid it to anyone, and a resident of that county then, of the age at the start of M,
  * not dead before the end of M, whom no county paid that program for M.
  *
- * The months come from the payments under check (a batch's run looks at the months and counties
- * that batch paid); whether the person was paid is asked of every payment stored. Evidence is one
- * row per person and month missed, worth the program's cap.
+ * Judged over all stored data only (a full check): a batch's own check can't tell an absence,
+ * since the month's other batches may still pay it. Evidence is one row per person and month
+ * missed, worth the program's cap.
  */
 export const R13: RuleDefinition = {
   code: 'R13',
@@ -19,6 +19,7 @@ export const R13: RuleDefinition = {
   name: { zh: '应享未享', en: 'entitled but not paid' },
   severity: 'medium',
   evidence: 'missed-months',
+  judgedOver: 'all',
   amount: 'missed-cap',
   repeatAmount: 'missed-cap',
   explanation: '{name} ({id}) 户籍在本县，年满 {fact.age} 岁，应享{program}，{periods} 本县发放期间未领取，共 {count} 个月，应发 {total} 元',
