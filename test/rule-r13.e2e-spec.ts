@@ -3,7 +3,7 @@ import path from 'node:path';
 import { withCheckDigit } from '@sunlight/common';
 import { ImportBatch, ImportBatchCommand, ImportRegistry, ImportRegistryCommand } from '@sunlight/ingestion';
 import { CloseLead, CloseLeadCommand, ExportLeads, type ExportedLead } from '@sunlight/leads';
-import { RequestChecks, RequestChecksCommand, RunChecks, type CheckRunSummary } from '@sunlight/rules';
+import { BacktestRule, BacktestRuleCommand, RequestChecks, RequestChecksCommand, RuleCatalogue, RunChecks, type CheckRunSummary } from '@sunlight/rules';
 import { bootApp, freshEnv, primaryBackend, type TestApp, type TestEnv } from './support/harness.js';
 
 /**
@@ -149,5 +149,96 @@ describe(`R13 应享未享 on ${primaryBackend().name}`, () => {
     expect(months(repeat)).toEqual(['2024-06']);
     // 枣强 paid nothing in June: its resident's lead is untouched.
     expect(months(after.find((l) => l.id_number === ZAOQIANG)!)).toEqual(['2024-04']);
+  });
+});
+
+
+/**
+ * A full check may run while a county's month is still arriving (a registry import queues one):
+ * it judges as missed the months the rest of the month then pays. The next full check withdraws
+ * them from the leads nobody has judged yet, and closes a lead left with none as withdrawn.
+ */
+describe(`R13 while a month is still arriving, on ${primaryBackend().name}`, () => {
+  let env: TestEnv;
+  let app: TestApp;
+  let files = 0;
+  let secondRun: CheckRunSummary;
+  /** Each person's leads after the first full check, before the rest of the month came. */
+  const before = new Map<string, ExportedLead[]>();
+  const P1 = id('421087', '19390101', '211'); // paid every month: 松滋 pays 高龄津贴
+  const LATE = id('421087', '19400101', '221'); // March paid by the second batch
+  const PARTLY = id('421087', '19400202', '231'); // missed March; April paid by the second batch
+  const NEVER_PAID = id('421087', '19400303', '241'); // paid nowhere
+  const RECTIFIED = id('421087', '19400404', '251'); // lead closed rectified; March paid afterwards (补发)
+
+  const file = async (lines: string[]) => {
+    const name = path.join(env.dataDir, `r13-late-${++files}.csv`);
+    await writeFile(name, lines.join('\n') + '\n');
+    return name;
+  };
+  const gaoling = (period: string, idNumber: string, name: string) => `421087101,GAOLING,${period},${idNumber},${name},,300.00,,,${period}-20,财政所`;
+  const importBatch = async (rows: string[]) =>
+    expect((await app.get(ImportBatch).execute(new ImportBatchCommand(await file([HEADER, ...rows]), 'r13.csv', 'test', '', false))).status).toBe('stored');
+  const checkAll = async () => app.get(RunChecks).execute(await app.get(RequestChecks).execute(new RequestChecksCommand('all', 'manual', 'test')));
+  const leadsOf = async (idNumber: string) => {
+    const all: ExportedLead[] = [];
+    for await (const lead of app.get(ExportLeads).execute()) if (lead.id_number === idNumber) all.push(lead);
+    return all.sort((a, b) => Number(a.id) - Number(b.id));
+  };
+  const months = (lead: ExportedLead) => lead.evidence.missed_months.map((m) => m.month);
+
+  beforeAll(async () => {
+    env = await freshEnv(primaryBackend().name);
+    app = await bootApp(env);
+    const residents = [[P1, '钱全领'], [LATE, '李晚到'], [PARTLY, '赵半领'], [NEVER_PAID, '孙未领'], [RECTIFIED, '周补发']].map(([n, name]) => `${n},${name},421087101,,1990-01-01,`);
+    expect((await app.get(ImportRegistry).execute(new ImportRegistryCommand('residents', await file([RESIDENTS, ...residents]), 'residents.csv', 'test', false, false))).status).toBe('stored');
+    // The first part of March and April: 李晚到's March and 赵半领's April are still to come.
+    await importBatch([gaoling('2024-03', P1, '钱全领'), gaoling('2024-04', P1, '钱全领'), gaoling('2024-04', LATE, '李晚到')]);
+    await checkAll();
+    for (const person of [LATE, PARTLY, NEVER_PAID, RECTIFIED]) before.set(person, await leadsOf(person));
+    await app.get(CloseLead).execute(new CloseLeadCommand(String(before.get(RECTIFIED)![0].id), 'rectified', 'test'));
+    // The rest of March and April.
+    await importBatch([gaoling('2024-03', LATE, '李晚到'), gaoling('2024-04', PARTLY, '赵半领'), gaoling('2024-03', RECTIFIED, '周补发'), gaoling('2024-04', RECTIFIED, '周补发')]);
+    secondRun = await checkAll();
+  }, 120_000);
+  afterAll(async () => {
+    await app?.close();
+    await env?.cleanup();
+  });
+
+  it('withdraws the months paid later from the open leads, closes a lead left with none, and leaves judged leads alone', async () => {
+    const [late] = before.get(LATE)!;
+    expect(months(late)).toEqual(['2024-03']);
+    expect(months(before.get(PARTLY)![0])).toEqual(['2024-03', '2024-04']);
+    expect(secondRun).toMatchObject({ leadsRaised: 0 });
+
+    const [lateAfter] = await leadsOf(LATE);
+    expect(lateAfter).toMatchObject({ id: late.id, status: 'closed', outcome: 'withdrawn', amount_at_risk: '0.00', evidence_count: 0 });
+    expect(months(lateAfter)).toEqual([]);
+    const [partly] = await leadsOf(PARTLY);
+    expect(partly).toMatchObject({ status: 'new', outcome: null, amount_at_risk: '300.00', evidence_count: 1 });
+    expect(months(partly)).toEqual(['2024-03']);
+    expect(partly.explanation).toContain('共 1 个月，应发 300.00 元');
+    expect(months((await leadsOf(NEVER_PAID))[0])).toEqual(['2024-03', '2024-04']);
+    // A rectified lead keeps what it was closed on: the later payment is its rectification.
+    const [rectifiedAfter] = await leadsOf(RECTIFIED);
+    expect(rectifiedAfter).toMatchObject({ status: 'closed', outcome: 'rectified', amount_at_risk: '600.00' });
+
+    // What the rule finds now is what the open leads say: a backtest adds nothing.
+    const backtest = await app.get(BacktestRule).execute(new BacktestRuleCommand(await app.get(RuleCatalogue).forBacktest('R13')));
+    // (A backtest compares with every lead of the rule: the rectified one is no longer found.)
+    expect(backtest).toMatchObject({ keys: 2, added: 0, dropped: 1 });
+    expect(backtest.droppedKeys.map((k) => k.id_number)).toEqual([RECTIFIED]);
+    // And a check over the same data changes nothing.
+    expect(await checkAll()).toMatchObject({ leadsRaised: 0, leadsUpdated: 0 });
+  });
+
+  it('raises a withdrawn key anew, as its own rule, when the person misses a later month', async () => {
+    await importBatch([gaoling('2024-05', P1, '钱全领')]);
+    await checkAll();
+    const [first, again] = await leadsOf(LATE);
+    expect(first).toMatchObject({ outcome: 'withdrawn' });
+    expect(again).toMatchObject({ rule: 'R13', status: 'new', repeat_of: null, amount_at_risk: '300.00' });
+    expect(months(again)).toEqual(['2024-05']);
   });
 });

@@ -24,7 +24,7 @@ export class CloseLead {
   constructor(private readonly transitionLead: TransitionLead) {}
 
   async execute(command: CloseLeadCommand): Promise<{ id: string; status: string; outcome: LeadOutcome }> {
-    const action = Object.hasOwn(CLOSE_ACTIONS, command.outcome) ? CLOSE_ACTIONS[command.outcome] : undefined;
+    const action = Object.hasOwn(CLOSE_ACTIONS, command.outcome) ? CLOSE_ACTIONS[command.outcome as keyof typeof CLOSE_ACTIONS] : undefined;
     if (!action) throw new InputError(`--as 应为 rectified（已整改）或 dismissed（查否），收到 "${command.outcome}"`, { column: 'as', value: String(command.outcome), expected: 'rectified | dismissed' });
     const state = await this.transitionLead.execute(new TransitionLeadCommand(command.leadId, action, { reason: command.reason, operator: command.actor }));
     return { id: state.id, status: state.status, outcome: state.outcome as LeadOutcome };

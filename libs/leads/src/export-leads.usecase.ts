@@ -20,7 +20,8 @@ export interface ExportedLead {
   evidence_count: number;
   late_evidence_count: number;
   /** R13: no payments; the months owed and not paid (each worth the program's cap then), and the resident's record. */
-  evidence: { payments: ExportedPayment[]; facts: unknown[]; missed_months: ExportedMissedMonth[] };
+  /** missed_months: the months owed and not paid (R13); withdrawn_months: those paid after all (not in the amount). */
+  evidence: { payments: ExportedPayment[]; facts: unknown[]; missed_months: ExportedMissedMonth[]; withdrawn_months: ExportedMissedMonth[] };
   repeat_of: number | null;
   repeat_rule: string | null;
   card: string | null;
@@ -92,14 +93,14 @@ export class ExportLeads {
         [leads.map((l) => l.id)],
       );
       const missed = await this.dataSource.query(
-        `SELECT m.lead_id::text, m.month, m.amount_fen::text, m.facts FROM lead_missed_months m
+        `SELECT m.lead_id::text, m.month, m.amount_fen::text, m.facts, m.withdrawn_at IS NOT NULL AS withdrawn FROM lead_missed_months m
          WHERE m.lead_id = ANY($1::bigint[]) ORDER BY m.lead_id, m.month`,
         [leads.map((l) => l.id)],
       );
-      const byLead = new Map<string, { payments: ExportedPayment[]; facts: unknown[]; missed: ExportedMissedMonth[]; seen: Set<string> }>();
+      const byLead = new Map<string, { payments: ExportedPayment[]; facts: unknown[]; missed: ExportedMissedMonth[]; withdrawn: ExportedMissedMonth[]; seen: Set<string> }>();
       const entryOf = (leadId: string) => {
         let entry = byLead.get(leadId);
-        if (!entry) byLead.set(leadId, (entry = { payments: [], facts: [], missed: [], seen: new Set() }));
+        if (!entry) byLead.set(leadId, (entry = { payments: [], facts: [], missed: [], withdrawn: [], seen: new Set() }));
         return entry;
       };
       const addFacts = (entry: { facts: unknown[]; seen: Set<string> }, facts: unknown[] | null) => {
@@ -113,7 +114,7 @@ export class ExportLeads {
       };
       for (const m of missed) {
         const entry = entryOf(m.lead_id);
-        entry.missed.push({ month: m.month, amount: fenToYuan(m.amount_fen) });
+        (m.withdrawn ? entry.withdrawn : entry.missed).push({ month: m.month, amount: fenToYuan(m.amount_fen) });
         // The resident's record, once: each month's copy differs only in the age then.
         if (!entry.facts.length) addFacts(entry, m.facts);
       }
@@ -153,7 +154,7 @@ export class ExportLeads {
           amount_at_risk: fenToYuan(l.amount_at_risk_fen),
           evidence_count: l.evidence_count,
           late_evidence_count: l.late_evidence_count,
-          evidence: { payments: entry?.payments ?? [], facts: entry?.facts ?? [], missed_months: entry?.missed ?? [] },
+          evidence: { payments: entry?.payments ?? [], facts: entry?.facts ?? [], missed_months: entry?.missed ?? [], withdrawn_months: entry?.withdrawn ?? [] },
           repeat_of: l.repeat_of === null ? null : Number(l.repeat_of),
           repeat_rule: l.repeat_rule,
           card: l.card,

@@ -37,7 +37,7 @@ export const ACTION_LABELS: Record<LeadAction, string> = {
 
 export const VERDICT_LABELS: Record<'confirmed' | 'dismissed', string> = { confirmed: '查实', dismissed: '查否' };
 
-export const OUTCOME_LABELS: Record<LeadOutcome, string> = { rectified: '已整改', dismissed: '查否' };
+export const OUTCOME_LABELS: Record<LeadOutcome, string> = { rectified: '已整改', dismissed: '查否', withdrawn: '系统撤回' };
 
 /** Disposals are stored under their Chinese names: each is its own label. */
 export const DISPOSAL_LABELS = Object.fromEntries(DISPOSALS.map((d) => [d, d])) as Record<Disposal, string>;
@@ -53,6 +53,7 @@ export const SEVERITY_LABELS: Record<Severity, string> = { high: '高', medium: 
 export const EVENT_LABELS: Record<string, string> = {
   ...Object.fromEntries(LEAD_ACTIONS.map((a) => [`lead.${a}`, ACTION_LABELS[a]])),
   'lead.card': '亮预警牌',
+  'lead.withdraw': '系统撤回',
   'lead.reveal': '查看完整身份证号和账号',
   'lead.attach': '上传附件',
   'lead.attachment-download': '下载附件',

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AuditLog } from '@sunlight/audit';
+import { Clock } from '@sunlight/common';
 import type { Severity } from './lead-types.js';
+import { UNJUDGED_STATUSES } from './triage/lifecycle.js';
 
 /** The rule a lead is raised under, as it is stored on the lead. */
 export interface LedgerRule {
@@ -46,6 +49,12 @@ export interface RecordHitsCommand {
   runId: string;
   /** Registry kind → import id the leads were raised or updated on. */
   registrySnapshot: Record<string, string>;
+  /**
+   * The statement ran over all stored data, so what it no longer finds is no longer true. An
+   * absence can be disproved by data that arrived since (a month paid by a later batch): such
+   * items are withdrawn from the leads not yet judged (see EVIDENCE's `withdraw`).
+   */
+  complete?: boolean;
 }
 
 /** A backtest's hits: the statement and how its leads would be keyed and summed. */
@@ -125,7 +134,9 @@ export interface RecordedHits {
   repeats: number;
   /** Existing leads that received new evidence. */
   updated: number;
-  /** Every lead raised or updated. */
+  /** Leads closed because every item they were raised for was withdrawn (outcome `withdrawn`). */
+  withdrawn: number;
+  /** Every lead raised, updated or with items withdrawn. */
   leadIds: string[];
 }
 
@@ -169,6 +180,12 @@ const EVIDENCE: Record<EvidenceKind, {
   amountFrom: string;
   /** Each key's distinct items in rule_hits as `d` with `h.lead_key`, their programs as `p` (a preview's amounts). */
   previewItems: string;
+  /**
+   * For evidence later data can disprove (an absence): marks withdrawn the items of the leads of
+   * rule $1 (their key's prefix) in `statuses` $3 that rule_hits no longer has, by run $2,
+   * answering the lead_id of each. Null where a found item stays found (a payment that was made).
+   */
+  withdraw: string | null;
 }> = {
   payments: {
     hitColumns: `h.disbursement_id::bigint AS disbursement_id, NULL::text AS missed_month, NULL::text AS name, NULL::text AS region_code, NULL::bigint AS amount_fen`,
@@ -184,20 +201,31 @@ const EVIDENCE: Record<EvidenceKind, {
                  WHERE e.lead_id = t.lead_id`,
     previewItems: `(SELECT DISTINCT lead_key, disbursement_id FROM rule_hits) h
                    JOIN disbursements d ON d.id = h.disbursement_id JOIN programs p ON p.code = d.program_code`,
+    withdraw: null,
   },
   'missed-months': {
     hitColumns: `NULL::bigint AS disbursement_id, h.missed_month::text AS missed_month, h.name::text AS name, h.region_code::text AS region_code, h.amount_fen::bigint AS amount_fen`,
     item: 'missed_month',
-    attached: `SELECT 1 FROM lead_missed_months e WHERE e.lead_key = h.lead_key AND e.month = h.missed_month`,
+    attached: `SELECT 1 FROM lead_missed_months e WHERE e.lead_key = h.lead_key AND e.month = h.missed_month AND e.withdrawn_at IS NULL`,
     firsts: `SELECT DISTINCT ON (f.lead_key) f.lead_key, f.id_number, f.program_code, f.period, f.bank_account, f.name, f.region_code
              FROM fresh f ORDER BY f.lead_key, f.missed_month`,
     attach: `INSERT INTO lead_missed_months (lead_key, month, lead_id, run_id, amount_fen, facts)
-             SELECT f.lead_key, f.missed_month, t.lead_id, $1, f.amount_fen, f.facts FROM fresh f JOIN targets t ON t.lead_key = f.lead_key`,
+             SELECT f.lead_key, f.missed_month, t.lead_id, $1, f.amount_fen, f.facts FROM fresh f JOIN targets t ON t.lead_key = f.lead_key
+             ON CONFLICT (lead_id, month) DO UPDATE SET withdrawn_at = NULL, withdrawn_by_run = NULL, run_id = EXCLUDED.run_id,
+               amount_fen = EXCLUDED.amount_fen, facts = EXCLUDED.facts, attached_at = now()`,
     amountFrom: `lead_missed_months d JOIN leads l2 ON l2.id = d.lead_id JOIN programs p ON p.code = l2.program_code
-                 WHERE d.lead_id = t.lead_id`,
+                 WHERE d.lead_id = t.lead_id AND d.withdrawn_at IS NULL`,
     previewItems: `(SELECT lead_key, missed_month, min(program_code) AS program_code, max(amount_fen) AS amount_fen
                     FROM rule_hits GROUP BY lead_key, missed_month) d
                    JOIN programs p ON p.code = d.program_code CROSS JOIN LATERAL (SELECT d.lead_key) h`,
+    withdraw: `WITH gone AS (
+                 UPDATE lead_missed_months m SET withdrawn_at = now(), withdrawn_by_run = $2
+                 FROM leads l
+                 WHERE l.id = m.lead_id AND split_part(m.lead_key, '|', 1) = $1 AND m.withdrawn_at IS NULL
+                   AND l.outcome IS NULL AND l.status = ANY($3::text[])
+                   AND NOT EXISTS (SELECT 1 FROM rule_hits h WHERE h.lead_key = m.lead_key AND h.missed_month = m.month)
+                 RETURNING m.lead_id)
+               SELECT DISTINCT lead_id FROM gone`,
   },
 };
 
@@ -208,22 +236,28 @@ const EVIDENCE: Record<EvidenceKind, {
  */
 @Injectable()
 export class LeadLedger {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
 
   /**
    *  1. the hits are keyed (rule, key fields);
    *  2. hits already attached to a lead of their key are dropped (re-running raises nothing);
    *  3. each remaining key goes to its newest lead, or a new lead when there is none, or a repeat
    *     when the newest was rectified (a dismissed lead keeps and counts the evidence);
-   *  4. amounts and counts of the touched leads are recomputed from all their evidence.
+   *  4. amounts and counts of the touched leads are recomputed from all their evidence;
+   *  5. over all data (`complete`), items an absence rule no longer finds are withdrawn.
    */
   async recordHits(em: EntityManager, command: RecordHitsCommand): Promise<RecordedHits> {
     const { rule, repeat } = command;
     const evidence = EVIDENCE[command.evidence ?? 'payments'];
     const snapshot = JSON.stringify(command.registrySnapshot);
     await this.stageHits(em, command);
+    const withdrawn = command.complete && evidence.withdraw ? await this.withdrawUnfound(em, command, evidence.withdraw) : { closed: 0, leadIds: [] };
     const [{ any }] = await em.query(`SELECT EXISTS (SELECT 1 FROM rule_hits) AS any`);
-    if (!any) return { raised: 0, repeats: 0, updated: 0, leadIds: [] }; // the usual case for a batch's run
+    if (!any) return { raised: 0, repeats: 0, updated: 0, withdrawn: withdrawn.closed, leadIds: withdrawn.leadIds }; // the usual case for a batch's run
     await em.query(
       `CREATE TEMP TABLE fresh ON COMMIT DROP AS
        SELECT h.lead_key, min(h.disbursement_id) AS disbursement_id, min(h.missed_month) AS missed_month,
@@ -238,8 +272,8 @@ export class LeadLedger {
     );
     await em.query(
       `CREATE TEMP TABLE targets ON COMMIT DROP AS
-       SELECT k.lead_key, k.evidence, cur.id AS lead_id, cur.id AS previous_id, cur.outcome,
-              (cur.id IS NULL OR coalesce(cur.outcome = 'rectified', false)) AS raise, coalesce(cur.generation + 1, 0) AS generation
+       SELECT k.lead_key, k.evidence, cur.id AS lead_id, CASE WHEN cur.outcome = 'rectified' THEN cur.id END AS previous_id, cur.outcome,
+              (cur.id IS NULL OR coalesce(cur.outcome IN ('rectified', 'withdrawn'), false)) AS raise, coalesce(cur.generation + 1, 0) AS generation
        FROM (SELECT lead_key, count(*) AS evidence FROM fresh GROUP BY lead_key) k
        LEFT JOIN LATERAL (SELECT id, generation, outcome FROM leads l WHERE l.lead_key = k.lead_key ORDER BY generation DESC LIMIT 1) cur ON true`,
     );
@@ -281,7 +315,49 @@ export class LeadLedger {
               coalesce(array_agg(lead_id::text), '{}') AS lead_ids
        FROM targets`,
     );
-    return { raised: counts.raised, repeats: counts.repeats, updated: counts.updated, leadIds: counts.lead_ids };
+    const leadIds = [...new Set([...counts.lead_ids, ...withdrawn.leadIds])];
+    return { raised: counts.raised, repeats: counts.repeats, updated: counts.updated, withdrawn: withdrawn.closed, leadIds };
+  }
+
+  /**
+   * Step 5: the items of unjudged leads that rule_hits no longer has are withdrawn, their leads'
+   * amounts recomputed, and a lead left with none is closed as withdrawn (系统撤回), in its
+   * history. A judged lead keeps what it was judged on: a month paid after a lead was confirmed
+   * or rectified is the rectification, not a mistake of the check.
+   */
+  private async withdrawUnfound(em: EntityManager, command: RecordHitsCommand, withdraw: string): Promise<{ closed: number; leadIds: string[] }> {
+    const evidence = EVIDENCE[command.evidence ?? 'payments'];
+    await em.query(`CREATE TEMP TABLE withdrawn_from ON COMMIT DROP AS ${withdraw}`, [command.rule.code, command.runId, UNJUDGED_STATUSES]);
+    const amountSql = `CASE WHEN min(l2.rule_code) = $1 THEN ${command.repeatAmountSql} ELSE ${command.amountSql} END`;
+    const changed: { id: string; region_code: string; closed: boolean; amount_fen: string }[] = await em.query(
+      `WITH changed AS (
+         UPDATE leads l
+         SET evidence_count = a.evidence, amount_at_risk_fen = coalesce(a.amount, 0), updated_at = now(),
+             status = CASE WHEN a.evidence = 0 THEN 'closed' ELSE l.status END,
+             outcome = CASE WHEN a.evidence = 0 THEN 'withdrawn' ELSE l.outcome END,
+             closed_at = CASE WHEN a.evidence = 0 THEN $2::timestamptz ELSE l.closed_at END,
+             due_on = CASE WHEN a.evidence = 0 THEN NULL ELSE l.due_on END
+         FROM withdrawn_from t, LATERAL (SELECT count(*) AS evidence, ${amountSql} AS amount FROM ${evidence.amountFrom}) a
+         WHERE l.id = t.lead_id
+         RETURNING l.id::text, l.region_code, a.evidence = 0 AS closed, l.amount_at_risk_fen::text AS amount_fen)
+       SELECT * FROM changed ORDER BY id::bigint`,
+      [command.repeat.code, this.clock.now()],
+    );
+    const closed = changed.filter((c) => c.closed);
+    await this.audit.appendMany(
+      em,
+      closed.map((c) => ({
+        action: 'lead.withdraw',
+        subjectType: 'lead',
+        subjectId: c.id,
+        regionCode: c.region_code,
+        reason: '复查时已不成立：所列月份均已由其后的批次发放',
+        data: { run: command.runId, outcome: 'withdrawn' },
+      })),
+      undefined,
+      this.clock.now(),
+    );
+    return { closed: closed.length, leadIds: changed.map((c) => c.id) };
   }
 
   /** The hits of a rule's statement, keyed, as the temporary table rule_hits (dropped at commit). */
@@ -316,7 +392,7 @@ export class LeadLedger {
       `CREATE TEMP TABLE present_keys ON COMMIT DROP AS
        SELECT lead_key, bool_or(outcome = 'rectified') AS rectified, bool_or(outcome = 'dismissed') AS dismissed,
               (array_agg(id ORDER BY generation DESC))[1] AS lead_id, (array_agg(status ORDER BY generation DESC))[1] AS status
-       FROM leads WHERE split_part(lead_key, '|', 1) = $1 GROUP BY lead_key`,
+       FROM leads WHERE split_part(lead_key, '|', 1) = $1 AND outcome IS DISTINCT FROM 'withdrawn' GROUP BY lead_key`,
       [command.rule.code],
     );
     const [figures] = await em.query(
@@ -416,7 +492,7 @@ export class LeadLedger {
               count(*)::int, sum(m.amount_fen)::text, min(m.month), max(m.month), 1, pr.name,
               (array_agg(m.facts ORDER BY m.month) FILTER (WHERE m.facts IS NOT NULL))[1]
        FROM leads l
-       JOIN lead_missed_months m ON m.lead_id = l.id
+       JOIN lead_missed_months m ON m.lead_id = l.id AND m.withdrawn_at IS NULL
        LEFT JOIN programs pr ON pr.code = l.program_code
        WHERE l.id = ANY($1::bigint[])
        GROUP BY l.id, pr.name, pr.frequency`,

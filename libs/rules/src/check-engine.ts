@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { batchCondition } from '@sunlight/ingestion';
 import { LeadLedger } from '@sunlight/leads';
@@ -36,6 +36,8 @@ export interface RuleOutcome {
  */
 @Injectable()
 export class CheckEngine {
+  private readonly logger = new Logger(CheckEngine.name);
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly results: CheckRunResults,
@@ -77,10 +79,12 @@ export class CheckEngine {
       dueOn: ctx.dueOn,
       runId: ctx.runId,
       registrySnapshot: ctx.registrySnapshot,
+      complete: ctx.batchIds === null,
     });
     const raised: Record<string, number> = {};
     if (recorded.raised) raised[rule.code] = recorded.raised;
     if (recorded.repeats) raised[ctx.repeatRule.code] = recorded.repeats;
+    if (recorded.withdrawn) this.logger.log({ rule: rule.code, run: ctx.runId, withdrawn: recorded.withdrawn }, 'leads withdrawn: nothing they were raised for is found any more');
     return { raised, updated: recorded.updated, leadIds: recorded.leadIds };
   }
 }

@@ -95,7 +95,7 @@ export class LeadOfBatchDto {
   @ApiProperty({ description: '比对规则（名称见 /api/labels 的 rule）', example: 'R01' }) rule: string;
   @ApiProperty({ enum: ['low', 'medium', 'high'], description: '严重程度（名称见 severity）' }) severity: 'low' | 'medium' | 'high';
   @ApiProperty({ enum: LEAD_STATUSES, description: '处置状态（名称见 status）' }) status: string;
-  @ApiProperty({ enum: ['dismissed', 'rectified'], nullable: true, description: '销号结果（名称见 outcome）' }) outcome: string | null;
+  @ApiProperty({ enum: ['dismissed', 'rectified', 'withdrawn'], nullable: true, description: '销号结果（名称见 outcome）' }) outcome: string | null;
   @ApiProperty({ type: String, nullable: true, description: '姓名' }) name: string | null;
   @ApiProperty({ type: String, nullable: true, description: '身份证号（打码）' }) id_number: string | null;
   @ApiProperty({ type: String, nullable: true, description: '资金项目（名称见 program）' }) program_code: string | null;

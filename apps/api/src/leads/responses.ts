@@ -18,7 +18,7 @@ export class LeadQueueItemDto {
   @ApiProperty({ enum: SEVERITIES }) severity: string;
   @ApiProperty({ enum: STATUSES }) status: string;
   @ApiProperty({ type: String, nullable: true, enum: ['confirmed', 'dismissed'] }) verdict: string | null;
-  @ApiProperty({ type: String, nullable: true, enum: ['dismissed', 'rectified'] }) outcome: string | null;
+  @ApiProperty({ type: String, nullable: true, enum: ['dismissed', 'rectified', 'withdrawn'] }) outcome: string | null;
   @ApiProperty({ type: String, nullable: true, description: '身份证号（打码）' }) id_number: string | null;
   @ApiProperty({ type: String, nullable: true }) name: string | null;
   @ApiProperty({ type: String, nullable: true, description: '资金项目代码（labels.program）' }) program_code: string | null;
@@ -79,6 +79,7 @@ export class MissedMonthDto {
 export class LeadEvidenceDto {
   @ApiProperty({ type: [EvidencePaymentDto] }) payments: EvidencePaymentDto[];
   @ApiProperty({ type: [MissedMonthDto], description: '应享未享（R13）：未领取的月份；其他规则为空' }) missed_months: MissedMonthDto[];
+  @ApiProperty({ type: [MissedMonthDto], description: '应享未享（R13）：曾判为未领取、其后批次已发放而撤回的月份（不计入涉及金额）' }) withdrawn_months: MissedMonthDto[];
   @ApiProperty({ type: 'array', items: ANY_OBJECT, description: '比对库事实的原始记录（页面用 registry_facts）' }) facts: Record<string, unknown>[];
 }
 

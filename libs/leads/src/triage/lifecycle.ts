@@ -18,6 +18,12 @@ export type LeadAction =
   | 'close-rectified'
   | 'close-dismissed';
 
+/**
+ * A lead nobody has judged yet: it may still be dismissed, and a check over all data may still
+ * withdraw what it no longer finds (LeadLedger).
+ */
+export const UNJUDGED_STATUSES = ['new', 'assigned', 'verifying'] as const satisfies readonly LeadStatus[];
+
 /** The deadline a status runs against (config/deadlines.json, in working days), or none. */
 export type DeadlineStep = 'verify' | 'dispose' | 'rectify' | 'close';
 
@@ -51,7 +57,7 @@ export const LIFECYCLE: Record<LeadAction, ActionDefinition> = {
   assign: { from: ['new', 'assigned', 'verifying', 'confirmed', 'disposed', 'rectifying'], to: undefined },
   'start-verification': { from: ['assigned'], to: 'verifying' },
   // Obvious false positives may be dismissed before anyone starts verifying (bulk dismiss).
-  dismiss: { from: ['new', 'assigned', 'verifying'], to: 'dismissed', starts: null, needsReason: true, outcome: 'dismissed' },
+  dismiss: { from: UNJUDGED_STATUSES, to: 'dismissed', starts: null, needsReason: true, outcome: 'dismissed' },
   confirm: { from: ['verifying'], to: 'confirmed', starts: 'dispose' },
   // A second disposal (谈话 after 函询) is added to the first.
   dispose: { from: ['confirmed', 'disposed'], to: 'disposed', starts: 'rectify' },
@@ -74,7 +80,7 @@ export const LEAD_ACTIONS = Object.keys(LIFECYCLE) as LeadAction[];
 export const STEP_ACTIONS = LEAD_ACTIONS.filter((a) => !LIFECYCLE[a].shortcut);
 
 /** The operator's `leads close ID --as OUTCOME` as the lifecycle action it is. */
-export const CLOSE_ACTIONS: Record<LeadOutcome, LeadAction> = { rectified: 'close-rectified', dismissed: 'close-dismissed' };
+export const CLOSE_ACTIONS: Record<Exclude<LeadOutcome, 'withdrawn'>, LeadAction> = { rectified: 'close-rectified', dismissed: 'close-dismissed' };
 
 /** Statuses whose deadline has stopped: cards are no longer earned. */
 export const SETTLED_STATUSES: readonly LeadStatus[] = ['dismissed', 'closed'];
