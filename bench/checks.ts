@@ -7,10 +7,12 @@ const MONTHS = Array.from({ length: 12 }, (_, i) => `2024-${String(i + 1).padSta
 
 /**
  * The population of the checks benchmark, written once into bench/out (the registries of the
- * issue, a batch a month, and one more batch of 10,000 rows for the incremental run).
+ * issue, a batch a month, and one more batch of 10,000 rows for the incremental run). The scale
+ * benchmark grows the registries with the population (`registryScale`), as a province's do.
  */
-export async function checksPopulation(recipients: number): Promise<string> {
-  const dir = path.join(OUT, `population-${recipients}`);
+export async function checksPopulation(recipients: number, registryScale = 1): Promise<string> {
+  const dir = path.join(OUT, registryScale === 1 ? `population-${recipients}` : `population-${recipients}-r${registryScale}`);
+  const sized = (n: number) => Math.round(n * registryScale);
   // residents.csv came with R13: a population written before it is written again.
   if (!existsSync(path.join(dir, 'incremental.csv')) || !existsSync(path.join(dir, 'residents.csv'))) {
     say(`generating a population of ${recipients} recipients → ${dir}`);
@@ -21,7 +23,7 @@ export async function checksPopulation(recipients: number): Promise<string> {
       counties: 60,
       townshipsPerCounty: 12,
       plantedCopies: 40,
-      registrySizes: { deceased: 100_000, 'public-employees': 200_000, 'village-officials': 50_000, 'household-members': 300_000, vehicles: 100_000, businesses: 100_000 },
+      registrySizes: { deceased: sized(100_000), 'public-employees': sized(200_000), 'village-officials': sized(50_000), 'household-members': sized(300_000), vehicles: sized(100_000), businesses: sized(100_000) },
     });
     await population.write(dir);
     // One more month for 10,000 of the recipients: the incremental batch.

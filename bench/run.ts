@@ -1,4 +1,4 @@
-// `npm run bench [-- ingest|checks|backtest|triage|socket|console ...]`: speed and memory targets, measured against a
+// `npm run bench [-- ingest|checks|backtest|scale|triage|socket|console ...]`: speed and memory targets, measured against a
 // baseline in the same run (absolute times on a shared machine are noise; ratios are not).
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import { checksBenchmark } from './checks.js';
 import { consoleBenchmark } from './console.js';
 import { ingestBenchmark } from './ingest.js';
 import { socketBenchmark } from './socket.js';
+import { scaleBenchmark } from './scale.js';
 import { OUT, say } from './support.js';
 import { triageBenchmark } from './triage.js';
 
@@ -16,6 +17,7 @@ const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   backtest: () => backtestBenchmark(Number(process.env.BENCH_RECIPIENTS) || undefined),
   socket: () => socketBenchmark(Number(process.env.BENCH_SELECTS) || undefined, undefined, Number(process.env.BENCH_ROUNDS) || undefined),
   console: () => consoleBenchmark(Number(process.env.BENCH_LEADS) || undefined, Number(process.env.BENCH_ROUNDS) || undefined),
+  scale: () => scaleBenchmark(),
   triage: () => triageBenchmark(Number(process.env.BENCH_LEADS) || undefined, Number(process.env.BENCH_PHASE_SECONDS) * 1000 || undefined),
 };
 

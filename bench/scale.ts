@@ -1,0 +1,75 @@
+import { checksPopulation } from './checks.js';
+import { OUT, child, dropDatabase, freshDatabase, nativePostgres, say, templateDatabase } from './support.js';
+
+/** Recipients for about a million payments a year (the checks benchmark's 91,000 → 1,011,848). */
+const RECIPIENTS_PER_MILLION = 91_000;
+
+interface WorkerReport {
+  payments: number;
+  loadMs: { registries: number; batches: number };
+  full: { ms: number; leadsRaised: number; finishedAtMs: Record<string, number> };
+  incremental: { rows: number; importMs: number; ms: number; finishedAtMs: Record<string, number> };
+}
+
+/** Each rule's own time, from the times the rules finished one after another (concurrency 1). */
+function durations(finishedAt: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  let previous = 0;
+  for (const [rule, at] of Object.entries(finishedAt).sort((a, b) => a[1] - b[1])) {
+    out[rule] = at - previous;
+    previous = at;
+  }
+  return out;
+}
+
+/**
+ * The growth curve (issue 15): for each size (millions of payments a year; `BENCH_SCALE`, default
+ * `1,5`; 20 and 60 on request, since they take long), a population whose registries grow with it,
+ * loaded batch by batch, then a full check and the check of one more 10,000-row batch, the rules
+ * one at a time so that each rule's share is its own time. Ratios are against the first size.
+ */
+export async function scaleBenchmark(sizes = (process.env.BENCH_SCALE ?? '1,5').split(',').map(Number)) {
+  const url = await nativePostgres();
+  if (!url) return { skipped: 'no native PostgreSQL (DATABASE_URL or 127.0.0.1:5432)' };
+  const template = 'sunlight_bench_scale_tpl';
+  await templateDatabase(url, template);
+  const curve: Record<string, unknown>[] = [];
+  try {
+    for (const millions of sizes) {
+      const dir = await checksPopulation(Math.round(RECIPIENTS_PER_MILLION * millions), millions);
+      const db = 'sunlight_bench_scale';
+      say(`scale ${millions} M: loading ${dir}`);
+      try {
+        const r = await child<WorkerReport>('checks-worker.js', [dir], { DATABASE_URL: await freshDatabase(url, template, db), SUNLIGHT_CHECK_CONCURRENCY: '1' });
+        curve.push({
+          millions,
+          payments: r.payments,
+          importMsPerMillion: Math.round((r.loadMs.batches / r.payments) * 1e6),
+          fullMs: r.full.ms,
+          fullByRuleMs: durations(r.full.finishedAtMs),
+          batchRows: r.incremental.rows,
+          batchImportMs: r.incremental.importMs,
+          batchCheckMs: r.incremental.ms,
+          batchCheckByRuleMs: durations(r.incremental.finishedAtMs),
+        });
+        say(JSON.stringify(curve.at(-1)));
+      } finally {
+        await dropDatabase(url, db);
+      }
+    }
+  } finally {
+    await dropDatabase(url, template);
+  }
+  const base = curve[0] as { payments: number; fullMs: number; batchCheckMs: number; batchImportMs: number };
+  const ratios = curve.map((c) => {
+    const p = c as typeof base & { millions: number };
+    return {
+      millions: p.millions,
+      data: Number((p.payments / base.payments).toFixed(2)),
+      full: Number((p.fullMs / base.fullMs).toFixed(2)),
+      batchCheck: Number((p.batchCheckMs / base.batchCheckMs).toFixed(2)),
+      batchImport: Number((p.batchImportMs / base.batchImportMs).toFixed(2)),
+    };
+  });
+  return { out: OUT, curve, ratios, targets: { fullLinear: '≤ 5.5 × from 1 M to 5 M', batchCheck: '≤ 1.5 × from 1 M to 5 M, under 1,000 ms' } };
+}
