@@ -27,6 +27,7 @@ function durations(finishedAt: Record<string, number>): Record<string, number> {
  * `1,5`; 20 and 60 on request, since they take long), a population whose registries grow with it,
  * loaded batch by batch, then a full check and the check of one more 10,000-row batch, the rules
  * one at a time so that each rule's share is its own time. Ratios are against the first size.
+ * BENCH_KEEP=1 keeps each size's database (sunlight_bench_scale_N) for EXPLAIN.
  */
 export async function scaleBenchmark(sizes = (process.env.BENCH_SCALE ?? '1,5').split(',').map(Number)) {
   const url = await nativePostgres();
@@ -37,7 +38,7 @@ export async function scaleBenchmark(sizes = (process.env.BENCH_SCALE ?? '1,5').
   try {
     for (const millions of sizes) {
       const dir = await checksPopulation(Math.round(RECIPIENTS_PER_MILLION * millions), millions);
-      const db = 'sunlight_bench_scale';
+      const db = `sunlight_bench_scale_${millions}`;
       say(`scale ${millions} M: loading ${dir}`);
       try {
         const r = await child<WorkerReport>('checks-worker.js', [dir], { DATABASE_URL: await freshDatabase(url, template, db), SUNLIGHT_CHECK_CONCURRENCY: '1' });
@@ -54,7 +55,7 @@ export async function scaleBenchmark(sizes = (process.env.BENCH_SCALE ?? '1,5').
         });
         say(JSON.stringify(curve.at(-1)));
       } finally {
-        await dropDatabase(url, db);
+        if (!process.env.BENCH_KEEP) await dropDatabase(url, db); // BENCH_KEEP=1 keeps it, to look at plans
       }
     }
   } finally {
