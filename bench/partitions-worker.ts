@@ -63,7 +63,7 @@ const timed = async (sql: string): Promise<{ ms: number; hits: number }> => {
 };
 const best = (values: number[]) => Math.min(...values);
 
-const perRule: Record<string, { todayMs: number; partitionedMs: number; ratio: number; hits: number; partitionwise: boolean; crossingJoins: number; shards?: { sumMs: number; maxMs: number } }> = {};
+const perRule: Record<string, { todayMs: number; partitionedMs: number; ratio: number; hits: number; partitionwise: boolean; crossingJoins: string[]; shards?: { sumMs: number; maxMs: number } }> = {};
 for (const rule of rules) {
   const sql = ruleStatement(rule, 'disbursements');
   const times = { today: [] as number[], partitioned: [] as number[], shardSum: [] as number[], shardMax: [] as number[] };
@@ -94,7 +94,11 @@ for (const rule of rules) {
   }
   await partitioned();
   const [{ 'QUERY PLAN': [plan] }] = await query(`EXPLAIN (FORMAT JSON) ${sql}`);
-  const crossing = partitionJoins((plan as { Plan: PlanNode }).Plan).filter((j) => j.partition === null).length;
+  // The joins that read several partitions, named by what they join (the planner's choice at this size).
+  const crossingJoins = partitionJoins((plan as { Plan: PlanNode }).Plan)
+    .filter((j) => j.partition === null)
+    .map((j) => `${j.node}: ${[...new Set(j.outer.map((p) => p.replace(/_p\d+$/, '')))].join('+')} ⋈ ${[...new Set(j.inner.map((p) => p.replace(/_p\d+$/, '')))].join('+')}`);
+  const crossing = crossingJoins.length;
   const todayMs = best(times.today);
   const partitionedMs = best(times.partitioned);
   perRule[rule.code] = {
@@ -103,7 +107,7 @@ for (const rule of rules) {
     ratio: Number((partitionedMs / Math.max(todayMs, 1)).toFixed(2)),
     hits,
     partitionwise: crossing === 0,
-    crossingJoins: crossing,
+    crossingJoins,
     ...(colocated ? { shards: { sumMs: best(times.shardSum), maxMs: best(times.shardMax) } } : {}),
   };
   say(`${rule.code}: today ${todayMs} ms, partitioned ${partitionedMs} ms${colocated ? `, shards ${best(times.shardSum)} ms in all (slowest ${best(times.shardMax)} ms)` : ''} (${hits} hits)`);

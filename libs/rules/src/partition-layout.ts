@@ -106,8 +106,12 @@ export async function dropPartitionLayout(query: SqlRunner, schema = 'sim'): Pro
 /**
  * How each rule's statement runs on the layout (tests/partition-simulation.e2e-spec.ts holds
  * both claims against EXPLAIN and the hits):
- * - `partitionwise`: PostgreSQL's plan joins partition k with partition k only (or reads one
- *   distributed table, partition by partition, with reference tables);
+ * - `partitionwise`: PostgreSQL can plan it joining partition k with partition k only (or
+ *   reading one distributed table, partition by partition, with reference tables), and does on
+ *   the test's population. Whether it does is the planner's cost choice: with the checks
+ *   benchmark's registries (100,000–300,000 rows against 1,000,000 payments) it joined R02, R04
+ *   and R05 over whole tables (`npm run bench -- partitions` reports the plan it took). Citus
+ *   plans each shard's query alone, so there it is not a choice;
  * - `colocated`: every join and grouping is by the person, so each shard finds its own hits
  *   alone and Citus can push the statement down whole; a rule that is co-located but not
  *   partitionwise is one PostgreSQL's planner will not join partitionwise above a GROUP BY or
