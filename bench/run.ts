@@ -1,4 +1,4 @@
-// `npm run bench [-- ingest|checks|backtest|scale|triage|socket|console ...]`: speed and memory targets, measured against a
+// `npm run bench [-- ingest|checks|backtest|scale|partitions|triage|socket|console ...]`: speed and memory targets, measured against a
 // baseline in the same run (absolute times on a shared machine are noise; ratios are not).
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -6,6 +6,7 @@ import { backtestBenchmark } from './backtest.js';
 import { checksBenchmark } from './checks.js';
 import { consoleBenchmark } from './console.js';
 import { ingestBenchmark } from './ingest.js';
+import { partitionsBenchmark } from './partitions.js';
 import { socketBenchmark } from './socket.js';
 import { scaleBenchmark } from './scale.js';
 import { OUT, say } from './support.js';
@@ -15,6 +16,7 @@ const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   ingest: () => ingestBenchmark(Number(process.env.BENCH_ROWS) || undefined),
   checks: () => checksBenchmark(Number(process.env.BENCH_RECIPIENTS) || undefined),
   backtest: () => backtestBenchmark(Number(process.env.BENCH_RECIPIENTS) || undefined),
+  partitions: () => partitionsBenchmark(Number(process.env.BENCH_RECIPIENTS) || undefined, Number(process.env.BENCH_PARTITIONS) || undefined, Number(process.env.BENCH_ROUNDS) || undefined),
   socket: () => socketBenchmark(Number(process.env.BENCH_SELECTS) || undefined, undefined, Number(process.env.BENCH_ROUNDS) || undefined),
   console: () => consoleBenchmark(Number(process.env.BENCH_LEADS) || undefined, Number(process.env.BENCH_ROUNDS) || undefined),
   scale: () => scaleBenchmark(),

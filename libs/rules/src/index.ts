@@ -13,3 +13,5 @@ export type { FieldChange } from './versions/rule-diff.js';
 export type { RuleChangeStatus, RuleSettings, RuleVersionRow } from './versions/rule-versions.repository.js';
 export { BACKTEST_STAGE_LABELS, BACKTEST_STATUS_LABELS, RequestBacktest, RequestBacktestCommand, GetBacktest, ListBacktests, type BacktestRun, type BacktestStatus } from './backtest-runs.js';
 export { CompareShadow, GoLive, GoLiveCommand, type ShadowComparison } from './versions/shadow.usecases.js';
+export * from './partition-layout.js';
+export { ruleStatement } from './rule-config.js';
