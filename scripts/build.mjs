@@ -31,7 +31,10 @@ async function walk(dir) {
 
 const webRoot = path.join(root, 'apps/web');
 const isWeb = (f) => f.startsWith(webRoot + path.sep);
-const files = (await Promise.all(sourceDirs.map((d) => walk(path.join(root, d))))).flat().filter((f) => !isWeb(f));
+// bench/out holds the benchmarks' generated populations (gigabytes at province scale): data, not source.
+const benchOut = path.join(root, 'bench/out');
+const isBenchOut = (f) => f.startsWith(benchOut + path.sep);
+const files = (await Promise.all(sourceDirs.map((d) => walk(path.join(root, d))))).flat().filter((f) => !isWeb(f) && !isBenchOut(f));
 const inputs = [...files, path.join(root, 'tsconfig.json'), path.join(root, 'package.json')];
 
 async function newerThan(stampFile, paths) {
