@@ -3,7 +3,9 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { BATCH_HEADER, batchRows, writeCsv } from '@sunlight/generator';
-import { ImportBatch, ImportBatchCommand, ImportRegistry, ImportRegistryCommand } from '@sunlight/ingestion';
+import { FoldBatchPartition, FoldBatchPartitionCommand, ImportBatch, ImportBatchCommand, ImportRegistry, ImportRegistryCommand } from '@sunlight/ingestion';
+import { QueueName, QueueRegistry } from '@sunlight/queue';
+import { RunChecks } from '@sunlight/rules';
 import { ROOT, bootApp, cli, freshEnv, primaryBackend, type TestApp, type TestEnv } from './support/harness.js';
 
 const HEADER = BATCH_HEADER.join(',');
@@ -196,6 +198,38 @@ describe(`batch and registry ingestion on ${backend.name}`, () => {
     expect(await app.query(`SELECT tablename FROM pg_tables WHERE tablename ~ '^(stg|land)_'`)).toEqual([]);
   });
 
+  it('folds a large batch into the shared partition once its check has run, keeping every payment, id and piece of evidence', async () => {
+    const big = path.join(env.dataDir, 'fold.csv');
+    const rows = [...batchRows({ seed: 9, rows: 2000, townships: ['421087101', '421087102'], months: ['2024-09'] })];
+    rows[0][1] = 'DIBAO';
+    rows[0][6] = '5000.00'; // over 低保's cap: an R07 lead whose evidence is in this batch
+    await writeCsv(big, BATCH_HEADER, rows);
+    const batch = await importBatch(big);
+    expect(batch).toMatchObject({ status: 'stored', accepted: 2000 });
+    const fingerprint = () =>
+      app.query(`SELECT count(*)::int AS rows, sum(id)::text AS ids, sum(amount_fen)::text AS fen, md5(string_agg(id_number || bank_account, ',' ORDER BY id)) AS content
+                 FROM disbursements WHERE batch_id = $1`, [batch.batchId]);
+    const before = await fingerprint();
+    const [run] = await app.query(`SELECT id::text FROM check_runs WHERE $1 = ANY(batch_ids)`, [batch.batchId]);
+    await app.get(RunChecks).execute(run.id);
+    const evidence = () =>
+      app.query(`SELECT l.rule_code, d.id::text, d.segment::text FROM lead_evidence e JOIN leads l ON l.id = e.lead_id JOIN disbursements d ON d.id = e.disbursement_id
+                 WHERE d.batch_id = $1 ORDER BY d.id`, [batch.batchId]);
+    const leads = await evidence();
+    expect(leads).toContainEqual({ rule_code: 'R07', id: String((BigInt(batch.batchId) << 24n) + 2n), segment: batch.batchId });
+    // The check asked for the fold (the worker runs it; here the use case does).
+    expect(await app.get(QueueRegistry).get(QueueName.Ingestion).queue.getJob(`fold-batch-${batch.batchId}`)).toMatchObject({ name: 'fold-batch-partition', data: { batchId: batch.batchId } });
+
+    expect(await app.get(FoldBatchPartition).execute(new FoldBatchPartitionCommand(batch.batchId))).toEqual({ batchId: batch.batchId, folded: true, rows: 2000 });
+    expect(await fingerprint()).toEqual(before);
+    expect(await evidence()).toEqual(leads.map((l) => ({ ...l, segment: '0' })));
+    expect(await app.query(`SELECT segment::text FROM disbursement_batches WHERE id = $1`, [batch.batchId])).toEqual([{ segment: '0' }]);
+    expect(await app.query(`SELECT to_regclass($1) AS partition`, [`disbursements_b${batch.batchId}`])).toEqual([{ partition: null }]);
+    // Twice is once.
+    expect(await app.get(FoldBatchPartition).execute(new FoldBatchPartitionCommand(batch.batchId))).toEqual({ batchId: batch.batchId, folded: false, rows: 0 });
+    expect(await fingerprint()).toEqual(before);
+  });
+
   it('queues the cross-checks of a stored batch', async () => {
     const result = await importBatch(await file([HEADER, VALID.replace(/2024-03/g, '2024-07')].join('\n')));
     const runs = await app.query(`SELECT scope, trigger, batch_ids::text[] AS batch_ids FROM check_runs WHERE $1 = ANY(batch_ids)`, [result.batchId]);
@@ -255,7 +289,7 @@ describe(`batch and registry ingestion on ${backend.name}`, () => {
 });
 
 describe('ingestion on the embedded database', () => {
-  it('loads a large clean batch through the database directory, and an XLSX file', async () => {
+  it('loads a large clean batch through the database directory, and an XLSX file, and folds the large one', async () => {
     const env = await freshEnv('embedded', { SUNLIGHT_BATCH_PARTITION_ROWS: '1000' });
     const app = await bootApp(env);
     try {
@@ -271,6 +305,8 @@ describe('ingestion on the embedded database', () => {
       expect(small).toMatchObject({ status: 'stored', accepted: 1 });
       const [{ rows }] = await app.query(`SELECT count(*)::int AS rows FROM disbursements`);
       expect(rows).toBe(2501);
+      expect(await app.get(FoldBatchPartition).execute(new FoldBatchPartitionCommand(large.batchId))).toMatchObject({ folded: true, rows: 2500 });
+      expect(await app.query(`SELECT count(*)::int AS rows, count(*) FILTER (WHERE segment = 0)::int AS shared FROM disbursements`)).toEqual([{ rows: 2501, shared: 2501 }]);
     } finally {
       await app.close();
       await env.cleanup();

@@ -53,6 +53,11 @@ class Imports {
   async backtest() {
     return undefined;
   }
+
+  @JobHandler(JobName.FoldBatchPartition)
+  async fold() {
+    return undefined;
+  }
 }
 
 function moduleFor(backend: QueueBackendConfig, handlers: unknown[]) {

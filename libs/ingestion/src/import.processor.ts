@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { InjectConfig, type AppConfig } from '@sunlight/config';
 import { JobHandler, JobName, type JobOf } from '@sunlight/queue';
+import { FoldBatchPartition, FoldBatchPartitionCommand } from './fold-batch-partition.usecase.js';
 import { ImportBatch, ImportBatchCommand } from './import-batch.usecase.js';
 import { ImportRegistry, ImportRegistryCommand } from './import-registry.usecase.js';
 import { discardUpload } from './uploads.js';
@@ -16,6 +17,7 @@ export class ImportProcessor {
     private readonly dataSource: DataSource,
     private readonly importBatch: ImportBatch,
     private readonly importRegistry: ImportRegistry,
+    private readonly foldBatchPartition: FoldBatchPartition,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -53,5 +55,10 @@ export class ImportProcessor {
     );
     await discardUpload(this.config.dataDir, row.file_path);
     return result;
+  }
+
+  @JobHandler(JobName.FoldBatchPartition)
+  async fold(job: JobOf<JobName.FoldBatchPartition>) {
+    return this.foldBatchPartition.execute(new FoldBatchPartitionCommand(job.data.batchId));
   }
 }

@@ -9,6 +9,7 @@ export * from './import-registry.usecase.js';
 export * from './submit-upload.usecase.js';
 export * from './rejections.usecase.js';
 export * from './get-import.usecase.js';
+export * from './fold-batch-partition.usecase.js';
 export { uploadsDir } from './uploads.js';
 export { batchCondition } from './batch-storage.js';
 export { BATCH_STATUS_LABELS } from './batch-status.js';

@@ -16,6 +16,8 @@ export enum JobName {
   ImportBatch = 'import-batch',
   /** Load an uploaded registry file (the registry_imports row names the file). */
   ImportRegistry = 'import-registry',
+  /** Fold a large batch's own partition into the shared one, once its check has run. */
+  FoldBatchPartition = 'fold-batch-partition',
   /** Run the cross-checks of a check_runs row. */
   RunChecks = 'run-checks',
   /** Run the backtest of a rule_backtests row (a rule's version over all data, raising nothing). */
@@ -33,6 +35,7 @@ export enum JobName {
 export interface JobPayloads {
   [JobName.ImportBatch]: { batchId: string };
   [JobName.ImportRegistry]: { importId: string };
+  [JobName.FoldBatchPartition]: { batchId: string };
   [JobName.RunChecks]: { runId: string };
   [JobName.RunBacktest]: { backtestId: string };
   /** `today` only when a person asked for a simulated day; the scheduler sends {}. */
@@ -46,6 +49,7 @@ export interface JobPayloads {
 export const JOB_QUEUE = {
   [JobName.ImportBatch]: QueueName.Ingestion,
   [JobName.ImportRegistry]: QueueName.Ingestion,
+  [JobName.FoldBatchPartition]: QueueName.Ingestion,
   [JobName.RunChecks]: QueueName.Checks,
   [JobName.RunBacktest]: QueueName.Checks,
   [JobName.SweepCards]: QueueName.Triage,

@@ -16,6 +16,7 @@ export const QUEUE_LABELS: Record<QueueName, string> = {
 export const JOB_LABELS: Record<JobName, string> = {
   [JobName.ImportBatch]: '导入发放批次',
   [JobName.ImportRegistry]: '导入比对库',
+  [JobName.FoldBatchPartition]: '合并大批次分区',
   [JobName.RunChecks]: '运行比对',
   [JobName.RunBacktest]: '规则回测',
   [JobName.SweepCards]: '设置预警牌',

@@ -4,6 +4,7 @@ import { Clock } from '@sunlight/common';
 import { InjectConfig, type AppConfig } from '@sunlight/config';
 import { InjectDeadlines, WorkingDays, type DeadlineSettings } from '@sunlight/leads';
 import { ProgramsService } from '@sunlight/programs';
+import { InjectQueue, JobName, QueueName, type TypedQueue } from '@sunlight/queue';
 import { CheckEngine } from './check-engine.js';
 import { CheckRunResults, summarize } from './check-run-results.js';
 import type { CheckRunSummary } from './check-run-types.js';
@@ -34,6 +35,7 @@ export class RunChecks {
     private readonly clock: Clock,
     @InjectConfig() private readonly config: AppConfig,
     @InjectDeadlines() private readonly deadlineSettings: DeadlineSettings,
+    @InjectQueue(QueueName.Ingestion) private readonly ingestion: TypedQueue<QueueName.Ingestion>,
   ) {}
 
   async execute(runId: string, progress?: RunProgress): Promise<CheckRunSummary> {
@@ -97,8 +99,21 @@ export class RunChecks {
     const summary = summarize(results);
     await this.explanations.rewrite([...new Set(results.flatMap((r) => r.lead_ids))], live);
     await this.runs.finish(runId, summary);
+    if (run.scope === 'batches') await this.requestFolds(run.batch_ids!.map(String));
     await progress?.({ done: rules.length, total: rules.length });
     return summary;
+  }
+
+  /**
+   * A large batch checked is folded into the shared partition (FoldBatchPartition), so that the
+   * next batch's check probes one partition for a person's other payments, not one per large
+   * batch ever stored.
+   */
+  private async requestFolds(batchIds: string[]): Promise<void> {
+    const own: { id: string }[] = await this.dataSource.query(`SELECT id::text FROM disbursement_batches WHERE id = ANY($1::bigint[]) AND segment <> 0`, [batchIds]);
+    for (const { id } of own) {
+      await this.ingestion.add(JobName.FoldBatchPartition, { batchId: id }, { jobId: `fold-batch-${id}`, attempts: 5, backoff: { type: 'exponential', delay: 10_000 } });
+    }
   }
 
   /**

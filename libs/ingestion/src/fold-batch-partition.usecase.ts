@@ -1,0 +1,60 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { PAYMENT_COLUMNS } from './batch-storage.js';
+
+export class FoldBatchPartitionCommand {
+  constructor(readonly batchId: string) {}
+}
+
+export interface FoldedPartition {
+  batchId: string;
+  /** False when the batch was already in the shared partition (or is not stored). */
+  folded: boolean;
+  rows: number;
+}
+
+/**
+ * A large batch is loaded into a partition of its own (a bare COPY, indexes built by sort), but
+ * every lookup of a person's or an account's other payments probes every partition's index: the
+ * check of the next batch would cost more with each large batch stored before it. Once its own
+ * check has run, the batch is folded into the partition small batches share, off the import's
+ * path: its rows are copied with the same ids (evidence keeps pointing at them), its partition is
+ * detached and dropped, in one transaction. Folding a folded batch does nothing.
+ */
+@Injectable()
+export class FoldBatchPartition {
+  private readonly logger = new Logger(FoldBatchPartition.name);
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async execute(command: FoldBatchPartitionCommand): Promise<FoldedPartition> {
+    const id = BigInt(command.batchId);
+    const table = `disbursements_b${id}`;
+    // Every statement of the transaction goes through `em`: the embedded database multiplexes one
+    // session, where a query beside an open transaction would wait for it forever.
+    const rows = await this.dataSource.transaction(async (em) => {
+      // Detaching waits for the statements reading disbursements and holds up the ones after it:
+      // rather than queue behind a long check, give up and let the job retry.
+      await em.query(`SET LOCAL lock_timeout = '10s'`);
+      const [batch] = await em.query(`SELECT segment::text FROM disbursement_batches WHERE id = $1 AND status = 'stored' FOR UPDATE`, [id.toString()]);
+      if (!batch || batch.segment === '0') return null;
+      const [{ exists }] = await em.query(`SELECT to_regclass($1) IS NOT NULL AS exists`, [table]);
+      if (!exists) return null;
+      const [{ count }] = await em.query(
+        `WITH moved AS (
+           INSERT INTO disbursements (${PAYMENT_COLUMNS})
+           SELECT ${PAYMENT_COLUMNS.replace('segment', '0')} FROM ${table} RETURNING 1)
+         SELECT count(*)::int AS count FROM moved`,
+      );
+      await em.query(`ALTER TABLE disbursements DETACH PARTITION ${table}`);
+      await em.query(`DROP TABLE ${table}`);
+      await em.query(`UPDATE disbursement_batches SET segment = 0 WHERE id = $1`, [id.toString()]);
+      return count as number;
+    });
+    if (rows === null) return { batchId: command.batchId, folded: false, rows: 0 };
+    // The shared partition just grew by a large batch: the planner's next estimates need it.
+    await this.dataSource.query(`ANALYZE disbursements_shared`);
+    this.logger.log({ batch: command.batchId, rows }, 'batch folded into the shared partition');
+    return { batchId: command.batchId, folded: true, rows };
+  }
+}
