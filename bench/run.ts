@@ -11,7 +11,7 @@ import { OUT, say } from './support.js';
 import { triageBenchmark } from './triage.js';
 
 const BENCHMARKS: Record<string, () => Promise<unknown>> = {
-  ingest: () => ingestBenchmark(Number(process.env.BENCH_ROWS) || undefined),
+  ingest: () => ingestBenchmark(Number(process.env.BENCH_ROWS) || undefined, Number(process.env.BENCH_XLSX_ROWS) || undefined, Number(process.env.BENCH_ROUNDS) || undefined),
   checks: () => checksBenchmark(Number(process.env.BENCH_RECIPIENTS) || undefined),
   backtest: () => backtestBenchmark(Number(process.env.BENCH_RECIPIENTS) || undefined),
   socket: () => socketBenchmark(Number(process.env.BENCH_SELECTS) || undefined, undefined, Number(process.env.BENCH_ROUNDS) || undefined),
