@@ -13,7 +13,7 @@ import { OUT, say } from './support.js';
 import { triageBenchmark } from './triage.js';
 
 const BENCHMARKS: Record<string, () => Promise<unknown>> = {
-  ingest: () => ingestBenchmark(Number(process.env.BENCH_ROWS) || undefined),
+  ingest: () => ingestBenchmark(Number(process.env.BENCH_ROWS) || undefined, Number(process.env.BENCH_XLSX_ROWS) || undefined, Number(process.env.BENCH_ROUNDS) || undefined),
   checks: () => checksBenchmark(Number(process.env.BENCH_RECIPIENTS) || undefined),
   backtest: () => backtestBenchmark(Number(process.env.BENCH_RECIPIENTS) || undefined),
   partitions: () => partitionsBenchmark(Number(process.env.BENCH_RECIPIENTS) || undefined, Number(process.env.BENCH_PARTITIONS) || undefined, Number(process.env.BENCH_ROUNDS) || undefined),

@@ -71,6 +71,33 @@ export class BulkLoader {
     }
   }
 
+  /**
+   * Builds a freshly loaded table's indexes by sort. On PostgreSQL, side by side, one
+   * connection each (each sort is single-threaded for much of its time, and the largest also
+   * takes parallel workers), with room to sort in memory: at least 256 MB of
+   * maintenance_work_mem for the transaction (the default 64 MB spills a million-row sort to
+   * disk). The embedded database has one session: one after another, as configured.
+   */
+  async buildIndexes(statements: string[]): Promise<void> {
+    if (this.endpoint.kind === 'embedded') {
+      for (const sql of statements) await this.dataSource.query(sql);
+      return;
+    }
+    // All settled before answering: a failed build leaves none running on a table the caller drops.
+    const builds = await Promise.allSettled(
+      statements.map((sql) =>
+        this.dataSource.transaction(async (em) => {
+          await em.query(
+            `SELECT set_config('maintenance_work_mem', (GREATEST(pg_size_bytes(current_setting('maintenance_work_mem')), pg_size_bytes('${INDEX_SORT_MEMORY}')) / 1024)::text || 'kB', true)`,
+          );
+          await em.query(sql);
+        }),
+      ),
+    );
+    const failed = builds.find((b): b is PromiseRejectedResult => b.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
   /** Removes the copies of killed loads; answers their names. */
   async sweepLeftovers(): Promise<string[]> {
     return this.endpoint.bulkFiles ? sweepBulkFiles(this.endpoint.bulkFiles.hostDir) : [];
@@ -81,6 +108,9 @@ export class BulkLoader {
     return (this.dataSource.driver as unknown as { master: pg.Pool }).master;
   }
 }
+
+/** Sort memory for an index build (per connection; parallel workers share it). */
+const INDEX_SORT_MEMORY = '256MB';
 
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { sweepBulkFiles } from './bulk-loader.js';
 import { StartupError } from '@sunlight/common';
 import { redactUrl, type AppConfig } from '@sunlight/config';
@@ -120,6 +120,8 @@ async function hostEmbedded(config: AppConfig, lock: DataDirLock, options: OpenO
   const target = listenTarget(config);
   let socket: { host: string; port: number };
   try {
+    // Loaded only by the process that owns an embedded database: the others never need it.
+    const { PGlite } = await import('@electric-sql/pglite');
     db = await PGlite.create(pgdata);
   } catch (err) {
     lock.release();

@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { subMonths, format, parseISO, startOfMonth } from 'date-fns';
+import { format } from 'date-fns/format';
+import { parseISO } from 'date-fns/parseISO';
+import { startOfMonth } from 'date-fns/startOfMonth';
+import { subMonths } from 'date-fns/subMonths';
 import { AuditLog, type Checkpoint } from '@sunlight/audit';
 import { ActorContext, fenToYuan, maskPersonalData, escapeHtml, shanghaiDate, shanghaiDateTime, type Actor } from '@sunlight/common';
 import { InjectConfig, type AppConfig } from '@sunlight/config';

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import { fluidSvg, rasterize } from './charts.js';
 import { InjectConfig, type AppConfig } from '@sunlight/config';
@@ -39,7 +39,8 @@ export class Mailer {
   }
 
   async send(d: OutgoingDigest): Promise<string> {
-    this.transport ??= nodemailer.createTransport(this.config.mail.smtpUrl!, { from: this.config.mail.from });
+    // Loaded when mail is sent: every process that never sends one starts without it.
+    this.transport ??= (await import('nodemailer')).default.createTransport(this.config.mail.smtpUrl!, { from: this.config.mail.from });
     const messageId = `<sunlight-digest-${d.id}@${new URL(this.config.mail.consoleUrl).hostname || 'sunlight'}>`;
     try {
       const info = await this.transport.sendMail({

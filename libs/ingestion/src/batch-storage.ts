@@ -74,14 +74,16 @@ export class BatchStorage {
   }
 
   /**
-   * Builds the partition's indexes by sort (PostgreSQL's parallel index build uses every core).
-   * Statistics follow in the batch's check run, which is where they matter.
+   * Builds the partition's indexes by sort, side by side (BulkLoader.buildIndexes). Statistics
+   * follow in the batch's check run, which is where they matter.
    */
   async indexLanding(batchId: string): Promise<void> {
     const table = this.landingTable(batchId);
-    await this.dataSource.query(`CREATE INDEX ${table}_id ON ${table} (id)`);
-    await this.dataSource.query(`CREATE INDEX ${table}_person ON ${table} (id_number, program_code, period)`);
-    await this.dataSource.query(`CREATE INDEX ${table}_account ON ${table} (bank_account) WHERE bank_account IS NOT NULL`);
+    await this.loader.buildIndexes([
+      `CREATE INDEX ${table}_person ON ${table} (id_number, program_code, period)`,
+      `CREATE INDEX ${table}_id ON ${table} (id)`,
+      `CREATE INDEX ${table}_account ON ${table} (bank_account) WHERE bank_account IS NOT NULL`,
+    ]);
   }
 
   /** The valid rows of a staged batch into its landing table (invisible until attached); answers how many. */

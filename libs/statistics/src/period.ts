@@ -1,4 +1,5 @@
-import { differenceInCalendarMonths, parseISO } from 'date-fns';
+import { differenceInCalendarMonths } from 'date-fns/differenceInCalendarMonths';
+import { parseISO } from 'date-fns/parseISO';
 import { Clock, InputError } from '@sunlight/common';
 import { cohortOf, MAX_MONTHS, type Cohort } from '@sunlight/leads';
 

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import chineseDays from 'chinese-days';
-import { addDays, format, parseISO } from 'date-fns';
+// One file per function: the package's index loads all three hundred (start-up time).
+import { addDays } from 'date-fns/addDays';
+import { format } from 'date-fns/format';
+import { parseISO } from 'date-fns/parseISO';
 import { AppMetaService } from '@sunlight/database';
 
 const FIRST = '2020-01-01';
