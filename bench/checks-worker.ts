@@ -6,7 +6,7 @@ import path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { precisionRecall, type ExpectedLead } from '@sunlight/generator';
-import { ImportBatch, ImportBatchCommand, ImportRegistry, ImportRegistryCommand, REGISTRY_KINDS } from '@sunlight/ingestion';
+import { FoldBatchPartition, FoldBatchPartitionCommand, ImportBatch, ImportBatchCommand, ImportRegistry, ImportRegistryCommand, REGISTRY_KINDS } from '@sunlight/ingestion';
 import { RequestChecks, RequestChecksCommand, RunChecks } from '@sunlight/rules';
 import { openInfrastructure } from '@sunlight/runtime';
 import { CliModule } from '../apps/cli/src/cli.module.js';
@@ -28,13 +28,23 @@ const registriesMs = ms(t);
 t = process.hrtime.bigint();
 const batches = readdirSync(dir).filter((f) => /^batch-\d{4}-\d{2}\.csv$/.test(f)).sort();
 let payments = 0;
+const stored: string[] = [];
 for (const file of batches) {
   const r = await app.get(ImportBatch).execute(new ImportBatchCommand(path.join(dir, file), file, 'bench', '', false));
   if (r.status !== 'stored') throw new Error(`${file}: ${JSON.stringify(r)}`);
   payments += r.accepted;
+  stored.push(r.batchId);
 }
 const batchesMs = ms(t);
 say(`${payments} payments in ${batches.length} batches`);
+// BENCH_FOLD=1: each large batch folded into the shared partition, as the worker does after its check.
+let foldMs = 0;
+if (process.env.BENCH_FOLD) {
+  t = process.hrtime.bigint();
+  for (const id of stored) await app.get(FoldBatchPartition).execute(new FoldBatchPartitionCommand(id));
+  foldMs = ms(t);
+  say(`folded into the shared partition in ${foldMs} ms`);
+}
 await db.query('ANALYZE');
 
 // The full run, as `checks run` does it (processed here, not through a worker, to time it alone).
@@ -75,7 +85,7 @@ await infra.database.close();
 process.stdout.write(
   JSON.stringify({
     payments,
-    loadMs: { registries: registriesMs, batches: batchesMs },
+    loadMs: { registries: registriesMs, batches: batchesMs, fold: foldMs },
     full: { ms: fullMs, leadsRaised: full.leadsRaised, failedRules: full.failedRules, finishedAtMs: perRule },
     incremental: { rows: extra.accepted, importMs: incrementalImportMs, ms: incrementalMs, leadsRaised: incremental.leadsRaised, leadsUpdated: incremental.leadsUpdated, finishedAtMs: incrementalTimer.perRule },
     scores: Object.fromEntries(Object.entries(scores).map(([rule, s]) => [rule, { expected: s.expected, raised: s.raised, precision: s.precision, recall: s.recall }])),

@@ -6,7 +6,7 @@ const RECIPIENTS_PER_MILLION = 91_000;
 
 interface WorkerReport {
   payments: number;
-  loadMs: { registries: number; batches: number };
+  loadMs: { registries: number; batches: number; fold: number };
   full: { ms: number; leadsRaised: number; finishedAtMs: Record<string, number> };
   incremental: { rows: number; importMs: number; ms: number; finishedAtMs: Record<string, number> };
 }
@@ -25,7 +25,8 @@ function durations(finishedAt: Record<string, number>): Record<string, number> {
 /**
  * The growth curve (issue 15): for each size (millions of payments a year; `BENCH_SCALE`, default
  * `1,5`; 20 and 60 on request, since they take long), a population whose registries grow with it,
- * loaded batch by batch, then a full check and the check of one more 10,000-row batch, the rules
+ * loaded batch by batch and folded into the shared partition (as the worker does after each
+ * batch's check), then a full check and the check of one more 10,000-row batch, the rules
  * one at a time so that each rule's share is its own time. Ratios are against the first size.
  * BENCH_KEEP=1 keeps each size's database (sunlight_bench_scale_N) for EXPLAIN.
  */
@@ -41,11 +42,12 @@ export async function scaleBenchmark(sizes = (process.env.BENCH_SCALE ?? '1,5').
       const db = `sunlight_bench_scale_${millions}`;
       say(`scale ${millions} M: loading ${dir}`);
       try {
-        const r = await child<WorkerReport>('checks-worker.js', [dir], { DATABASE_URL: await freshDatabase(url, template, db), SUNLIGHT_CHECK_CONCURRENCY: '1' });
+        const r = await child<WorkerReport>('checks-worker.js', [dir], { DATABASE_URL: await freshDatabase(url, template, db), SUNLIGHT_CHECK_CONCURRENCY: '1', BENCH_FOLD: '1' });
         curve.push({
           millions,
           payments: r.payments,
           importMsPerMillion: Math.round((r.loadMs.batches / r.payments) * 1e6),
+          foldMsPerMillion: Math.round((r.loadMs.fold / r.payments) * 1e6),
           fullMs: r.full.ms,
           fullByRuleMs: durations(r.full.finishedAtMs),
           batchRows: r.incremental.rows,
