@@ -33,9 +33,10 @@ export class FoldBatchPartition {
     // Every statement of the transaction goes through `em`: the embedded database multiplexes one
     // session, where a query beside an open transaction would wait for it forever.
     const rows = await this.dataSource.transaction(async (em) => {
-      // Detaching waits for the statements reading disbursements and holds up the ones after it:
-      // rather than queue behind a long check, give up and let the job retry.
-      await em.query(`SET LOCAL lock_timeout = '10s'`);
+      // Detaching waits for the statements reading disbursements and holds up the ones after it
+      // (the console's too): rather than queue behind a long check, give up within two seconds
+      // and let the job retry later (10 attempts, from 30 s apart, doubling: hours in all).
+      await em.query(`SET LOCAL lock_timeout = '2s'`);
       const [batch] = await em.query(`SELECT segment::text FROM disbursement_batches WHERE id = $1 AND status = 'stored' FOR UPDATE`, [id.toString()]);
       if (!batch || batch.segment === '0') return null;
       const [{ exists }] = await em.query(`SELECT to_regclass($1) IS NOT NULL AS exists`, [table]);

@@ -112,7 +112,7 @@ export class RunChecks {
   private async requestFolds(batchIds: string[]): Promise<void> {
     const own: { id: string }[] = await this.dataSource.query(`SELECT id::text FROM disbursement_batches WHERE id = ANY($1::bigint[]) AND segment <> 0`, [batchIds]);
     for (const { id } of own) {
-      await this.ingestion.add(JobName.FoldBatchPartition, { batchId: id }, { jobId: `fold-batch-${id}`, attempts: 5, backoff: { type: 'exponential', delay: 10_000 } });
+      await this.ingestion.add(JobName.FoldBatchPartition, { batchId: id }, { jobId: `fold-batch-${id}`, attempts: 10, backoff: { type: 'exponential', delay: 30_000 } });
     }
   }
 
