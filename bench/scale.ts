@@ -29,7 +29,8 @@ function durations(finishedAt: Record<string, number>): Record<string, number> {
  * loaded batch by batch and folded into the shared partition (as the worker does after each
  * batch's check), then a full check and the check of one more 10,000-row batch, the rules
  * one at a time so that each rule's share is its own time; then the batch's check again on every
- * size in turn, `BENCH_ROUNDS` (5) rounds, medians. Ratios are against the first size.
+ * size in turn, `BENCH_ROUNDS` (5) rounds, medians, and the full check again (its leads present,
+ * `BENCH_FULL_ROUNDS`, 1). Ratios are against the first size.
  * BENCH_KEEP=1 keeps each size's database (sunlight_bench_scale_N) for EXPLAIN.
  */
 export async function scaleBenchmark(sizes = (process.env.BENCH_SCALE ?? '1,5').split(',').map(Number)) {
@@ -77,11 +78,25 @@ export async function scaleBenchmark(sizes = (process.env.BENCH_SCALE ?? '1,5').
       }
     }
     curve.forEach((c, i) => Object.assign(c, { batchCheckAlternatingMs: median(times[i]), batchCheckRoundsMs: times[i] }));
+    // The full check again (leads present, as in a working system), size after size.
+    const fullRounds = Number(process.env.BENCH_FULL_ROUNDS ?? 1);
+    const full: { ms: number; finishedAtMs: Record<string, number> }[][] = curve.map(() => []);
+    for (let round = 0; round < fullRounds; round++) {
+      for (const [i, db] of databases.entries()) {
+        full[i].push(await child('batch-check-worker.js', ['all'], { DATABASE_URL: withDatabase(url, db), SUNLIGHT_CHECK_CONCURRENCY: '1' }));
+      }
+    }
+    if (fullRounds > 0) {
+      curve.forEach((c, i) => {
+        const middle = [...full[i]].sort((a, b) => a.ms - b.ms)[Math.floor(full[i].length / 2)];
+        Object.assign(c, { fullAgainMs: middle.ms, fullAgainByRuleMs: durations(middle.finishedAtMs) });
+      });
+    }
   } finally {
     if (!process.env.BENCH_KEEP) for (const db of databases) await dropDatabase(url, db); // BENCH_KEEP=1 keeps them, to look at plans
     await dropDatabase(url, template);
   }
-  const base = curve[0] as { payments: number; fullMs: number; batchCheckMs: number; batchImportMs: number; batchCheckAlternatingMs: number };
+  const base = curve[0] as { payments: number; fullMs: number; batchCheckMs: number; batchImportMs: number; batchCheckAlternatingMs: number; fullAgainMs?: number };
   const ratios = curve.map((c) => {
     const p = c as typeof base & { millions: number };
     return {
@@ -90,6 +105,7 @@ export async function scaleBenchmark(sizes = (process.env.BENCH_SCALE ?? '1,5').
       full: Number((p.fullMs / base.fullMs).toFixed(2)),
       batchCheck: Number((p.batchCheckMs / base.batchCheckMs).toFixed(2)),
       batchCheckAlternating: Number((p.batchCheckAlternatingMs / base.batchCheckAlternatingMs).toFixed(2)),
+      fullAgain: p.fullAgainMs && base.fullAgainMs ? Number((p.fullAgainMs / base.fullAgainMs).toFixed(2)) : null,
       batchImport: Number((p.batchImportMs / base.batchImportMs).toFixed(2)),
     };
   });

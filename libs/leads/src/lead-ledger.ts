@@ -182,7 +182,7 @@ const EVIDENCE: Record<EvidenceKind, {
   previewItems: string;
   /**
    * For evidence later data can disprove (an absence): marks withdrawn the items of the leads of
-   * rule $1 (their key's prefix) in `statuses` $3 that rule_hits no longer has, by run $2,
+   * rule $1 (their key's prefix, as an index range) in `statuses` $3 that rule_hits no longer has, by run $2,
    * answering the lead_id of each. Null where a found item stays found (a payment that was made).
    */
   withdraw: string | null;
@@ -221,7 +221,7 @@ const EVIDENCE: Record<EvidenceKind, {
     withdraw: `WITH gone AS (
                  UPDATE lead_missed_months m SET withdrawn_at = now(), withdrawn_by_run = $2
                  FROM leads l
-                 WHERE l.id = m.lead_id AND split_part(m.lead_key, '|', 1) = $1 AND m.withdrawn_at IS NULL
+                 WHERE l.id = m.lead_id AND m.lead_key >= $1 || '|' AND m.lead_key < $1 || '}' AND m.withdrawn_at IS NULL
                    AND l.outcome IS NULL AND l.status = ANY($3::text[])
                    AND NOT EXISTS (SELECT 1 FROM rule_hits h WHERE h.lead_key = m.lead_key AND h.missed_month = m.month)
                  RETURNING m.lead_id)
@@ -327,6 +327,9 @@ export class LeadLedger {
    */
   private async withdrawUnfound(em: EntityManager, command: RecordHitsCommand, withdraw: string): Promise<{ closed: number; leadIds: string[] }> {
     const evidence = EVIDENCE[command.evidence ?? 'payments'];
+    // Every item of the rule's open leads is looked up in the hits: by index, or the anti-join
+    // goes quadratic (a temporary table has no statistics until analyzed).
+    await em.query(`CREATE INDEX ON rule_hits (lead_key, ${evidence.item}); ANALYZE rule_hits`);
     await em.query(`CREATE TEMP TABLE withdrawn_from ON COMMIT DROP AS ${withdraw}`, [command.rule.code, command.runId, UNJUDGED_STATUSES]);
     const amountSql = `CASE WHEN min(l2.rule_code) = $1 THEN ${command.repeatAmountSql} ELSE ${command.amountSql} END`;
     const changed: { id: string; region_code: string; closed: boolean; amount_fen: string }[] = await em.query(
