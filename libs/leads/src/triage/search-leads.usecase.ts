@@ -120,14 +120,19 @@ export class SearchLeads {
       where.conditions.push(`(${sort.key}, l.id) ${sort.after} ($${k}::${sort.cast}, $${k + 1}::bigint)`);
     }
     where.params.push(limit);
+    // The page's ids first, then their rows: the ids alone can come from an index that holds
+    // every column the filters and the order need (an index-only scan), which the planner then
+    // prefers to walking a wider order and fetching each row to test it (a city's verifying leads
+    // by age, found among every lead by age).
     const rows = await this.dataSource.query(
-      `SELECT id::text, rule_code, severity, status, verdict, outcome, id_number, name, program_code, period, bank_account, region_code,
+      `SELECT l.id::text, rule_code, severity, status, verdict, outcome, id_number, name, program_code, period, bank_account, region_code,
               amount_at_risk_fen::text, amount_confirmed_fen::text, amount_recovered_fen::text, evidence_count, card, card_since,
               to_char(due_on, 'YYYY-MM-DD') AS due_on, deadline_step, assignee_id::text, assignee_name, disposals,
               explanation, repeat_of::text, repeat_rule, created_at,
               ${sort.cast === 'timestamptz' ? `to_char(${sort.key} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')` : `(${sort.key})::text`} AS sort_key
-       FROM leads l WHERE ${where.conditions.join(' AND ')}
-       ORDER BY ${sort.order} LIMIT $${where.params.length}`,
+       FROM (SELECT l.id FROM leads l WHERE ${where.conditions.join(' AND ')} ORDER BY ${sort.order} LIMIT $${where.params.length}) page
+       JOIN leads l ON l.id = page.id
+       ORDER BY ${sort.order}`,
       where.params,
     );
     const last = rows[rows.length - 1];
