@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { NestFactory } from '@nestjs/core';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -9,10 +10,14 @@ import { ApiModule } from './api.module.js';
 import { apiDocument } from './openapi/document.js';
 import { serveConsole } from './web/console.js';
 
-/** `npm start`: API, web console and (unless SUNLIGHT_INLINE_WORKER=false) the worker. */
-async function main() {
-  const say = (line: string) => process.stderr.write(`sunlight: ${line}\n`);
-  const infra = await openInfrastructure('server', say).catch((err) => exitOnStartupError(err, 'sunlight'));
+/**
+ * One API process: API, web console and (unless SUNLIGHT_INLINE_WORKER=false) the worker. In a
+ * cluster (SUNLIGHT_API_PROCESSES) each worker process runs this, its log lines numbered.
+ */
+export async function startServer() {
+  const name = cluster.isWorker ? `sunlight[${cluster.worker!.id}]` : 'sunlight';
+  const say = (line: string) => process.stderr.write(`${name}: ${line}\n`);
+  const infra = await openInfrastructure('server', say).catch((err) => exitOnStartupError(err, name));
   try {
     const app = await NestFactory.create<NestExpressApplication>(ApiModule.register(infra), { ...NEST_OPTIONS, bodyParser: false });
     useSunlightLogger(app);
@@ -40,8 +45,6 @@ async function main() {
     if (demo.length) say(`demo logins (change them before real use):\n${demo.join('\n')}`);
   } catch (err) {
     await infra.database.close();
-    exitOnStartupError(err, 'sunlight');
+    exitOnStartupError(err, name);
   }
 }
-
-void main();
