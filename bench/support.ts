@@ -104,9 +104,10 @@ export function freePort(): Promise<number> {
 /**
  * The API as deployed against native PostgreSQL and Redis, its own process: no demo, no inline
  * worker (the card sweep must not run under the measurement), log lines as in production (info)
- * to a file, logins not rate limited below the 21 of the run.
+ * to a file, logins not rate limited below the 21 of the run. `processes`: SUNLIGHT_API_PROCESSES
+ * (the returned process is then the cluster's primary).
  */
-export function startApi({ databaseUrl, redisUrl, port, logFile, queuePrefix }: { databaseUrl: string; redisUrl?: string; port: number; logFile: string; queuePrefix: string }): ChildProcess {
+export function startApi({ databaseUrl, redisUrl, port, logFile, queuePrefix, processes = 1 }: { databaseUrl: string; redisUrl?: string; port: number; logFile: string; queuePrefix: string; processes?: number }): ChildProcess {
   const log = openSync(logFile, 'w');
   const env: Record<string, string | undefined> = {
     ...process.env,
@@ -119,6 +120,7 @@ export function startApi({ databaseUrl, redisUrl, port, logFile, queuePrefix }: 
     SUNLIGHT_QUEUE_PREFIX: queuePrefix,
     SUNLIGHT_JWT_SECRET: randomBytes(32).toString('base64url'),
     SUNLIGHT_LOGIN_RATE: '1000',
+    SUNLIGHT_API_PROCESSES: String(processes),
     SUNLIGHT_LOG_FILE: undefined,
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
   };

@@ -17,7 +17,7 @@ export interface PlanClient {
 
 export interface LoadPlan {
   baseUrl: string;
-  /** The API's process, whose CPU time each phase reports (Linux /proc). */
+  /** The API's process, whose CPU time (with its children's: a cluster's workers) each phase reports (Linux /proc). */
   apiPid?: number;
   concurrency: number;
   warmupMs: number;
@@ -191,6 +191,29 @@ function processCpuMs(pid: number): number | undefined {
   }
 }
 
+/** CPU ms so far of a process and its live children (the API's cluster workers), per pid. */
+function treeCpuMs(pid: number): Map<number, number> {
+  const out = new Map<number, number>();
+  const own = processCpuMs(pid);
+  if (own !== undefined) out.set(pid, own);
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== pid) continue;
+        const ms = processCpuMs(Number(entry));
+        if (ms !== undefined) out.set(Number(entry), ms);
+      } catch {
+        // gone meanwhile
+      }
+    }
+  } catch {
+    // no /proc
+  }
+  return out;
+}
+
 function postgresCpuMs(): Map<number, number> {
   const out = new Map<number, number>();
   try {
@@ -214,18 +237,22 @@ function postgresCpuMs(): Map<number, number> {
 /** Measures the CPU a phase costs; processes that start during it count from zero. */
 async function withCpu(plan: LoadPlan, run: () => Promise<void>): Promise<CpuUse> {
   const started = performance.now();
-  const api = plan.apiPid ? processCpuMs(plan.apiPid) : undefined;
+  const api = plan.apiPid ? treeCpuMs(plan.apiPid) : undefined;
   const pg = postgresCpuMs();
   const self = process.cpuUsage();
   await run();
   const ms = performance.now() - started;
-  const apiAfter = plan.apiPid ? processCpuMs(plan.apiPid) : undefined;
+  let apiMs: number | undefined;
+  if (api?.size && plan.apiPid) {
+    apiMs = 0;
+    for (const [pid, after] of treeCpuMs(plan.apiPid)) apiMs += after - (api.get(pid) ?? 0);
+  }
   let pgMs = 0;
   for (const [pid, after] of postgresCpuMs()) pgMs += after - (pg.get(pid) ?? 0);
   const used = process.cpuUsage(self);
   const pct = (v: number) => Math.round((v / ms) * 100);
   return {
-    api: api !== undefined && apiAfter !== undefined ? pct(apiAfter - api) : undefined,
+    api: apiMs !== undefined ? pct(apiMs) : undefined,
     postgres: pg.size ? pct(pgMs) : undefined,
     load: pct((used.user + used.system) / 1000),
   };

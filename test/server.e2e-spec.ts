@@ -1,7 +1,8 @@
+import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import { SAMPLES, backends, cli, createUser, freshEnv, login, primaryBackend, runToExit, startServer, until, type RunningServer, type TestEnv } from './support/harness.js';
+import { SAMPLES, backends, cli, createUser, freshEnv, jsonLines, login, primaryBackend, runToExit, startServer, until, type RunningServer, type TestEnv } from './support/harness.js';
 
 async function get(url: string, token?: string) {
   const res = await fetch(url, token ? { headers: { authorization: `Bearer ${token}` } } : undefined);
@@ -88,6 +89,68 @@ describe.each(backends().filter((b) => b.name !== 'embedded'))('npm start on $na
       const health = await get(`${server.url}/health`);
       expect(health.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, queue: { status: 'up', backend: expect.stringContaining(name === 'postgres' ? 'PostgreSQL' : 'Redis') } } });
       expect(await server.stop()).toBe(0);
+    } finally {
+      await env.cleanup();
+    }
+  });
+});
+
+describe('npm start as several processes (SUNLIGHT_API_PROCESSES)', () => {
+  const backend = backends().find((b) => b.name === 'postgres+redis')!;
+  if (backend.skip) {
+    it.skip(`skipped: ${backend.skip}`, () => undefined);
+    return;
+  }
+  /** A GET on a connection of its own: the cluster hands each new connection to the next process. */
+  const fresh = (url: string) =>
+    new Promise<number>((resolve, reject) => {
+      http.get(url, { agent: false }, (res) => (res.resume(), res.on('end', () => resolve(res.statusCode!)))).on('error', reject);
+    });
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const readyPids = (output: string) => [...output.matchAll(/ready: 2 API processes .* pids (\d+), (\d+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+
+  it('serves from every process, runs the worker in the first alone, replaces a process that dies and stops them all on SIGTERM', async () => {
+    const env = await freshEnv('postgres+redis');
+    try {
+      const server = await startServer(env, { SUNLIGHT_API_PROCESSES: '2' });
+      const [pids] = await until(async () => (readyPids(server.output()).length ? readyPids(server.output()) : undefined), 60_000, 'both API processes');
+      expect(pids).not.toContain(server.process.pid);
+      for (let i = 0; i < 6; i++) expect(await fresh(`${server.url}/api/auth/me`)).toBe(401);
+      const served = await until(async () => {
+        const lines = jsonLines(await readFile(env.env.SUNLIGHT_LOG_FILE, 'utf8')).filter((l) => l.req?.url === '/api/auth/me');
+        return lines.length >= 6 ? new Set(lines.map((l) => l.pid)) : undefined;
+      }, 10_000, 'the request log');
+      expect([...served].sort()).toEqual([...pids].sort());
+      // One set of job processors and schedules, as with one process.
+      expect(server.output().match(/worker: in this process/g)).toHaveLength(1);
+
+      process.kill(pids[1], 'SIGKILL');
+      const [, replaced] = await until(async () => (readyPids(server.output()).length > 1 ? readyPids(server.output()) : undefined), 30_000, 'a process in place of the one killed');
+      expect(replaced[0]).toBe(pids[0]);
+      expect(replaced[1]).not.toBe(pids[1]);
+      expect(server.output()).toMatch(/API process 2 \(pid \d+\) ended \(SIGKILL\); starting another in its place/);
+      expect(await fresh(`${server.url}/health`)).toBe(200);
+
+      expect(await server.stop()).toBe(0);
+      expect(alive(replaced[0]) || alive(replaced[1])).toBe(false);
+    } finally {
+      await env.cleanup();
+    }
+  });
+
+  it('refuses more than one on the embedded database, in one line', async () => {
+    const env = await freshEnv('embedded');
+    try {
+      const result = await runToExit('api', { ...env.env, SUNLIGHT_API_PROCESSES: '2' });
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim().split('\n')).toEqual([expect.stringContaining('SUNLIGHT_API_PROCESSES above 1 needs DATABASE_URL and REDIS_URL')]);
     } finally {
       await env.cleanup();
     }

@@ -230,7 +230,39 @@ describe(`lead triage over HTTP (${primaryBackend().name})`, () => {
     expect(facets.card.none ?? 0).toBe(count('card', null));
     expect(facets.card.red ?? 0).toBe(count('card', 'red'));
     expect(facets.severity.medium ?? 0).toBe(count('severity', 'medium'));
+    // A county and the facets' own filters are added up from lead_facet_counts: the same answers
+    // as counting the leads.
+    const counted = async (where: string) => {
+      const rows = await query(`SELECT status, rule_code, coalesce(card, 'none') AS card, severity FROM leads WHERE county_code = '421087' AND ${where}`);
+      const by = (key: string) => rows.reduce((m: Record<string, number>, r: any) => ((m[r[key]] = (m[r[key]] ?? 0) + 1), m), {});
+      return { total: rows.length, status: by('status'), rule: by('rule_code'), card: by('card'), severity: by('severity') };
+    };
+    for (const [qs, where] of [
+      ['region=421087', 'TRUE'],
+      ['status=new,assigned&card=red,none&rule=R01,R02,R06', `status IN ('new', 'assigned') AND (card = 'red' OR card IS NULL) AND rule_code IN ('R01', 'R02', 'R06')`],
+      ['severity=high&card=none', `severity = 'high' AND card IS NULL`],
+    ]) {
+      expect({ qs, facets: (await call('GET', `/api/leads/facets?${qs}`, tokens['su.songzi'])).json }).toEqual({ qs, facets: await counted(where) });
+    }
     expect((await call('GET', '/api/leads?sort=amount&cursor=' + Buffer.from(JSON.stringify(['due', '2026-01-01', '1'])).toString('base64url'), tokens['su.songzi'])).status).toBe(422);
+  });
+
+  it('keeps lead_facet_counts equal to counting the leads through inserts, updates and deletes', async () => {
+    const drift = () =>
+      query(`SELECT * FROM (SELECT county_code, status, rule_code, coalesce(card, 'none') AS card, severity, count(*)::int AS n FROM leads GROUP BY 1, 2, 3, 4, 5) l
+             FULL JOIN (SELECT county_code, status, rule_code, card, severity, n::int FROM lead_facet_counts WHERE n <> 0) c USING (county_code, status, rule_code, card, severity)
+             WHERE l.n IS DISTINCT FROM c.n`);
+    const a = await seedLead(query, { region: '421087106', status: 'new' });
+    const b = await seedLead(query, { region: '421087106', status: 'assigned', card: 'red' });
+    expect(await drift()).toEqual([]);
+    await query(`UPDATE leads SET status = 'verifying', card = NULL WHERE id = $1`, [b]);
+    await query(`UPDATE leads SET region_code = '421081101' WHERE id = $1`, [a]);
+    await query(`UPDATE leads SET amount_at_risk_fen = amount_at_risk_fen + 1 WHERE id = ANY($1)`, [[a, b]]);
+    expect(await drift()).toEqual([]);
+    await query(`DELETE FROM leads WHERE id = $1`, [a]);
+    expect(await drift()).toEqual([]);
+    const [{ n }] = await query(`SELECT sum(n)::int AS n FROM lead_facet_counts`);
+    expect(n).toBe(Number((await query(`SELECT count(*)::int AS n FROM leads`))[0].n));
   });
 
   it('issues the three notices, numbered per region, kind and year, printable, tracked until answered', async () => {

@@ -1,47 +1,23 @@
-import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { SwaggerModule } from '@nestjs/swagger';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import helmet from 'helmet';
-import { DemoAccounts } from '@sunlight/accounts';
-import { NEST_OPTIONS, closeOnSignals, exitOnStartupError, openInfrastructure, useSunlightLogger } from '@sunlight/runtime';
-import { ApiModule } from './api.module.js';
-import { apiDocument } from './openapi/document.js';
-import { serveConsole } from './web/console.js';
+import cluster from 'node:cluster';
+import { loadConfig } from '@sunlight/config';
 
-/** `npm start`: API, web console and (unless SUNLIGHT_INLINE_WORKER=false) the worker. */
-async function main() {
-  const say = (line: string) => process.stderr.write(`sunlight: ${line}\n`);
-  const infra = await openInfrastructure('server', say).catch((err) => exitOnStartupError(err, 'sunlight'));
+/**
+ * `npm start`: the API (see server.ts). With SUNLIGHT_API_PROCESSES above 1 (PostgreSQL and
+ * Redis only) this process becomes the cluster's primary, which serves nothing itself and loads
+ * no application code: it starts the API processes, which share the port, and stops them.
+ */
+function processes(): number {
   try {
-    const app = await NestFactory.create<NestExpressApplication>(ApiModule.register(infra), { ...NEST_OPTIONS, bodyParser: false });
-    useSunlightLogger(app);
-    app.useBodyParser('json', { limit: '256kb' });
-    app.useBodyParser('urlencoded', { limit: '64kb', extended: false });
-    app.use(
-      helmet({
-        contentSecurityPolicy: {
-          directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], upgradeInsecureRequests: null },
-        },
-      }),
-    );
-    app.enableShutdownHooks([]);
-    const document = apiDocument(app);
-    SwaggerModule.setup('api/docs', app, document);
-    serveConsole(app);
-    await app.listen(infra.config.port, infra.config.host);
-    const { port } = app.getHttpServer().address() as { port: number };
-    const url = `http://${infra.config.host === '0.0.0.0' ? '127.0.0.1' : infra.config.host}:${port}`;
-    infra.database.announce({ httpUrl: url, consumesJobs: infra.config.inlineWorker });
-    closeOnSignals(app, infra, say);
-    say(`ready at ${url}  (API docs ${url}/api/docs, health ${url}/health)`);
-    say(`database: ${infra.database.description}; queue: ${infra.queue.kind === 'redis' ? 'Redis' : 'PostgreSQL'}${infra.config.inlineWorker ? '; worker: in this process' : ''}`);
-    const demo = await app.get(DemoAccounts).banner();
-    if (demo.length) say(`demo logins (change them before real use):\n${demo.join('\n')}`);
-  } catch (err) {
-    await infra.database.close();
-    exitOnStartupError(err, 'sunlight');
+    return loadConfig(process.env).apiProcesses;
+  } catch {
+    return 1; // a bad setting: the server's start-up names it, in one line
   }
 }
 
-void main();
+if (cluster.isPrimary && processes() > 1) {
+  const { runCluster } = await import('./cluster.js');
+  runCluster(processes());
+} else {
+  const { startServer } = await import('./server.js');
+  await startServer();
+}

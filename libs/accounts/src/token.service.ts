@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { randomBytes } from 'node:crypto';
+import { createSecretKey, randomBytes } from 'node:crypto';
 import { AuthError } from '@sunlight/common';
 import { InjectConfig, type AppConfig } from '@sunlight/config';
 import { AppMetaService } from '@sunlight/database';
@@ -40,7 +40,9 @@ export class TokenService {
           secret = (await this.meta.get<string>('jwt-secret'))!;
         }
       }
-      return new JwtService({ secret, signOptions: { algorithm: 'HS256', expiresIn: ACCESS_TTL_SECONDS, issuer: 'sunlight' }, verifyOptions: { algorithms: ['HS256'], issuer: 'sunlight' } });
+      // A KeyObject, not the text: given text, jsonwebtoken tries it as a PEM public key (and
+      // fails) on every verify, a tenth of the API's time under load.
+      return new JwtService({ secret: createSecretKey(Buffer.from(secret)), signOptions: { algorithm: 'HS256', expiresIn: ACCESS_TTL_SECONDS, issuer: 'sunlight' }, verifyOptions: { algorithms: ['HS256'], issuer: 'sunlight' } });
     })();
     return this.jwt;
   }

@@ -52,6 +52,14 @@ describe('maskPersonalData', () => {
     expect(maskPersonalData(text)).toBe(text);
   });
 
+  it('masks the shortest account, twelve digits, also in full-width digits, and nothing with fewer digits in all', () => {
+    expect(maskPersonalData('账号 622202010002')).toBe('账号 6222****0002');
+    expect(maskPersonalData('账号 ６２２２０２０１０００２')).toBe('账号 6222****0002');
+    expect(maskPersonalData('账号 62220201000')).toBe('账号 62220201000');
+    // Twelve digits in all, none of them a number to mask: the text as it was.
+    expect(maskPersonalData('2024-01-01 共 12345 行')).toBe('2024-01-01 共 12345 行');
+  });
+
   it('is idempotent', () => {
     const once = maskPersonalData(`${'4210 2119 8001 0112 34'} 6222 0201 0002 2222`);
     expect(maskPersonalData(once)).toBe(once);

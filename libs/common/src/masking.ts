@@ -34,7 +34,20 @@ const SEPARATOR_SPLIT = new RegExp(`(${SEPARATOR})`);
  * 11-digit phone numbers) are left as they are.
  */
 export function maskPersonalData(text: string): string {
-  return text.replace(NUMBER_RUN, maskNumberRun);
+  return fewerDigitsThanMasked(text) ? text : text.replace(NUMBER_RUN, maskNumberRun);
+}
+
+/**
+ * Fewer digits in all than the shortest number masked (an account of 12): the text comes back
+ * as it is, without the pattern's work (most of what an answer or a log line holds).
+ */
+function fewerDigitsThanMasked(text: string): boolean {
+  let digits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (((c >= 48 && c <= 57) || (c >= 0xff10 && c <= 0xff19)) && ++digits >= 12) return false;
+  }
+  return true;
 }
 
 /**

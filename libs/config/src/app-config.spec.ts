@@ -74,6 +74,28 @@ describe('configuration', () => {
     );
   });
 
+  it('runs the API as several processes only on PostgreSQL with Redis', () => {
+    expect(loadConfig({}).apiProcesses).toBe(1);
+    const production = { DATABASE_URL: 'postgres://u@db/sunlight', REDIS_URL: 'redis://redis:6379' };
+    expect(loadConfig({ ...production, SUNLIGHT_API_PROCESSES: '4' }).apiProcesses).toBe(4);
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (err) {
+        return (err as ConfigError).problems;
+      }
+    };
+    expect(problems({ SUNLIGHT_API_PROCESSES: '2' })).toEqual([
+      'SUNLIGHT_API_PROCESSES above 1 needs DATABASE_URL and REDIS_URL (got 2 without DATABASE_URL and REDIS_URL); the embedded database runs as one process',
+    ]);
+    expect(problems({ DATABASE_URL: production.DATABASE_URL, SUNLIGHT_API_PROCESSES: '2' })).toEqual([
+      'SUNLIGHT_API_PROCESSES above 1 needs DATABASE_URL and REDIS_URL (got 2 without REDIS_URL); the embedded database runs as one process',
+    ]);
+    expect(problems({ ...production, SUNLIGHT_API_PROCESSES: '0' })).toEqual(['SUNLIGHT_API_PROCESSES must be a whole number from 1 to 64 (got "0")']);
+    expect(problems({ SUNLIGHT_API_PROCESSES: '1' })).toEqual([]);
+  });
+
   it('lets the command line default to quieter logs, LOG_LEVEL still deciding', () => {
     expect(loadConfig({}, { logLevel: 'warn' }).logLevel).toBe('warn');
     expect(loadConfig({ LOG_LEVEL: 'debug' }, { logLevel: 'warn' }).logLevel).toBe('debug');

@@ -25,6 +25,11 @@ export interface AppConfig {
   configDir: string;
   /** Run queue processors inside the API process (the embedded default does). */
   inlineWorker: boolean;
+  /**
+   * HTTP processes of the API sharing its port (node:cluster); only on PostgreSQL with Redis.
+   * The first of them alone runs what must run once (the inline worker, the demo loading).
+   */
+  apiProcesses: number;
   /** Load the demo data on the first start of an empty database. */
   demo: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -161,6 +166,7 @@ export function loadConfig(env: Env = process.env, defaults: { logLevel?: AppCon
     dataDir: path.resolve(str('SUNLIGHT_DATA_DIR') ?? 'data'),
     configDir: path.resolve(str('SUNLIGHT_CONFIG_DIR') ?? path.join(repoRoot(), 'config')),
     inlineWorker: bool('SUNLIGHT_INLINE_WORKER', true),
+    apiProcesses: int('SUNLIGHT_API_PROCESSES', 1, 1, 64),
     demo: bool('SUNLIGHT_DEMO', embedded),
     logLevel,
     dbPoolSize: int('SUNLIGHT_DB_POOL', embedded ? 4 : 10, 1, 200),
@@ -191,6 +197,8 @@ export function loadConfig(env: Env = process.env, defaults: { logLevel?: AppCon
       attempts: int('SUNLIGHT_DIGEST_ATTEMPTS', 6, 1, 20),
     },
   };
+  // The embedded database is one process by design (it is served by the process that opens it).
+  if (config.apiProcesses > 1 && (!config.databaseUrl || !config.redisUrl)) problems.push(`SUNLIGHT_API_PROCESSES above 1 needs DATABASE_URL and REDIS_URL (got ${config.apiProcesses} without ${[config.databaseUrl ? '' : 'DATABASE_URL', config.redisUrl ? '' : 'REDIS_URL'].filter(Boolean).join(' and ')}); the embedded database runs as one process`);
   if (config.mail.webhookUrl && !config.mail.webhookSecret) problems.push('SUNLIGHT_DIGEST_WEBHOOK_SECRET must be set with SUNLIGHT_DIGEST_WEBHOOK_URL (the webhook is signed)');
   // HS256 wants a key at least as long as its hash (256 bits); the value itself is never echoed.
   if (config.jwtSecret !== undefined && config.jwtSecret.length < 32) problems.push(`SUNLIGHT_JWT_SECRET must be at least 32 characters (got ${config.jwtSecret.length})`);

@@ -120,14 +120,19 @@ export class SearchLeads {
       where.conditions.push(`(${sort.key}, l.id) ${sort.after} ($${k}::${sort.cast}, $${k + 1}::bigint)`);
     }
     where.params.push(limit);
+    // The page's ids first, then their rows: the ids alone can come from an index that holds
+    // every column the filters and the order need (an index-only scan), which the planner then
+    // prefers to walking a wider order and fetching each row to test it (a city's verifying leads
+    // by age, found among every lead by age).
     const rows = await this.dataSource.query(
-      `SELECT id::text, rule_code, severity, status, verdict, outcome, id_number, name, program_code, period, bank_account, region_code,
+      `SELECT l.id::text, rule_code, severity, status, verdict, outcome, id_number, name, program_code, period, bank_account, region_code,
               amount_at_risk_fen::text, amount_confirmed_fen::text, amount_recovered_fen::text, evidence_count, card, card_since,
               to_char(due_on, 'YYYY-MM-DD') AS due_on, deadline_step, assignee_id::text, assignee_name, disposals,
               explanation, repeat_of::text, repeat_rule, created_at,
               ${sort.cast === 'timestamptz' ? `to_char(${sort.key} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')` : `(${sort.key})::text`} AS sort_key
-       FROM leads l WHERE ${where.conditions.join(' AND ')}
-       ORDER BY ${sort.order} LIMIT $${where.params.length}`,
+       FROM (SELECT l.id FROM leads l WHERE ${where.conditions.join(' AND ')} ORDER BY ${sort.order} LIMIT $${where.params.length}) page
+       JOIN leads l ON l.id = page.id
+       ORDER BY ${sort.order}`,
       where.params,
     );
     const last = rows[rows.length - 1];
@@ -137,15 +142,27 @@ export class SearchLeads {
     };
   }
 
-  /** Counts per facet (status, rule, card, severity) under the same filters. */
+  /**
+   * Counts per facet (status, rule, card, severity) under the same filters. Filters on a county or
+   * wider and on the facets themselves add up lead_facet_counts (kept by triggers on leads, in
+   * the same transactions); any other filter counts the leads.
+   */
   async facets(filters: LeadFilters): Promise<LeadFacets> {
-    const where = whereClause(filters);
-    const rows = await this.dataSource.query(
-      `SELECT status, rule_code, coalesce(card, 'none') AS card, severity, GROUPING(status, rule_code, card, severity) AS g, count(*)::int AS n
-       FROM leads WHERE ${where.conditions.join(' AND ')}
-       GROUP BY GROUPING SETS ((status), (rule_code), (card), (severity), ())`,
-      where.params,
-    );
+    const counted = whereClause(filters, { counts: true });
+    const where = counted.facetsOnly ? counted : whereClause(filters);
+    const rows = counted.facetsOnly
+      ? await this.dataSource.query(
+          `SELECT status, rule_code, card, severity, GROUPING(status, rule_code, card, severity) AS g, coalesce(sum(n), 0)::int AS n
+           FROM lead_facet_counts WHERE ${where.conditions.join(' AND ')} AND n > 0
+           GROUP BY GROUPING SETS ((status), (rule_code), (card), (severity), ())`,
+          where.params,
+        )
+      : await this.dataSource.query(
+          `SELECT status, rule_code, coalesce(card, 'none') AS card, severity, GROUPING(status, rule_code, card, severity) AS g, count(*)::int AS n
+           FROM leads WHERE ${where.conditions.join(' AND ')}
+           GROUP BY GROUPING SETS ((status), (rule_code), (card), (severity), ())`,
+          where.params,
+        );
     const out = { total: 0, status: {} as Record<string, number>, rule: {} as Record<string, number>, card: {} as Record<string, number>, severity: {} as Record<string, number> };
     for (const r of rows) {
       // GROUPING bits: status 8, rule 4, card 2, severity 1 (a bit is set when the column is NOT grouped).
@@ -159,10 +176,15 @@ export class SearchLeads {
   }
 }
 
-/** Filters as SQL conditions with bound parameters, the caller's scope always among them. */
-function whereClause(f: LeadFilters): { conditions: string[]; params: unknown[] } {
+/**
+ * Filters as SQL conditions with bound parameters, the caller's scope always among them.
+ * `counts`: on lead_facet_counts (no card is 'none' there); `facetsOnly` then says whether every
+ * filter is one it can answer (a county or wider, status, rule, card, severity).
+ */
+function whereClause(f: LeadFilters, { counts = false } = {}): { conditions: string[]; params: unknown[]; facetsOnly: boolean } {
   const conditions: string[] = [];
   const params: unknown[] = [];
+  let facetsOnly = true;
   const bind = (value: unknown) => (params.push(value), `$${params.length}`);
   // One value as an equality, not "= ANY": an equality lets the index that leads with it also
   // give the sort order (PostgreSQL 15 does not order through an ANY).
@@ -175,7 +197,7 @@ function whereClause(f: LeadFilters): { conditions: string[]; params: unknown[] 
   };
 
   const actorScope = ActorContext.current().scope;
-  if (actorScope === null) return { conditions: ['FALSE'], params };
+  if (actorScope === null) return { conditions: ['FALSE'], params, facetsOnly };
   const scope = actorScope;
   const region = f.region ?? '';
   if (!/^\d{0,9}$/.test(region)) throw new InputError(`行政区划代码 "${region}" 无效`, { column: 'region', value: region, expected: '2–9 位数字' });
@@ -188,7 +210,10 @@ function whereClause(f: LeadFilters): { conditions: string[]; params: unknown[] 
   const prefix = region.length > scope.length ? region : scope;
   if (prefix.length >= 6) conditions.push(`county_code = ${bind(prefix.slice(0, 6))}`);
   else if (prefix.length > 0) conditions.push(`county_code LIKE ${bind(prefix)} || '%'`);
-  if (prefix.length > 6) conditions.push(`region_code LIKE ${bind(prefix)} || '%'`);
+  if (prefix.length > 6) {
+    conditions.push(`region_code LIKE ${bind(prefix)} || '%'`);
+    facetsOnly = false;
+  }
   if (!conditions.length) conditions.push('TRUE');
 
   const rules = list('rule', f.rules, (v) => /^R\d{2}$/.test(v), 'R01…R12');
@@ -198,13 +223,15 @@ function whereClause(f: LeadFilters): { conditions: string[]; params: unknown[] 
   const statuses = list('status', f.statuses, (v) => STATUSES.includes(v), STATUSES.join(' | '));
   if (statuses) conditions.push(oneOf('status', statuses));
   const cards = list('card', f.cards, (v) => CARDS.includes(v), CARDS.join(' | '));
-  if (cards) {
+  if (cards && counts) conditions.push(oneOf('card', cards));
+  else if (cards) {
     const colours = cards.filter((c) => c !== 'none');
     const parts = [...(colours.length ? [oneOf('card', colours)] : []), ...(cards.includes('none') ? ['card IS NULL'] : [])];
     conditions.push(`(${parts.join(' OR ')})`);
   }
   const programs = list('program', f.programs, (v) => /^[A-Za-z0-9_]{1,16}$/.test(v), 'program codes');
   if (programs) conditions.push(oneOf('program_code', programs));
+  if (programs || f.assignee || f.amountMin || f.amountMax || f.from || f.to) facetsOnly = false;
   if (f.assignee) {
     if (f.assignee === 'none') conditions.push('assignee_id IS NULL');
     else {
@@ -225,7 +252,7 @@ function whereClause(f: LeadFilters): { conditions: string[]; params: unknown[] 
     const day = name === 'to' ? `(${bind(value)}::date + 1)` : `${bind(value)}::date`;
     conditions.push(`created_at ${op} (${day})::timestamp AT TIME ZONE '${TIME_ZONE}'`);
   }
-  return { conditions, params };
+  return { conditions, params, facetsOnly };
 }
 
 function encodeCursor(sort: LeadSort, key: string, id: string): string {
