@@ -270,6 +270,7 @@ export class LeadLedger {
        WHERE NOT EXISTS (${evidence.attached})
        GROUP BY h.lead_key, h.${evidence.item}`,
     );
+    await em.query(`ANALYZE fresh`);
     await em.query(
       `CREATE TEMP TABLE targets ON COMMIT DROP AS
        SELECT k.lead_key, k.evidence, cur.id AS lead_id, CASE WHEN cur.outcome = 'rectified' THEN cur.id END AS previous_id, cur.outcome,
@@ -277,6 +278,7 @@ export class LeadLedger {
        FROM (SELECT lead_key, count(*) AS evidence FROM fresh GROUP BY lead_key) k
        LEFT JOIN LATERAL (SELECT id, generation, outcome FROM leads l WHERE l.lead_key = k.lead_key ORDER BY generation DESC LIMIT 1) cur ON true`,
     );
+    await em.query(`ANALYZE targets`);
     await em.query(
       `WITH firsts AS (${evidence.firsts}), created AS (
          INSERT INTO leads (rule_code, rule_version, severity, lead_key, generation, id_number, name, program_code, period, bank_account,
@@ -328,9 +330,10 @@ export class LeadLedger {
   private async withdrawUnfound(em: EntityManager, command: RecordHitsCommand, withdraw: string): Promise<{ closed: number; leadIds: string[] }> {
     const evidence = EVIDENCE[command.evidence ?? 'payments'];
     // Every item of the rule's open leads is looked up in the hits: by index, or the anti-join
-    // goes quadratic (a temporary table has no statistics until analyzed).
-    await em.query(`CREATE INDEX ON rule_hits (lead_key, ${evidence.item}); ANALYZE rule_hits`);
+    // may go quadratic.
+    await em.query(`CREATE INDEX ON rule_hits (lead_key, ${evidence.item})`);
     await em.query(`CREATE TEMP TABLE withdrawn_from ON COMMIT DROP AS ${withdraw}`, [command.rule.code, command.runId, UNJUDGED_STATUSES]);
+    await em.query(`ANALYZE withdrawn_from`);
     const amountSql = `CASE WHEN min(l2.rule_code) = $1 THEN ${command.repeatAmountSql} ELSE ${command.amountSql} END`;
     const changed: { id: string; region_code: string; closed: boolean; amount_fen: string }[] = await em.query(
       `WITH changed AS (
@@ -376,6 +379,10 @@ export class LeadLedger {
        FROM (${command.hitsSql}) h`,
       [...hitsParams, command.rule.code],
     );
+    // The ledger's statements read these temporary tables: planned on guesses (a temporary table
+    // has no statistics until analyzed), a re-run's empty work was priced high enough to be
+    // JIT-compiled for seconds and joined by nested loops over whole indexes.
+    await em.query(`ANALYZE rule_hits`);
   }
 
   /**
