@@ -3,7 +3,7 @@ import { JobName, QueueName } from '@sunlight/queue';
 import { OUTCOME_LABELS } from '@sunlight/leads';
 import { RULE_VERSION_STATE_LABELS } from '@sunlight/rules';
 import { TEST_PASSWORD, apiClient, backends, createUser, freshEnv, login, startServer, until, type RunningServer, type TestEnv } from './support/harness.js';
-import { browserAvailable, journey, openBrowser, signIn, signOut, watchProblems, type Browser, journeyBackend } from './support/browser.js';
+import { browserAvailable, journey, openBrowser, signIn, signOut, watchProblems, type Browser } from './support/browser.js';
 import { installationQueue } from './support/queues.js';
 
 /**
@@ -52,11 +52,7 @@ run.each(backends().filter((b) => b.name !== 'postgres'))('the console of everyo
     await env?.cleanup();
   });
 
-  // The queue page reads both queue backends, so it runs on both; the other journeys once, on the
-  // embedded default (the rules journey below runs on PostgreSQL with Redis).
-  const once = name === 'embedded' ? it : it.skip;
-
-  once('signs the uploader, inspector and supervisor in and out', () =>
+  it('signs the uploader, inspector and supervisor in and out', () =>
     journey(browser, `admin-sign-in-out-${name}`, async () => {
       const page = await freshPage();
       const problems = watchProblems(page);
@@ -68,7 +64,7 @@ run.each(backends().filter((b) => b.name !== 'postgres'))('the console of everyo
       expect(unexpected(problems)).toEqual([]);
     }));
 
-  once('changes one’s password, with the API’s Chinese errors beside the field', () =>
+  it('changes one’s password, with the API’s Chinese errors beside the field', () =>
     journey(browser, `admin-change-password-${name}`, async () => {
       const page = await freshPage();
       const problems = watchProblems(page);
@@ -97,7 +93,7 @@ run.each(backends().filter((b) => b.name !== 'postgres'))('the console of everyo
       expect(unexpected(problems)).toEqual([]);
     }));
 
-  once('tells a locked account when it unlocks', () =>
+  it('tells a locked account when it unlocks', () =>
     journey(browser, `admin-locked-${name}`, async () => {
       for (let i = 0; i < 5; i++) await call('POST', '/api/auth/login', undefined, { username: 'up.web', password: 'wrong-guess-1' });
       const lockedUntil = (await call('POST', '/api/auth/login', undefined, { username: 'up.web', password: TEST_PASSWORD })).json.lockedUntil as string;
@@ -114,7 +110,7 @@ run.each(backends().filter((b) => b.name !== 'postgres'))('the console of everyo
       expect(text).not.toMatch(/locked until/); // no English gloss for people
     }));
 
-  once('lets the admin create a user, edit role and region, reset the password, unlock and end sessions', () =>
+  it('lets the admin create a user, edit role and region, reset the password, unlock and end sessions', () =>
     journey(browser, `admin-users-${name}`, async () => {
       await make('up.lock', 'uploader', '421087');
       for (let i = 0; i < 5; i++) await call('POST', '/api/auth/login', undefined, { username: 'up.lock', password: 'wrong-guess-1' });
@@ -203,7 +199,7 @@ run.each(backends().filter((b) => b.name !== 'postgres'))('the console of everyo
       expect(unexpected(problems)).toEqual([]);
     }));
 
-  once('shows the admin the live programs and rules, and verifies the audit trail', () =>
+  it('shows the admin the live programs and rules, and verifies the audit trail', () =>
     journey(browser, `admin-catalogue-audit-${name}`, async () => {
       const page = await freshPage();
       const problems = watchProblems(page);
@@ -275,9 +271,7 @@ run.each(backends().filter((b) => b.name !== 'postgres'))('the console of everyo
  * the maker's own view of it has no approve button; the rule list then shows version 2, and the
  * live version's backtest is run and its figures read on the page.
  */
-// Production's backend (the backtest is a job on Redis there; the rule-versions test runs it on
-// PostgreSQL's queue); the admin's other journeys run on both, for the queue page's two backends.
-run.each([journeyBackend('postgres+redis')])('rules as versioned data in the console on $name', ({ name }) => {
+run.each(backends().filter((b) => b.name !== 'postgres'))('rules as versioned data in the console on $name', ({ name }) => {
   const ADMIN_PASSWORD = 'Sunlight-admin-2024'; // the demo's admin
   let env: TestEnv;
   let server: RunningServer;

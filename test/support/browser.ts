@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { ROOT, backends, type Backend } from './harness.js';
+import { ROOT } from './harness.js';
 
 /** Debian's Chromium; `.ci/run` installs it when it is missing. */
 export const CHROMIUM = process.env.SUNLIGHT_CHROMIUM ?? '/usr/bin/chromium';
@@ -22,17 +22,6 @@ export interface Browser {
   /** A new tab on `baseUrl`, in Chinese, at a desktop size unless told. */
   page(options?: { width?: number; height?: number }): Promise<Page>;
   close(): Promise<void>;
-}
-
-/**
- * The backend a browser journey runs on. Each journey runs once: the console is the same on
- * both, and the API suites cover each backend. The journeys are spread over the two that users
- * run: the embedded default (`npm start`) and production (PostgreSQL and Redis), which falls
- * back to the embedded one on a machine without them.
- */
-export function journeyBackend(prefer: 'embedded' | 'postgres+redis'): Backend {
-  const all = backends();
-  return all.find((b) => b.name === prefer && !b.skip) ?? all.find((b) => b.name === 'embedded')!;
 }
 
 /** Headless Chromium with a fresh profile, as issue 13 specifies the flags. */
