@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { InjectQueue, JobName, QueueName, type TypedQueue } from '@sunlight/queue';
 import { PAYMENT_COLUMNS } from './batch-storage.js';
 
 export class FoldBatchPartitionCommand {
@@ -57,5 +58,29 @@ export class FoldBatchPartition {
     await this.dataSource.query(`ANALYZE disbursements_shared`);
     this.logger.log({ batch: command.batchId, rows }, 'batch folded into the shared partition');
     return { batchId: command.batchId, folded: true, rows };
+  }
+}
+
+export class RequestBatchFoldsCommand {
+  constructor(readonly batchIds: string[]) {}
+}
+
+/**
+ * Asks for the fold of those batches still in a partition of their own, once their check has run
+ * (the checks call it): the next batch's check then probes one partition for a person's or an
+ * account's other payments, not one per large batch ever stored.
+ */
+@Injectable()
+export class RequestBatchFolds {
+  constructor(
+    private readonly dataSource: DataSource,
+    @InjectQueue(QueueName.Ingestion) private readonly ingestion: TypedQueue<QueueName.Ingestion>,
+  ) {}
+
+  async execute(command: RequestBatchFoldsCommand): Promise<void> {
+    const own: { id: string }[] = await this.dataSource.query(`SELECT id::text FROM disbursement_batches WHERE id = ANY($1::bigint[]) AND segment <> 0`, [command.batchIds]);
+    for (const { id } of own) {
+      await this.ingestion.add(JobName.FoldBatchPartition, { batchId: id }, { jobId: `fold-batch-${id}`, attempts: 10, backoff: { type: 'exponential', delay: 30_000 } });
+    }
   }
 }

@@ -165,8 +165,8 @@ export interface ExplanationInputRow {
   facts: Record<string, unknown>[] | null;
 }
 
-/** Where each kind of evidence lives, as the fragments of recordHits's statements. */
-const EVIDENCE: Record<EvidenceKind, {
+/** Where one kind of evidence lives, as the fragments of recordHits's statements. */
+interface Evidence {
   /** Columns of rule_hits beyond the key, from the statement's row `h`. */
   hitColumns: string;
   /** The evidence item's columns in rule_hits and fresh. */
@@ -188,7 +188,9 @@ const EVIDENCE: Record<EvidenceKind, {
    * answering the lead_id of each. Null where a found item stays found (a payment that was made).
    */
   withdraw: string | null;
-}> = {
+}
+
+const EVIDENCE: Record<EvidenceKind, Evidence> = {
   payments: {
     hitColumns: `h.disbursement_id::bigint AS disbursement_id, NULL::text AS missed_month, NULL::text AS name, NULL::text AS region_code, NULL::bigint AS amount_fen`,
     item: 'disbursement_id',
@@ -234,6 +236,16 @@ const EVIDENCE: Record<EvidenceKind, {
 };
 
 /**
+ * Each lead `t.lead_id`'s evidence count and amount at risk (`a.evidence`, `a.amount`), recounted
+ * from all its evidence; a repeat's amount is over its own evidence, by the repeat strategy of
+ * the rule it repeats (`repeatCode`: the parameter naming the repeat rule).
+ */
+function recount(command: Pick<RecordHitsCommand, 'amountSql' | 'repeatAmountSql'>, evidence: Evidence, repeatCode: string): string {
+  const amount = `CASE WHEN min(l2.rule_code) = ${repeatCode} THEN ${command.repeatAmountSql} ELSE ${command.amountSql} END`;
+  return `LATERAL (SELECT count(*) AS evidence, coalesce(${amount}, 0) AS amount FROM ${evidence.amountFrom}) a`;
+}
+
+/**
  * Writes leads from the hits of a rule and keeps their evidence, counts and amounts: the only
  * writer of `leads` and `lead_evidence` for the checks. Set-based, inside the caller's
  * transaction (which holds the rule's lock and records its outcome).
@@ -259,7 +271,7 @@ export class LeadLedger {
     const evidence = EVIDENCE[command.evidence ?? 'payments'];
     const snapshot = JSON.stringify(command.registrySnapshot);
     await this.stageHits(em, command);
-    const withdrawn = command.complete && evidence.withdraw ? await this.withdrawUnfound(em, command, evidence.withdraw) : { closed: 0, leadIds: [] };
+    const withdrawn = command.complete && evidence.withdraw ? await this.withdrawUnfound(em, command, evidence) : { closed: 0, leadIds: [] };
     const [{ any }] = await em.query(`SELECT EXISTS (SELECT 1 FROM rule_hits) AS any`);
     if (!any) return { raised: 0, repeats: 0, updated: 0, withdrawn: withdrawn.closed, leadIds: withdrawn.leadIds }; // the usual case for a batch's run
     await em.query(
@@ -304,14 +316,11 @@ export class LeadLedger {
     );
     await em.query(evidence.attach, [command.runId]);
     await this.refreshStatistics(em, evidence.table);
-    // A repeat's amount is over its own evidence, by the repeat strategy of the rule it repeats.
-    const amountSql = `CASE WHEN min(l2.rule_code) = $2 THEN ${command.repeatAmountSql} ELSE ${command.amountSql} END`;
     await em.query(
       `UPDATE leads l
        SET evidence_count = a.evidence, amount_at_risk_fen = a.amount, registry_snapshot = $1::jsonb, updated_at = now(),
            late_evidence_count = l.late_evidence_count + CASE WHEN l.outcome = 'dismissed' THEN t.evidence ELSE 0 END
-       FROM targets t,
-            LATERAL (SELECT count(*) AS evidence, ${amountSql} AS amount FROM ${evidence.amountFrom}) a
+       FROM targets t, ${recount(command, evidence, '$2')}
        WHERE l.id = t.lead_id`,
       [snapshot, repeat.code],
     );
@@ -332,25 +341,23 @@ export class LeadLedger {
    * history. A judged lead keeps what it was judged on: a month paid after a lead was confirmed
    * or rectified is the rectification, not a mistake of the check.
    */
-  private async withdrawUnfound(em: EntityManager, command: RecordHitsCommand, withdraw: string): Promise<{ closed: number; leadIds: string[] }> {
-    const evidence = EVIDENCE[command.evidence ?? 'payments'];
+  private async withdrawUnfound(em: EntityManager, command: RecordHitsCommand, evidence: Evidence): Promise<{ closed: number; leadIds: string[] }> {
     // Every item of the rule's open leads is looked up in the hits: by index, or the anti-join
     // may go quadratic.
     await em.query(`CREATE INDEX ON rule_hits (lead_key, ${evidence.item})`);
-    await em.query(`CREATE TEMP TABLE withdrawn_from ON COMMIT DROP AS ${withdraw}`, [command.rule.code, command.runId, UNJUDGED_STATUSES]);
+    await em.query(`CREATE TEMP TABLE withdrawn_from ON COMMIT DROP AS ${evidence.withdraw}`, [command.rule.code, command.runId, UNJUDGED_STATUSES]);
     await em.query(`ANALYZE withdrawn_from`);
-    const amountSql = `CASE WHEN min(l2.rule_code) = $1 THEN ${command.repeatAmountSql} ELSE ${command.amountSql} END`;
-    const changed: { id: string; region_code: string; closed: boolean; amount_fen: string }[] = await em.query(
+    const changed: { id: string; region_code: string; closed: boolean }[] = await em.query(
       `WITH changed AS (
          UPDATE leads l
-         SET evidence_count = a.evidence, amount_at_risk_fen = coalesce(a.amount, 0), updated_at = now(),
+         SET evidence_count = a.evidence, amount_at_risk_fen = a.amount, updated_at = now(),
              status = CASE WHEN a.evidence = 0 THEN 'closed' ELSE l.status END,
              outcome = CASE WHEN a.evidence = 0 THEN 'withdrawn' ELSE l.outcome END,
              closed_at = CASE WHEN a.evidence = 0 THEN $2::timestamptz ELSE l.closed_at END,
              due_on = CASE WHEN a.evidence = 0 THEN NULL ELSE l.due_on END
-         FROM withdrawn_from t, LATERAL (SELECT count(*) AS evidence, ${amountSql} AS amount FROM ${evidence.amountFrom}) a
+         FROM withdrawn_from t, ${recount(command, evidence, '$1')}
          WHERE l.id = t.lead_id
-         RETURNING l.id::text, l.region_code, a.evidence = 0 AS closed, l.amount_at_risk_fen::text AS amount_fen)
+         RETURNING l.id::text, l.region_code, a.evidence = 0 AS closed)
        SELECT * FROM changed ORDER BY id::bigint`,
       [command.repeat.code, this.clock.now()],
     );

@@ -4,13 +4,14 @@ import { Clock } from '@sunlight/common';
 import { InjectConfig, type AppConfig } from '@sunlight/config';
 import { InjectDeadlines, WorkingDays, type DeadlineSettings } from '@sunlight/leads';
 import { ProgramsService } from '@sunlight/programs';
-import { InjectQueue, JobName, QueueName, type TypedQueue } from '@sunlight/queue';
+import { RequestBatchFolds, RequestBatchFoldsCommand } from '@sunlight/ingestion';
 import { CheckEngine } from './check-engine.js';
 import { CheckRunResults, summarize } from './check-run-results.js';
 import type { CheckRunSummary } from './check-run-types.js';
 import { CheckRuns, type CheckRunProgress } from './check-runs.js';
 import { Explanations } from './explanations.js';
 import { RuleCatalogue, repeatRule, runnableRules } from './rule-catalogue.js';
+import type { ActiveRule } from './rule.js';
 
 export type RunProgress = (progress: CheckRunProgress) => void | Promise<void>;
 
@@ -35,7 +36,7 @@ export class RunChecks {
     private readonly clock: Clock,
     @InjectConfig() private readonly config: AppConfig,
     @InjectDeadlines() private readonly deadlineSettings: DeadlineSettings,
-    @InjectQueue(QueueName.Ingestion) private readonly ingestion: TypedQueue<QueueName.Ingestion>,
+    private readonly requestFolds: RequestBatchFolds,
   ) {}
 
   async execute(runId: string, progress?: RunProgress): Promise<CheckRunSummary> {
@@ -56,7 +57,8 @@ export class RunChecks {
     const live = await this.rules.live();
     await this.programs.applyLive(); // program versions whose day has come: the statements join \`programs\`
     // A batch's own check leaves out the rules judged over all data only (R13's absences).
-    const rules = runnableRules(live).filter((r) => run.scope !== 'batches' || r.judgedOver !== 'all');
+    const judgedHere = (r: ActiveRule) => run.scope !== 'batches' || r.judgedOver !== 'all';
+    const rules = runnableRules(live).filter(judgedHere);
     const context = {
       runId,
       batchIds: run.scope === 'batches' ? run.batch_ids!.map(String) : null,
@@ -86,7 +88,7 @@ export class RunChecks {
     };
     await Promise.all(Array.from({ length: Math.min(this.config.checkConcurrency, queue.length) }, applyNext));
     // Approved versions waiting for their day run beside the live ones, raising nothing.
-    for (const shadow of (await this.rules.shadows()).filter((r) => run.scope !== 'batches' || r.judgedOver !== 'all')) {
+    for (const shadow of (await this.rules.shadows()).filter(judgedHere)) {
       try {
         const kept = await this.engine.shadow(shadow, context);
         this.logger.debug({ rule: shadow.code, version: shadow.version, kept }, 'shadow version applied');
@@ -99,21 +101,9 @@ export class RunChecks {
     const summary = summarize(results);
     await this.explanations.rewrite([...new Set(results.flatMap((r) => r.lead_ids))], live);
     await this.runs.finish(runId, summary);
-    if (run.scope === 'batches') await this.requestFolds(run.batch_ids!.map(String));
+    if (run.scope === 'batches') await this.requestFolds.execute(new RequestBatchFoldsCommand(run.batch_ids!.map(String)));
     await progress?.({ done: rules.length, total: rules.length });
     return summary;
-  }
-
-  /**
-   * A large batch checked is folded into the shared partition (FoldBatchPartition), so that the
-   * next batch's check probes one partition for a person's other payments, not one per large
-   * batch ever stored.
-   */
-  private async requestFolds(batchIds: string[]): Promise<void> {
-    const own: { id: string }[] = await this.dataSource.query(`SELECT id::text FROM disbursement_batches WHERE id = ANY($1::bigint[]) AND segment <> 0`, [batchIds]);
-    for (const { id } of own) {
-      await this.ingestion.add(JobName.FoldBatchPartition, { batchId: id }, { jobId: `fold-batch-${id}`, attempts: 10, backoff: { type: 'exponential', delay: 30_000 } });
-    }
   }
 
   /**
