@@ -1,31 +1,17 @@
 // Loads a population, then per rule: a backtest, the rule's part of a full check, and a backtest
 // again, in a process of its own:   node dist/bench/backtest-worker.js DIR   (DATABASE_URL set)
 import 'reflect-metadata';
-import { readdirSync } from 'node:fs';
-import path from 'node:path';
-import { NestFactory } from '@nestjs/core';
-import { DataSource } from 'typeorm';
-import { ImportBatch, ImportBatchCommand, ImportRegistry, ImportRegistryCommand, REGISTRY_KINDS } from '@sunlight/ingestion';
 import { BacktestRule, BacktestRuleCommand, RequestChecks, RequestChecksCommand, RuleCatalogue } from '@sunlight/rules';
 import { repeatRule, runnableRules } from '../libs/rules/src/rule-catalogue.js';
-import { openInfrastructure } from '@sunlight/runtime';
-import { CliModule } from '../apps/cli/src/cli.module.js';
+import { loadPopulation, workerApp } from './worker-app.js';
 import { CheckEngine } from '../libs/rules/src/check-engine.js';
 
 const [dir] = process.argv.slice(2);
-const infra = await openInfrastructure('cli', undefined, { ...process.env, LOG_LEVEL: 'warn' });
-const app = await NestFactory.createApplicationContext(CliModule.register(infra), { logger: ['error'] });
-await app.init();
-const db = app.get(DataSource);
+const { app, close } = await workerApp();
 const ms = (start: bigint) => Math.round(Number(process.hrtime.bigint() - start) / 1e6);
 const say = (line: string) => process.stderr.write(`  ${line}\n`);
 
-for (const kind of REGISTRY_KINDS) await app.get(ImportRegistry).execute(new ImportRegistryCommand(kind, path.join(dir, `${kind}.csv`), `${kind}.csv`, 'bench', false, false));
-let payments = 0;
-for (const file of readdirSync(dir).filter((f) => /^batch-\d{4}-\d{2}\.csv$/.test(f)).sort()) {
-  payments += (await app.get(ImportBatch).execute(new ImportBatchCommand(path.join(dir, file), file, 'bench', '', false))).accepted;
-}
-await db.query('ANALYZE');
+const payments = await loadPopulation(app, dir);
 say(`${payments} payments loaded`);
 
 // One full run's context; its rules are applied one at a time here, so each is timed alone.
@@ -51,8 +37,7 @@ for (const rule of runnableRules(live)) {
   perRule[rule.code] = { backtestMs, checkMs, backtestAfterMs, ratio: Number((backtestMs / Math.max(checkMs, 1)).toFixed(2)), ratioAfter: Number((backtestAfterMs / Math.max(checkMs, 1)).toFixed(2)), keys: before.keys, hits: before.hits };
   say(`${rule.code}: backtest ${backtestMs} ms, check ${checkMs} ms, backtest after ${backtestAfterMs} ms (${before.keys} keys)`);
 }
-await app.close();
-await infra.database.close();
+await close();
 const total = (f: 'backtestMs' | 'checkMs' | 'backtestAfterMs') => Object.values(perRule).reduce((s, r) => s + r[f], 0);
 process.stdout.write(
   JSON.stringify({

@@ -2,12 +2,7 @@
 // on both, in a process of its own:
 //   node dist/bench/partitions-worker.js DIR PARTITIONS ROUNDS   (DATABASE_URL names a migrated database)
 import 'reflect-metadata';
-import { readdirSync } from 'node:fs';
-import path from 'node:path';
-import { NestFactory } from '@nestjs/core';
 import pg from 'pg';
-import { DataSource } from 'typeorm';
-import { ImportBatch, ImportBatchCommand, ImportRegistry, ImportRegistryCommand, REGISTRY_KINDS } from '@sunlight/ingestion';
 import {
   RULE_DISTRIBUTION,
   RuleCatalogue,
@@ -20,24 +15,16 @@ import {
   type PlanNode,
 } from '@sunlight/rules';
 import { runnableRules } from '../libs/rules/src/rule-catalogue.js';
-import { openInfrastructure } from '@sunlight/runtime';
-import { CliModule } from '../apps/cli/src/cli.module.js';
+import { loadPopulation, workerApp } from './worker-app.js';
 
 const [dir, partitionsArg, roundsArg] = process.argv.slice(2);
 const partitions = Number(partitionsArg);
 const rounds = Number(roundsArg);
-const infra = await openInfrastructure('cli', undefined, { ...process.env, LOG_LEVEL: 'warn' });
-const app = await NestFactory.createApplicationContext(CliModule.register(infra), { logger: ['error'] });
-await app.init();
+const { app, close } = await workerApp();
 const ms = (start: bigint) => Math.round(Number(process.hrtime.bigint() - start) / 1e6);
 const say = (line: string) => process.stderr.write(`  ${line}\n`);
 
-for (const kind of REGISTRY_KINDS) await app.get(ImportRegistry).execute(new ImportRegistryCommand(kind, path.join(dir, `${kind}.csv`), `${kind}.csv`, 'bench', false, false));
-let payments = 0;
-for (const file of readdirSync(dir).filter((f) => /^batch-\d{4}-\d{2}\.csv$/.test(f)).sort()) {
-  payments += (await app.get(ImportBatch).execute(new ImportBatchCommand(path.join(dir, file), file, 'bench', '', false))).accepted;
-}
-await app.get(DataSource).query('ANALYZE');
+const payments = await loadPopulation(app, dir);
 const rules = runnableRules(await app.get(RuleCatalogue).live());
 say(`${payments} payments loaded`);
 
@@ -113,8 +100,7 @@ for (const rule of rules) {
   say(`${rule.code}: today ${todayMs} ms, partitioned ${partitionedMs} ms${colocated ? `, shards ${best(times.shardSum)} ms in all (slowest ${best(times.shardMax)} ms)` : ''} (${hits} hits)`);
 }
 await db.end();
-await app.close();
-await infra.database.close();
+await close();
 const sum = (f: (r: (typeof perRule)[string]) => number) => Object.values(perRule).reduce((s, r) => s + f(r), 0);
 const total = { todayMs: sum((r) => r.todayMs), partitionedMs: sum((r) => r.partitionedMs) };
 process.stdout.write(
