@@ -127,9 +127,9 @@ export const RULE_DISTRIBUTION: Record<string, { partitionwise: boolean; colocat
   R07: { partitionwise: true, colocated: true, why: '只读支付与参照表 programs' },
   R08: { partitionwise: false, colocated: false, why: '同户其他成员（按 household_id）可能在别的分片：需按户重分布' },
   R09: { partitionwise: false, colocated: false, why: '按银行账户分组：跨分片，需按账户重分布' },
-  R10: { partitionwise: false, colocated: true, why: '先取不重复身份证号再与支付连接：均按身份证号，Citus 可整句下推；PostgreSQL 不在 DISTINCT 之上做分区连接' },
+  R10: { partitionwise: false, colocated: true, why: '先按身份证号汇总出号码有误的人，再与支付连接：均按身份证号，Citus 可整句下推；PostgreSQL 不在 GROUP BY 之上做分区连接' },
   R11: { partitionwise: true, colocated: true, why: '只读支付与参照表 programs' },
-  R13: { partitionwise: false, colocated: false, why: '先按县汇总发放月份（跨分片，Citus 先算出再广播），其余按身份证号同分片' },
+  R13: { partitionwise: false, colocated: false, why: '先按县汇总发放月份（跨分片，Citus 先算出再广播），再把户籍人口与各月配对、与已发放名单比对：按身份证号同分片，但 PostgreSQL 在物化的中间结果上连接' },
 };
 
 /** The schema holding shard `k` of a layout in `schema`. */
@@ -180,14 +180,17 @@ const PARTITION = new RegExp(`^(${DISTRIBUTED_TABLES.map((t) => t.table).join('|
  * The joins of a plan that combine rows of distributed tables, each with the partitions its
  * sides read. A join partitionwise in PostgreSQL pairs partition k with partition k; a join over
  * whole tables (Appends of every partition) or with a probe into any partition crosses them.
- * Joins with reference tables, VALUES or CTE scans (a result Citus would compute first and
- * broadcast) have at most one side reading partitions and are not listed.
+ * Joins with reference tables or VALUES have at most one side reading partitions and are not
+ * listed. A CTE scan reads what its CTE read: a materialized result over every partition, joined
+ * with partition k, crosses them as much as the Append it was computed from.
  */
 export function partitionJoins(plan: PlanNode): PartitionJoin[] {
   const joins: PartitionJoin[] = [];
+  const ctes = ctePlansOf(plan);
+  const read = (node: PlanNode) => partitionsRead(node, ctes);
   const visit = (node: PlanNode) => {
     if (/Join|Nested Loop/.test(node['Node Type'])) {
-      const side = (rel: string) => [...new Set((node.Plans ?? []).filter((c) => c['Parent Relationship'] === rel).flatMap(partitionsRead))].sort();
+      const side = (rel: string) => [...new Set((node.Plans ?? []).filter((c) => c['Parent Relationship'] === rel).flatMap(read))].sort();
       const outer = side('Outer');
       const inner = side('Inner');
       if (outer.length && inner.length) {
@@ -201,8 +204,24 @@ export function partitionJoins(plan: PlanNode): PartitionJoin[] {
   return joins;
 }
 
-/** The distributed partitions a plan node and those below it read. */
-export function partitionsRead(node: PlanNode): string[] {
+/**
+ * The distributed partitions a plan node and those below it read; given the plan's CTEs
+ * (ctePlansOf), a CTE scan reads what its CTE does.
+ */
+export function partitionsRead(node: PlanNode, ctes: Map<string, PlanNode> = new Map()): string[] {
   const own = node['Relation Name'] && PARTITION.test(node['Relation Name']) ? [node['Relation Name']] : [];
-  return [...own, ...(node.Plans ?? []).flatMap(partitionsRead)];
+  const cte = node['Node Type'] === 'CTE Scan' ? ctes.get(String(node['CTE Name'])) : undefined;
+  return [...own, ...(cte ? partitionsRead(cte, ctes) : []), ...(node.Plans ?? []).flatMap((child) => partitionsRead(child, ctes))];
+}
+
+/** The plans of a plan's CTEs by name (EXPLAIN lists each as an InitPlan named "CTE name"). */
+export function ctePlansOf(plan: PlanNode): Map<string, PlanNode> {
+  const ctes = new Map<string, PlanNode>();
+  const visit = (node: PlanNode) => {
+    const name = /^CTE (.+)$/.exec(String(node['Subplan Name'] ?? ''));
+    if (name) ctes.set(name[1], node);
+    for (const child of node.Plans ?? []) visit(child);
+  };
+  visit(plan);
+  return ctes;
 }
