@@ -32,10 +32,20 @@ export const R13: RuleDefinition = {
              (m.month || '-01')::date AS first_day, ((m.month || '-01')::date + interval '1 month - 1 day')::date AS last_day
       FROM (SELECT DISTINCT county, program_code, period AS month FROM universal) m JOIN programs p ON p.code = m.program_code
     ),
+    -- Each person's paid months of each program, looked up by person: an anti-join of every
+    -- resident-month with every payment sorted both beyond memory.
+    paid_months AS (
+      SELECT id_number, program_code, array_agg(period) AS months FROM universal GROUP BY id_number, program_code
+    ),
+    -- Only residents of an age some program owes in some month are paired with the months.
+    ages AS (
+      SELECT max(first_day) - make_interval(years => min(min_age)) AS youngest, min(first_day) - make_interval(years => max(max_age) + 1) AS oldest
+      FROM owed
+    ),
     residents AS MATERIALIZED (
-      SELECT r.id_number, r.name, r.region_code, left(r.region_code, 6) AS county, r.household_id, r.from_date, r.to_date, r.import_id,
-             sl_id_birth_date(r.id_number) AS birth
-      FROM reg_residents r
+      SELECT r.id_number, r.name, r.region_code, left(r.region_code, 6) AS county, r.household_id, r.from_date, r.to_date, r.import_id, r.birth
+      FROM (SELECT r.*, sl_id_birth_date(r.id_number) AS birth FROM reg_residents r) r, ages
+      WHERE r.birth <= ages.youngest AND r.birth > ages.oldest
     )
     SELECT NULL::bigint AS disbursement_id, r.id_number, m.program_code, NULL AS period, NULL AS bank_account,
            jsonb_build_array(jsonb_build_object('registry', 'residents', 'import_id', r.import_id::text,
@@ -44,8 +54,9 @@ export const R13: RuleDefinition = {
            m.month AS missed_month, r.name, r.region_code, m.cap_fen AS amount_fen
     FROM owed m
     JOIN residents r ON r.county = m.county AND r.from_date <= m.last_day AND (r.to_date IS NULL OR r.to_date >= m.first_day)
+    LEFT JOIN paid_months pm ON pm.id_number = r.id_number AND pm.program_code = m.program_code
     CROSS JOIN LATERAL (SELECT extract(year FROM age(m.first_day, r.birth))::int AS age) a
     WHERE a.age >= m.min_age AND a.age <= m.max_age
       AND NOT EXISTS (SELECT 1 FROM reg_deceased d WHERE d.id_number = r.id_number AND d.death_date <= m.last_day)
-      AND NOT EXISTS (SELECT 1 FROM universal x WHERE x.id_number = r.id_number AND x.program_code = m.program_code AND x.period = m.month)`,
+      AND NOT (m.month = ANY(coalesce(pm.months, '{}')))`,
 };
