@@ -1,7 +1,7 @@
 // Loads a population, runs a full check and an incremental one, in a process of its own:
 //   node dist/bench/checks-worker.js DIR   (DATABASE_URL names a migrated database)
 import 'reflect-metadata';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
@@ -10,8 +10,10 @@ import { FoldBatchPartition, FoldBatchPartitionCommand, ImportBatch, ImportBatch
 import { RequestChecks, RequestChecksCommand, RunChecks } from '@sunlight/rules';
 import { openInfrastructure } from '@sunlight/runtime';
 import { CliModule } from '../apps/cli/src/cli.module.js';
+import { populationFiles } from './population-files.js';
 
 const [dir] = process.argv.slice(2);
+const files = populationFiles(dir);
 const infra = await openInfrastructure('cli', undefined, { ...process.env, LOG_LEVEL: 'warn' });
 const app = await NestFactory.createApplicationContext(CliModule.register(infra), { logger: ['error'] });
 await app.init();
@@ -21,22 +23,22 @@ const say = (line: string) => process.stderr.write(`  ${line}\n`);
 
 let t = process.hrtime.bigint();
 for (const kind of REGISTRY_KINDS) {
-  const r = await app.get(ImportRegistry).execute(new ImportRegistryCommand(kind, path.join(dir, `${kind}.csv`), `${kind}.csv`, 'bench', false, false));
-  say(`registry ${kind}: ${r.accepted} rows`);
+  let accepted = 0;
+  for (const file of files.registries[kind]) accepted += (await app.get(ImportRegistry).execute(new ImportRegistryCommand(kind, file, path.basename(file), 'bench', false, false))).accepted;
+  say(`registry ${kind}: ${accepted} rows`);
 }
 const registriesMs = ms(t);
 t = process.hrtime.bigint();
-const batches = readdirSync(dir).filter((f) => /^batch-\d{4}-\d{2}\.csv$/.test(f)).sort();
 let payments = 0;
 const stored: string[] = [];
-for (const file of batches) {
-  const r = await app.get(ImportBatch).execute(new ImportBatchCommand(path.join(dir, file), file, 'bench', '', false));
+for (const file of files.batches) {
+  const r = await app.get(ImportBatch).execute(new ImportBatchCommand(file, path.basename(file), 'bench', '', false));
   if (r.status !== 'stored') throw new Error(`${file}: ${JSON.stringify(r)}`);
   payments += r.accepted;
   stored.push(r.batchId);
 }
 const batchesMs = ms(t);
-say(`${payments} payments in ${batches.length} batches`);
+say(`${payments} payments in ${files.batches.length} batches`);
 // BENCH_FOLD=1: each large batch folded into the shared partition, as the worker does after its check.
 let foldMs = 0;
 if (process.env.BENCH_FOLD) {
@@ -71,7 +73,7 @@ const scores = precisionRecall(expected, found);
 
 // The incremental run of one more batch: the job a stored batch queues for itself.
 t = process.hrtime.bigint();
-const extra = await app.get(ImportBatch).execute(new ImportBatchCommand(path.join(dir, 'incremental.csv'), 'incremental.csv', 'bench', '', false));
+const extra = await app.get(ImportBatch).execute(new ImportBatchCommand(files.incremental, 'incremental.csv', 'bench', '', false));
 const incrementalImportMs = ms(t);
 const [run] = await db.query(`SELECT id::text FROM check_runs WHERE $1 = ANY(batch_ids) ORDER BY check_runs.id DESC LIMIT 1`, [extra.batchId]);
 const incrementalTimer = ruleTimer();

@@ -1,39 +1,22 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { BATCH_HEADER, Population, writeCsv } from '@sunlight/generator';
 import { OUT, child, dropDatabase, freshDatabase, nativePostgres, say, templateDatabase } from './support.js';
-
-const MONTHS = Array.from({ length: 12 }, (_, i) => `2024-${String(i + 1).padStart(2, '0')}`);
+import { POPULATION_MANIFEST } from './population-files.js';
 
 /**
  * The population of the checks benchmark, written once into bench/out (the registries of the
- * issue, a batch a month, and one more batch of 10,000 rows for the incremental run). The scale
- * benchmark grows the registries with the population (`registryScale`), as a province's do.
+ * issue, a batch a month, and one more batch of 10,000 rows for the incremental run) by
+ * generate-worker.ts, in a process of its own. The scale benchmark grows the registries with the
+ * population (`registryScale`), as a province's do. A directory without its manifest (written
+ * last, and since issue 15) is written again.
  */
 export async function checksPopulation(recipients: number, registryScale = 1): Promise<string> {
   const dir = path.join(OUT, registryScale === 1 ? `population-${recipients}` : `population-${recipients}-r${registryScale}`);
-  const sized = (n: number) => Math.round(n * registryScale);
-  // residents.csv came with R13: a population written before it is written again.
-  if (!existsSync(path.join(dir, 'incremental.csv')) || !existsSync(path.join(dir, 'residents.csv'))) {
+  if (!existsSync(path.join(dir, POPULATION_MANIFEST))) {
     say(`generating a population of ${recipients} recipients → ${dir}`);
-    const population = new Population({
-      seed: 2024,
-      recipients,
-      months: MONTHS,
-      counties: 60,
-      townshipsPerCounty: 12,
-      plantedCopies: 40,
-      registrySizes: { deceased: sized(100_000), 'public-employees': sized(200_000), 'village-officials': sized(50_000), 'household-members': sized(300_000), vehicles: sized(100_000), businesses: sized(100_000) },
-    });
-    await population.write(dir);
-    // One more month for 10,000 of the recipients: the incremental batch.
-    const rows = population.rows(new Set(['2024-12'])).slice(0, 10_000).map((r) => {
-      const row = [...r];
-      row[2] = '2025-01';
-      row[9] = '2025-01-15';
-      return row;
-    });
-    await writeCsv(path.join(dir, 'incremental.csv'), BATCH_HEADER, rows);
+    rmSync(dir, { recursive: true, force: true });
+    const r = await child<{ payments: number; generatedS: number; writtenS: number; maxRssMB: number }>('generate-worker.js', [dir, String(recipients), String(registryScale)], {});
+    say(`  ${r.payments} payments: generated in ${r.generatedS} s, written in ${r.writtenS} s, peak RSS ${r.maxRssMB} MB`);
   }
   return dir;
 }

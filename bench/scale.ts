@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import pg from 'pg';
 import { checksPopulation } from './checks.js';
 import { OUT, child, dropDatabase, freshDatabase, median, nativePostgres, say, templateDatabase, withDatabase } from './support.js';
@@ -32,6 +33,9 @@ function durations(finishedAt: Record<string, number>): Record<string, number> {
  * size in turn, `BENCH_ROUNDS` (5) rounds, medians, and the full check again (its leads present,
  * `BENCH_FULL_ROUNDS`, 1). Ratios are against the first size.
  * BENCH_KEEP=1 keeps each size's database (sunlight_bench_scale_N) for EXPLAIN.
+ * BENCH_DROP_POPULATION=1 deletes each size's CSV files (bench/out/population-N-rM) once they are
+ * loaded, which the later rounds do not read: at 60 M they are some 11 GB, beside the database's
+ * 25–30 GB; the next run then generates them again (about 10 minutes at 60 M).
  */
 export async function scaleBenchmark(sizes = (process.env.BENCH_SCALE ?? '1,5').split(',').map(Number)) {
   const url = await nativePostgres();
@@ -61,6 +65,7 @@ export async function scaleBenchmark(sizes = (process.env.BENCH_SCALE ?? '1,5').
           batchCheckByRuleMs: durations(r.incremental.finishedAtMs),
         });
         say(JSON.stringify(curve.at(-1)));
+        if (process.env.BENCH_DROP_POPULATION) rmSync(dir, { recursive: true, force: true });
       } catch (err) {
         await dropDatabase(url, db);
         throw err;

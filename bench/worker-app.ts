@@ -1,7 +1,6 @@
 // What the bench workers share: the application as the CLI boots it, and a population loaded
 // through the import use cases (registries, then the monthly batches, then ANALYZE).
 import 'reflect-metadata';
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -9,6 +8,7 @@ import { DataSource } from 'typeorm';
 import { ImportBatch, ImportBatchCommand, ImportRegistry, ImportRegistryCommand, REGISTRY_KINDS } from '@sunlight/ingestion';
 import { openInfrastructure } from '@sunlight/runtime';
 import { CliModule } from '../apps/cli/src/cli.module.js';
+import { populationFiles } from './population-files.js';
 
 /** The CLI's application on DATABASE_URL; `close()` closes it and its database. */
 export async function workerApp(): Promise<{ app: INestApplicationContext; close: () => Promise<void> }> {
@@ -26,11 +26,12 @@ export async function workerApp(): Promise<{ app: INestApplicationContext; close
 
 /** Loads the population in `dir` (bench/checks.ts writes it); answers how many payments. */
 export async function loadPopulation(app: INestApplicationContext, dir: string): Promise<number> {
-  for (const kind of REGISTRY_KINDS) await app.get(ImportRegistry).execute(new ImportRegistryCommand(kind, path.join(dir, `${kind}.csv`), `${kind}.csv`, 'bench', false, false));
-  let payments = 0;
-  for (const file of readdirSync(dir).filter((f) => /^batch-\d{4}-\d{2}\.csv$/.test(f)).sort()) {
-    payments += (await app.get(ImportBatch).execute(new ImportBatchCommand(path.join(dir, file), file, 'bench', '', false))).accepted;
+  const files = populationFiles(dir);
+  for (const kind of REGISTRY_KINDS) {
+    for (const file of files.registries[kind]) await app.get(ImportRegistry).execute(new ImportRegistryCommand(kind, file, path.basename(file), 'bench', false, false));
   }
+  let payments = 0;
+  for (const file of files.batches) payments += (await app.get(ImportBatch).execute(new ImportBatchCommand(file, path.basename(file), 'bench', '', false))).accepted;
   await app.get(DataSource).query('ANALYZE');
   return payments;
 }

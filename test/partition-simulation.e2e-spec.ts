@@ -67,7 +67,7 @@ describe('the partition simulation of the scale-out layout (postgres)', () => {
     });
     const dir = path.join(env.dataDir, 'population');
     const files = await population.write(dir);
-    for (const kind of REGISTRY_KINDS) await app.get(ImportRegistry).execute(new ImportRegistryCommand(kind, files.registries[kind], `${kind}.csv`, 'test', false, false));
+    for (const kind of REGISTRY_KINDS) for (const file of files.registries[kind]) await app.get(ImportRegistry).execute(new ImportRegistryCommand(kind, file, path.basename(file), 'test', false, false));
     for (const file of files.batches) {
       const result = await app.get(ImportBatch).execute(new ImportBatchCommand(file, path.basename(file), 'test', '', false));
       expect(result.status).toBe('stored');

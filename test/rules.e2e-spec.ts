@@ -264,7 +264,7 @@ describe(`the generator's population on ${primaryBackend().name}`, () => {
     env = await freshEnv(primaryBackend().name);
     app = await bootApp(env);
     const files = await population.write(path.join(env.dataDir, 'population'));
-    for (const kind of REGISTRY_KINDS) await importRegistry(app, kind, files.registries[kind]);
+    for (const kind of REGISTRY_KINDS) for (const file of files.registries[kind]) await importRegistry(app, kind, file);
     for (const file of files.batches) await importBatch(app, file);
     for (const rule of (await app.get(RuleCatalogue).live()).filter((r) => r.enabled && r.sql)) before.set(rule.code, await app.get(BacktestRule).execute(new BacktestRuleCommand(rule)));
     summary = await checkAll(app);
@@ -377,12 +377,12 @@ describe(`the generator's population on ${primaryBackend().name}`, () => {
  */
 function entitledButUnpaid(population: Population): Set<string> {
   const universal = readProgramCatalogue(path.join(process.cwd(), 'config')).filter((p) => p.universal);
-  const died = new Map(population.registries.deceased.map(([id, , date]) => [id!, date!]));
-  const paid = new Set(population.payments.map((p) => `${p.idNumber}|${p.program}|${p.period}`));
+  const died = new Map([...population.registries.deceased].map(([id, , date]) => [id!, date!]));
+  const paid = new Set([...population.payments()].map((p) => `${p.idNumber}|${p.program}|${p.period}`));
   const owed = new Set<string>();
   for (const program of universal) {
     const paying = new Map<string, Set<string>>(); // county → months it paid the program
-    for (const p of population.payments.filter((p) => p.program === program.code)) {
+    for (const p of [...population.payments()].filter((p) => p.program === program.code)) {
       paying.set(p.region.slice(0, 6), (paying.get(p.region.slice(0, 6)) ?? new Set()).add(p.period));
     }
     for (const [id, , region, , from, to] of population.registries.residents) {
@@ -412,8 +412,8 @@ describe("the generator's residents and R13 cases", () => {
 
   it.each(populations)('%s: residents cover every 高龄津贴 recipient, with real townships and dates', (_name, options) => {
     const population = new Population(options);
-    const residents = new Set(population.registries.residents.map(([id]) => id));
-    for (const p of population.payments.filter((p) => p.program === 'GAOLING')) expect(residents.has(p.idNumber)).toBe(true);
+    const residents = new Set([...population.registries.residents].map(([id]) => id));
+    for (const p of [...population.payments()].filter((p) => p.program === 'GAOLING')) expect(residents.has(p.idNumber)).toBe(true);
     const townships = new Set(allTownships().map((t) => t.code));
     for (const [id, , region, , from, to] of population.registries.residents) {
       expect(townships.has(region!)).toBe(true);
@@ -422,7 +422,7 @@ describe("the generator's residents and R13 cases", () => {
       if (to) expect(to > from!).toBe(true);
     }
     // Bounded by recipients: one row each, and the planted residents who are paid nothing.
-    const payees = new Set(population.payments.map((p) => p.idNumber)).size;
+    const payees = new Set([...population.payments()].map((p) => p.idNumber)).size;
     expect(population.registries.residents.length).toBeLessThanOrEqual(Math.max(options.registrySizes?.residents ?? 0, payees + 4 * options.plantedCopies));
   });
 

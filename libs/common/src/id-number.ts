@@ -11,7 +11,11 @@ const CHECK = '10X98765432';
 
 export function idNumberCheckCharacter(first17: string): string {
   let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * WEIGHTS[i];
+  for (let i = 0; i < 17; i++) {
+    const digit = first17.charCodeAt(i) - 48;
+    // The generator draws tens of millions: a digit's code is much cheaper than Number().
+    sum += (digit >= 0 && digit <= 9 ? digit : Number(first17[i])) * WEIGHTS[i];
+  }
   return CHECK[sum % 11];
 }
 

@@ -1,11 +1,13 @@
 import { mkdirSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { open, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { idNumberCheckCharacter, repoRoot, withCheckDigit } from '@sunlight/common';
 import { readProgramCatalogue } from '@sunlight/programs';
 import { REGISTRIES, REGISTRY_KINDS, type RegistryKind } from '@sunlight/ingestion';
 import { AMOUNT_RANGES, BATCH_HEADER } from './batch-rows.js';
-import { writeCsv } from './csv.js';
+import { csvCell } from './csv.js';
+import { CsvLines, parseCsvLine } from './csv-lines.js';
+import { IdNumberSet } from './id-set.js';
 import { allTownships, sampleTownships } from './regions.js';
 import { Random } from './random.js';
 
@@ -106,16 +108,44 @@ const MIX: [string, number][] = [
 const SURNAMES = [...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤'];
 const GIVEN = [...'伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚华玉建国志海燕德晓东俊庆子涵文博欣怡浩然梓萱雨轩'];
 
+/** Where and from what a run of payments is paid, with its cells before the period and after the holder. */
+interface Place {
+  region: string;
+  program: string;
+  head: string;
+  tail: string;
+}
+
+/** The periods a run of payments is paid for, and on which day of each. */
+interface Schedule {
+  periods: string[];
+  day: string;
+  /** Runs paid on it. */
+  runs: number;
+}
+
+export interface WriteOptions {
+  /**
+   * Rows per file at most (ingestion refuses files of over 5 million): a larger batch or registry
+   * is written in equal parts, <name>.part1.csv, <name>.part2.csv …; a smaller one as <name>.csv.
+   */
+  rowsPerFile?: number;
+}
+
+/**
+ * A province-year is some 5 million recipients and 60 million payments, and twice as many
+ * registry rows: everything is kept compact (the registries as their CSV lines, a recipient's
+ * payments as one run, the ID numbers as integers) and expanded only when read or written.
+ */
 export class Population {
-  readonly payments: Payment[] = [];
-  readonly registries: Record<RegistryKind, (string | null)[][]> = {
-    deceased: [],
-    'public-employees': [],
-    'village-officials': [],
-    'household-members': [],
-    vehicles: [],
-    businesses: [],
-    residents: [],
+  readonly registries: Record<RegistryKind, CsvLines> = {
+    deceased: new CsvLines(),
+    'public-employees': new CsvLines(),
+    'village-officials': new CsvLines(),
+    'household-members': new CsvLines(),
+    vehicles: new CsvLines(),
+    businesses: new CsvLines(),
+    residents: new CsvLines(),
   };
   readonly expected: ExpectedLead[] = [];
   readonly cases: PlantedCase[] = [];
@@ -123,10 +153,26 @@ export class Population {
   private readonly random: Random;
   /** Residence dates draw from a stream of their own: adding residents changes nothing else the seed writes. */
   private readonly residence: Random;
-  private readonly ids = new Set<string>();
+  private readonly ids = new IdNumberSet();
   private readonly townships: string[];
   private readonly year: number;
   private sequence = 0;
+
+  /**
+   * Payments, a run per recipient paid one amount in several periods (in the order they were
+   * paid, which is every batch file's row order): the run's cells from id_number to holder as a
+   * CSV line, and per run its place and schedule (two numbers in `runIndex`).
+   */
+  private readonly runs = new CsvLines();
+  private runIndex = new Uint32Array(1 << 12);
+  private readonly places: Place[] = [];
+  private readonly placeIndex = new Map<string, number>();
+  private readonly schedules: Schedule[] = [];
+  private readonly scheduleIndex = new Map<string, number>();
+  private paymentTotal = 0;
+  /** id(): each birth-date range's first day (since 1970) and length, and each day's digits (a few ten thousand days). */
+  private readonly birthRanges = new Map<string, [number, number]>();
+  private readonly birthDays = new Map<number, string>();
 
   constructor(readonly options: PopulationOptions) {
     this.random = new Random(options.seed);
@@ -149,10 +195,17 @@ export class Population {
 
   /** A new, unique, valid ID number born between the two dates (inclusive). */
   private id(county: string, from: string, to: string): string {
-    const start = Date.parse(`${from}T00:00:00Z`);
-    const days = Math.round((Date.parse(`${to}T00:00:00Z`) - start) / 86_400_000);
+    const range = `${from}|${to}`;
+    let known = this.birthRanges.get(range);
+    if (!known) {
+      const first = Date.parse(`${from}T00:00:00Z`);
+      this.birthRanges.set(range, (known = [first / 86_400_000, Math.round((Date.parse(`${to}T00:00:00Z`) - first) / 86_400_000)]));
+    }
+    const [start, days] = known;
     for (;;) {
-      const birth = new Date(start + this.random.int(0, days) * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
+      const day = start + this.random.int(0, days);
+      let birth = this.birthDays.get(day);
+      if (birth === undefined) this.birthDays.set(day, (birth = new Date(day * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '')));
       const id = withCheckDigit(`${county}${birth}${String(this.random.int(0, 999)).padStart(3, '0')}`);
       if (!this.ids.has(id)) {
         this.ids.add(id);
@@ -240,7 +293,7 @@ export class Population {
     const holder = options.holder === undefined ? name : options.holder;
     const residence = options.residence === undefined ? township : options.residence;
     if (residence) this.resident(idNumber, name, residence, household);
-    for (const month of months) this.pay({ region: township, program: program.code, period: month, idNumber, name, household, amount, account, holder, paidOn: `${month}-15` });
+    this.pay({ region: township, program: program.code, idNumber, name, household, amount, account, holder }, months);
     return { idNumber, name, township, household, account, program };
   }
 
@@ -255,8 +308,31 @@ export class Population {
     this.registries.residents.push([idNumber, name, township, household, since > birth ? since : birth, to]);
   }
 
-  private pay(payment: Payment): void {
-    this.payments.push(payment);
+  /** Pays the payee once in each of the periods (in their order), on that day of the period's month. */
+  private pay(payee: Omit<Payment, 'period' | 'paidOn'>, periods: readonly string[], day = '15'): void {
+    const placeKey = `${payee.region}|${payee.program}`;
+    let place = this.placeIndex.get(placeKey);
+    if (place === undefined) {
+      place = this.places.push({ region: payee.region, program: payee.program, head: `${csvCell(payee.region)},${csvCell(payee.program)},`, tail: csvCell(`${payee.region}财政所`) }) - 1;
+      this.placeIndex.set(placeKey, place);
+    }
+    const scheduleKey = `${day}|${periods.join(',')}`;
+    let schedule = this.scheduleIndex.get(scheduleKey);
+    if (schedule === undefined) {
+      schedule = this.schedules.push({ periods: [...periods], day, runs: 0 }) - 1;
+      this.scheduleIndex.set(scheduleKey, schedule);
+    }
+    this.schedules[schedule].runs++;
+    const run = this.runs.length;
+    if (2 * run + 2 > this.runIndex.length) {
+      const grown = new Uint32Array(this.runIndex.length * 2);
+      grown.set(this.runIndex);
+      this.runIndex = grown;
+    }
+    this.runIndex[2 * run] = place;
+    this.runIndex[2 * run + 1] = schedule;
+    this.runs.push([payee.idNumber, payee.name, payee.household, payee.amount, payee.account, payee.holder]);
+    this.paymentTotal += periods.length;
   }
 
   private background(): void {
@@ -357,14 +433,14 @@ export class Population {
     // R06 duplicate payment: same person, program and period unit, whatever region.
     {
       const twice = this.recipient(DIBAO);
-      this.pay({ region: this.otherCounty(twice.township), program: 'DIBAO', period: mid, idNumber: twice.idNumber, name: twice.name, household: twice.household, amount: '500.00', account: this.account(), holder: twice.name, paidOn: `${mid}-20` });
+      this.pay({ region: this.otherCounty(twice.township), program: 'DIBAO', idNumber: twice.idNumber, name: twice.name, household: twice.household, amount: '500.00', account: this.account(), holder: twice.name }, [mid], '20');
       this.expect('R06', { id_number: twice.idNumber, program_code: 'DIBAO', period: mid }, 'paid twice for one month, in two counties', twice.idNumber);
       const yearly = this.recipient(PROGRAMS.YIMIN);
-      this.pay({ region: yearly.township, program: 'YIMIN', period: last, idNumber: yearly.idNumber, name: yearly.name, household: yearly.household, amount: '600.00', account: yearly.account, holder: yearly.name, paidOn: `${last}-15` });
+      this.pay({ region: yearly.township, program: 'YIMIN', idNumber: yearly.idNumber, name: yearly.name, household: yearly.household, amount: '600.00', account: yearly.account, holder: yearly.name }, [last]);
       this.expect('R06', { id_number: yearly.idNumber, program_code: 'YIMIN', period: String(this.year) }, 'a yearly program paid twice in one year', yearly.idNumber);
       const twoYears = this.recipient(PROGRAMS.YIMIN);
       const previous = `${this.year - 1}-12`;
-      this.pay({ region: twoYears.township, program: 'YIMIN', period: previous, idNumber: twoYears.idNumber, name: twoYears.name, household: twoYears.household, amount: '600.00', account: twoYears.account, holder: twoYears.name, paidOn: `${previous}-15` });
+      this.pay({ region: twoYears.township, program: 'YIMIN', idNumber: twoYears.idNumber, name: twoYears.name, household: twoYears.household, amount: '600.00', account: twoYears.account, holder: twoYears.name }, [previous]);
       this.lookAlike('R06', 'a yearly program paid in two different years', twoYears.idNumber);
     }
 
@@ -526,38 +602,165 @@ export class Population {
     fill('businesses', () => [this.id(county(), '1950-01-01', '2000-12-31'), '个体工商户', '2016-07-01', null]);
   }
 
+  /** How many payments there are. */
+  get paymentCount(): number {
+    return this.paymentTotal;
+  }
+
+  /** The payments in the order they were made (a recipient's one after another), expanded one by one. */
+  *payments(): Generator<Payment> {
+    let run = 0;
+    for (const line of this.runs.lines()) {
+      const { region, program } = this.places[this.runIndex[2 * run]];
+      const { periods, day } = this.schedules[this.runIndex[2 * run + 1]];
+      run++;
+      const [idNumber, name, household, amount, account, holder] = parseCsvLine(line);
+      for (const period of periods) yield { region, program, period, idNumber: idNumber!, name: name!, household, amount: amount!, account, holder, paidOn: `${period}-${day}` };
+    }
+  }
+
   /** Payment rows of the given periods, in the batch file's column order. */
-  rows(periods?: Set<string>): (string | null)[][] {
-    return this.payments
-      .filter((p) => !periods || periods.has(p.period))
-      .map((p) => [p.region, p.program, p.period, p.idNumber, p.name, p.household, p.amount, p.account, p.holder, p.paidOn, `${p.region}财政所`]);
+  *rows(periods?: ReadonlySet<string>): Generator<(string | null)[]> {
+    for (const p of this.payments()) {
+      if (!periods || periods.has(p.period)) yield [p.region, p.program, p.period, p.idNumber, p.name, p.household, p.amount, p.account, p.holder, p.paidOn, `${p.region}财政所`];
+    }
   }
 
   /** Every period that has payments, in order. */
   periods(): string[] {
-    return [...new Set(this.payments.map((p) => p.period))].sort();
+    return [...new Set(this.schedules.flatMap((s) => s.periods))].sort();
   }
 
   /**
    * Writes registries (<kind>.csv), one batch per period (batch-YYYY-MM.csv), expected-leads.json
-   * and cases.json into `dir`.
+   * and cases.json into `dir`; each file in parts when it has more than `rowsPerFile` rows. The
+   * batches are written side by side, in one pass over the runs.
    */
-  async write(dir: string): Promise<{ registries: Record<RegistryKind, string>; batches: string[] }> {
+  async write(dir: string, options: WriteOptions = {}): Promise<{ registries: Record<RegistryKind, string[]>; batches: string[] }> {
     mkdirSync(dir, { recursive: true });
-    const registries = {} as Record<RegistryKind, string>;
+    const rowsPerFile = options.rowsPerFile ?? Infinity;
+    const registries = {} as Record<RegistryKind, string[]>;
     for (const kind of REGISTRY_KINDS) {
-      registries[kind] = path.join(dir, `${kind}.csv`);
-      await writeCsv(registries[kind], REGISTRIES[kind].columns.map((c) => c.name), this.registries[kind]);
+      const lines = this.registries[kind];
+      const out = new CsvOut(path.join(dir, kind), REGISTRIES[kind].columns.map((c) => c.name), lines.length, rowsPerFile);
+      for (const buffer of lines.buffers()) {
+        if (out.files.length === 1) await out.bytes(buffer);
+        else {
+          for (let start = 0; start < buffer.length; ) {
+            const end = buffer.indexOf(10, start) + 1;
+            const flushed = out.row(EMPTY, EMPTY, buffer, start, end, EMPTY, EMPTY);
+            if (flushed) await flushed;
+            start = end;
+          }
+        }
+      }
+      await out.close();
+      registries[kind] = out.files;
     }
-    const batches: string[] = [];
-    for (const period of this.periods()) {
-      const file = path.join(dir, `batch-${period}.csv`);
-      await writeCsv(file, BATCH_HEADER, this.rows(new Set([period])));
-      batches.push(file);
+    const periods = this.periods();
+    const outs = periods.map((period) => {
+      const rows = this.schedules.reduce((sum, s) => sum + s.runs * s.periods.filter((p) => p === period).length, 0);
+      return new CsvOut(path.join(dir, `batch-${period}`), BATCH_HEADER, rows, rowsPerFile);
+    });
+    // Byte by byte: a row is the run's place, the period, the run's own cells and the day.
+    const places = this.places.map((p) => ({ head: Buffer.from(p.head), tail: Buffer.from(`${p.tail}\n`) }));
+    const slots = this.schedules.map((s) =>
+      s.periods.map((period) => ({ out: outs[periods.indexOf(period)], before: Buffer.from(`${csvCell(period)},`), after: Buffer.from(`,${csvCell(`${period}-${s.day}`)},`) })),
+    );
+    let run = 0;
+    for (const buffer of this.runs.buffers()) {
+      for (let start = 0; start < buffer.length; run++) {
+        const end = buffer.indexOf(10, start);
+        const place = places[this.runIndex[2 * run]];
+        for (const slot of slots[this.runIndex[2 * run + 1]]) {
+          const flushed = slot.out.row(place.head, slot.before, buffer, start, end, slot.after, place.tail);
+          if (flushed) await flushed;
+        }
+        start = end + 1;
+      }
     }
+    for (const out of outs) await out.close();
     await writeFile(path.join(dir, 'expected-leads.json'), JSON.stringify(this.expected, null, 1));
     await writeFile(path.join(dir, 'cases.json'), JSON.stringify(this.cases, null, 1));
-    return { registries, batches };
+    return { registries, batches: outs.flatMap((out) => out.files) };
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * A CSV file (base.csv) written from pieces of bytes a megabyte at a time, as writeCsv would
+ * write it; in equal parts (base.part1.csv …), each with the header, when it has more rows than
+ * `rowsPerFile`. Each returned promise must be awaited before the next call.
+ */
+class CsvOut {
+  static readonly SIZE = 1 << 20;
+  readonly files: string[];
+  private readonly header: Buffer;
+  /** Rows of each part: the same, or one more in the first ones. */
+  private readonly perPart: number[];
+  private part = 0;
+  private rows = 0;
+  private handle: FileHandle | undefined;
+  private buffer = Buffer.allocUnsafe(CsvOut.SIZE);
+  private used = 0;
+
+  constructor(base: string, header: string[], total: number, rowsPerFile: number) {
+    const parts = total > rowsPerFile ? Math.ceil(total / rowsPerFile) : 1;
+    this.perPart = Array.from({ length: parts }, (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0));
+    this.files = parts === 1 ? [`${base}.csv`] : Array.from({ length: parts }, (_, i) => `${base}.part${i + 1}.csv`);
+    this.header = Buffer.from(header.map(csvCell).join(',') + '\n');
+    this.used = this.header.copy(this.buffer);
+  }
+
+  /** Appends a row: head, before, line[start, end), after and tail (a row is far below a megabyte). */
+  row(head: Buffer, before: Buffer, line: Buffer, start: number, end: number, after: Buffer, tail: Buffer): Promise<void> | undefined {
+    let flushed: Promise<void> | undefined;
+    if (this.rows === this.perPart[this.part] && this.part < this.files.length - 1) flushed = this.nextPart();
+    else if (this.used + head.length + before.length + (end - start) + after.length + tail.length > this.buffer.length) flushed = this.flush();
+    let at = this.used;
+    const b = this.buffer;
+    for (let i = 0; i < head.length; i++) b[at++] = head[i];
+    for (let i = 0; i < before.length; i++) b[at++] = before[i];
+    for (let i = start; i < end; i++) b[at++] = line[i];
+    for (let i = 0; i < after.length; i++) b[at++] = after[i];
+    for (let i = 0; i < tail.length; i++) b[at++] = tail[i];
+    this.used = at;
+    this.rows++;
+    return flushed;
+  }
+
+  /** Appends whole lines (a file in one part only). */
+  async bytes(lines: Buffer): Promise<void> {
+    await this.flush();
+    await (await this.opened()).write(lines);
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    await (await this.opened()).close();
+  }
+
+  private async opened(): Promise<FileHandle> {
+    return (this.handle ??= await open(this.files[this.part], 'w'));
+  }
+
+  /** Writes out what the buffer holds; the buffer is replaced at once, before any await. */
+  private flush(): Promise<void> {
+    const full = this.buffer.subarray(0, this.used);
+    this.buffer = Buffer.allocUnsafe(CsvOut.SIZE);
+    this.used = 0;
+    return full.length ? this.opened().then((h) => h.write(full)).then(() => undefined) : Promise.resolve();
+  }
+
+  private async nextPart(): Promise<void> {
+    const flushed = this.flush();
+    this.used = this.header.copy(this.buffer);
+    this.rows = 0;
+    await flushed;
+    await this.handle!.close();
+    this.handle = undefined;
+    this.part++;
   }
 }
 

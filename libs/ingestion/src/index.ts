@@ -15,3 +15,4 @@ export { batchCondition } from './batch-storage.js';
 export { BATCH_STATUS_LABELS } from './batch-status.js';
 export * from './import-views.js';
 export type { ImportFilters } from './import-filters.js';
+export { FILE_LIMITS } from './file-limits.js';

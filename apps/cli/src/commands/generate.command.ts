@@ -27,7 +27,7 @@ export const generate: CliCommand = {
     });
     const files = await population.write(path.resolve(dir));
     io.say(`已写入 ${Object.keys(files.registries).length} 个比对库、${files.batches.length} 个发放批次、expected-leads.json (${population.expected.length} 条预期线索) 与 cases.json`);
-    io.result({ dir: path.resolve(dir), payments: population.payments.length, expectedLeads: population.expected.length, batches: files.batches.map((f) => path.basename(f)) });
+    io.result({ dir: path.resolve(dir), payments: population.paymentCount, expectedLeads: population.expected.length, batches: files.batches.map((f) => path.basename(f)) });
     return EXIT_OK;
   },
 };
