@@ -32,6 +32,8 @@ function durations(finishedAt: Record<string, number>): Record<string, number> {
  * one at a time so that each rule's share is its own time; then the batch's check again on every
  * size in turn, `BENCH_ROUNDS` (5) rounds, medians, and the full check again (its leads present,
  * `BENCH_FULL_ROUNDS`, 1). Ratios are against the first size.
+ * BENCH_FOLD=0 leaves the large batches unfolded (at 60 M the fold takes some ten minutes; the
+ * full check reads every partition alike, the batch's check probes each one's indexes).
  * BENCH_KEEP=1 keeps each size's database (sunlight_bench_scale_N) for EXPLAIN.
  * BENCH_DROP_POPULATION=1 deletes each size's CSV files (bench/out/population-N-rM) once they are
  * loaded, which the later rounds do not read: at 60 M they are some 11 GB, beside the database's
@@ -51,7 +53,7 @@ export async function scaleBenchmark(sizes = (process.env.BENCH_SCALE ?? '1,5').
       say(`scale ${millions} M: loading ${dir}`);
       databases.push(db);
       try {
-        const r = await child<WorkerReport>('checks-worker.js', [dir], { DATABASE_URL: await freshDatabase(url, template, db), SUNLIGHT_CHECK_CONCURRENCY: '1', BENCH_FOLD: '1' });
+        const r = await child<WorkerReport>('checks-worker.js', [dir], { DATABASE_URL: await freshDatabase(url, template, db), SUNLIGHT_CHECK_CONCURRENCY: '1', BENCH_FOLD: process.env.BENCH_FOLD === '0' ? '' : '1' });
         curve.push({
           millions,
           payments: r.payments,
