@@ -1,5 +1,6 @@
 import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Redis } from 'ioredis';
 import { JobHandler, JobName, QueueModule, QueueName, QueueRegistry, WorkerHost, type JobOf, type QueueBackendConfig } from '@sunlight/queue';
 import { backends, freshEnv, type TestEnv } from './support/harness.js';
 
@@ -110,6 +111,34 @@ describe.each(backends().filter((b) => b.name !== 'embedded'))('typed queues on 
       expect(state).toBe('completed');
     } finally {
       await reopened.close();
+    }
+  });
+
+  // The PostgreSQL backend has no keys to tag.
+  if (name !== 'postgres+redis') return;
+  it('runs on a hash-tagged prefix, every key of every queue in one Redis Cluster slot', async () => {
+    if (backend.kind !== 'redis') throw new Error('expected the Redis backend');
+    const tag = `{${backend.prefix}-tagged}`;
+    const tagged: QueueBackendConfig = { ...backend, prefix: tag };
+    events.length = 0;
+    const app = await NestFactory.createApplicationContext(moduleFor(tagged, [SlowChecks, Imports]), { logger: false });
+    const redis = new Redis(env.env.REDIS_URL!);
+    try {
+      app.get(WorkerHost).start();
+      const job = await app.get(QueueRegistry).get(QueueName.Checks).add(JobName.RunChecks, { runId: '43' });
+      for (let i = 0; i < 100 && !events.includes('end 43'); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(events).toEqual(['start 43', 'end 43']);
+      expect(await app.get(QueueRegistry).get(QueueName.Checks).queue.getJobState(job.id!)).toBe('completed');
+      const keys = await redis.keys(`${tag}:*`);
+      expect(keys.length).toBeGreaterThan(0);
+      // Redis Cluster hashes only what is inside the first braces: the tag, the same for all.
+      expect(keys.filter((k) => !k.startsWith(`${tag}:`))).toEqual([]);
+      expect(keys.some((k) => k.startsWith(`${tag}:checks:`))).toBe(true);
+    } finally {
+      await app.close();
+      const keys = await redis.keys(`${tag}:*`);
+      if (keys.length) await redis.del(...keys);
+      await redis.quit();
     }
   });
 });

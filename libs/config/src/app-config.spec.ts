@@ -21,6 +21,14 @@ describe('configuration', () => {
     }
   });
 
+  it('takes a queue prefix with one Redis Cluster hash tag, and names a malformed one', () => {
+    expect(loadConfig({ SUNLIGHT_QUEUE_PREFIX: '{sunlight}' }).queuePrefix).toBe('{sunlight}');
+    expect(loadConfig({ SUNLIGHT_QUEUE_PREFIX: 'county-{421087}' }).queuePrefix).toBe('county-{421087}');
+    for (const bad of ['{a}{b}', '{}', 'sun light', '{sunlight', 'x'.repeat(65)]) {
+      expect(() => loadConfig({ SUNLIGHT_QUEUE_PREFIX: bad })).toThrow(/SUNLIGHT_QUEUE_PREFIX may hold .* hash tag in braces/);
+    }
+  });
+
   it('names bad rate limits and a short JWT secret, without echoing the secret', () => {
     let problems: string[] = [];
     try {

@@ -39,7 +39,10 @@ export interface AppConfig {
   uploadLimitBytes: number;
   /** Loopback TCP port of the embedded database's socket; 0: a Unix socket in dataDir (any free port when its path is too long). */
   embeddedDbPort: number;
-  /** Namespace of the queues in Redis, so that installations can share one Redis. */
+  /**
+   * Namespace of the queues in Redis, so that installations can share one Redis; in braces
+   * (`{sunlight}`), a hash tag that keeps every queue's keys in one slot of a Redis Cluster.
+   */
   queuePrefix: string;
   /** A batch of at least this many rows is stored as a partition of its own (indexed by sort). */
   batchPartitionRows: number;
@@ -203,7 +206,11 @@ export function loadConfig(env: Env = process.env, defaults: { logLevel?: AppCon
   // HS256 wants a key at least as long as its hash (256 bits); the value itself is never echoed.
   if (config.jwtSecret !== undefined && config.jwtSecret.length < 32) problems.push(`SUNLIGHT_JWT_SECRET must be at least 32 characters (got ${config.jwtSecret.length})`);
   if (config.audit.key && config.audit.keyFile) problems.push('SUNLIGHT_AUDIT_KEY and SUNLIGHT_AUDIT_KEY_FILE are both set: set one');
-  if (!/^[\w.-]{1,64}$/.test(config.queuePrefix)) problems.push(`SUNLIGHT_QUEUE_PREFIX may hold letters, digits, "_", "-" and "." (got "${config.queuePrefix}")`);
+  // One pair of braces is a Redis Cluster hash tag: every key of every queue then hashes to one
+  // slot, which BullMQ's multi-key scripts need on a cluster.
+  if (!/^[\w.-]*(\{[\w.-]+\})?[\w.-]*$/.test(config.queuePrefix) || config.queuePrefix.length < 1 || config.queuePrefix.length > 64) {
+    problems.push(`SUNLIGHT_QUEUE_PREFIX may hold letters, digits, "_", "-" and ".", and one hash tag in braces such as {sunlight} for Redis Cluster, 64 characters at most (got "${config.queuePrefix}")`);
+  }
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze(config);
 }
