@@ -29,6 +29,8 @@ const RATIO_TARGET = 2;
  * the state changes' p95 at most 2 × the baseline's (/api/auth/me) in the same load; the older
  * absolute ones (queue p95 under 50 ms, state changes under 30 ms) are still reported.
  * BENCH_KEEP=1 keeps the seeded database and uses it again on the next run with as many leads.
+ * BENCH_TRIAGE_DB names the database (its template: NAME_tpl), so that two runs on one server
+ * don't drop each other's.
  */
 export async function triageBenchmark(leads = 1_000_000, phaseMs = 20_000) {
   const url = await nativePostgres();
@@ -38,8 +40,9 @@ export async function triageBenchmark(leads = 1_000_000, phaseMs = 20_000) {
   const wanted = Number(process.env.BENCH_API_PROCESSES ?? 2);
   if (!Number.isInteger(wanted) || wanted < 1 || wanted > 64) throw new Error(`BENCH_API_PROCESSES must be a whole number from 1 to 64 (got "${process.env.BENCH_API_PROCESSES}")`);
   const processCounts = wanted > 1 && redisUrl ? [1, wanted] : [1];
-  const template = 'sunlight_bench_triage_tpl';
-  const db = 'sunlight_bench_triage';
+  const db = process.env.BENCH_TRIAGE_DB ?? 'sunlight_bench_triage';
+  if (!/^[a-z_][a-z0-9_]{0,58}$/.test(db)) throw new Error(`BENCH_TRIAGE_DB must be a lower-case SQL name (got "${db}")`);
+  const template = `${db}_tpl`;
   const planFile = path.join(OUT, 'triage-plan.json');
   try {
     let t = Date.now();

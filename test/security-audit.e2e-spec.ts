@@ -2,7 +2,8 @@ import { createHmac } from 'node:crypto';
 import { chmod, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
-import { canonicalJson, eventHash, GENESIS_HASH } from '@sunlight/audit';
+import { ActorContext, type Actor } from '@sunlight/common';
+import { AuditLog, canonicalJson, eventHash, GENESIS_HASH } from '@sunlight/audit';
 import { Digests } from '@sunlight/digest';
 import { apiClient, backends, bootApp, cli, cloneEnv, createUser, freshEnv, login, runToExit, startServer, TEST_PASSWORD, until, type TestEnv } from './support/harness.js';
 
@@ -254,6 +255,27 @@ const pgBackend = backends().find((b) => b.name === 'postgres')!;
         await server.stop();
       }
     } finally {
+      await env.cleanup();
+    }
+  });
+});
+
+(pgBackend.skip ? describe.skip : describe)('appends from many transactions at once (postgres)', () => {
+  it('links each event to the one committed before it: one chain, never a fork', async () => {
+    const env = await freshEnv('postgres');
+    const app = await bootApp(env);
+    try {
+      // Ten connections appending at once: each waits for the append lock while another commits,
+      // and must then read the head that commit made (a snapshot from before the wait would not).
+      const audit = app.get(AuditLog);
+      const actor: Actor = { userId: '1', username: 'au.load', role: 'admin', scope: '' };
+      await Promise.all(Array.from({ length: 200 }, (_, i) => ActorContext.run({ ...actor }, () => audit.record({ action: 'test.append', subjectType: 'test', subjectId: String(i) }))));
+      expect(await app.query(`SELECT prev_hash FROM audit_events GROUP BY prev_hash HAVING count(*) > 1`)).toEqual([]);
+      const verified = await audit.verify();
+      expect(verified.problems).toEqual([]);
+      expect(verified.events).toBeGreaterThanOrEqual(200);
+    } finally {
+      await app.close();
       await env.cleanup();
     }
   });
