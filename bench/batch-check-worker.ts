@@ -2,15 +2,11 @@
 // as `checks run` does), and prints how long it took and when each rule finished:
 //   node dist/bench/batch-check-worker.js BATCH_ID|all   (DATABASE_URL names a loaded database)
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
 import { RequestChecks, RequestChecksCommand, RunChecks } from '@sunlight/rules';
-import { openInfrastructure } from '@sunlight/runtime';
-import { CliModule } from '../apps/cli/src/cli.module.js';
+import { workerApp } from './worker-app.js';
 
 const [batchId] = process.argv.slice(2);
-const infra = await openInfrastructure('cli', undefined, { ...process.env, LOG_LEVEL: 'warn' });
-const app = await NestFactory.createApplicationContext(CliModule.register(infra), { logger: ['error'] });
-await app.init();
+const { app, close } = await workerApp();
 const perRule: Record<string, number> = {};
 const start = process.hrtime.bigint();
 const elapsed = () => Math.round(Number(process.hrtime.bigint() - start) / 1e6);
@@ -20,6 +16,5 @@ await app.get(RunChecks).execute(runId, (p) => {
   if (p.rule) perRule[p.rule] = elapsed();
 });
 const ms = elapsed();
-await app.close();
-await infra.database.close();
+await close();
 process.stdout.write(JSON.stringify({ ms, finishedAtMs: perRule }) + '\n');

@@ -3,20 +3,16 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { precisionRecall, type ExpectedLead } from '@sunlight/generator';
 import { FoldBatchPartition, FoldBatchPartitionCommand, ImportBatch, ImportBatchCommand, ImportRegistry, ImportRegistryCommand, REGISTRY_KINDS } from '@sunlight/ingestion';
 import { RequestChecks, RequestChecksCommand, RunChecks } from '@sunlight/rules';
-import { openInfrastructure } from '@sunlight/runtime';
-import { CliModule } from '../apps/cli/src/cli.module.js';
 import { populationFiles } from './population-files.js';
+import { workerApp } from './worker-app.js';
 
 const [dir] = process.argv.slice(2);
 const files = populationFiles(dir);
-const infra = await openInfrastructure('cli', undefined, { ...process.env, LOG_LEVEL: 'warn' });
-const app = await NestFactory.createApplicationContext(CliModule.register(infra), { logger: ['error'] });
-await app.init();
+const { app, close } = await workerApp();
 const db = app.get(DataSource);
 const ms = (start: bigint) => Math.round(Number(process.hrtime.bigint() - start) / 1e6);
 const say = (line: string) => process.stderr.write(`  ${line}\n`);
@@ -82,8 +78,7 @@ const incremental = await app.get(RunChecks).execute(run.id, incrementalTimer.pr
 const incrementalMs = ms(t);
 say(`incremental run of ${extra.accepted} rows: ${incrementalMs} ms`);
 
-await app.close();
-await infra.database.close();
+await close();
 process.stdout.write(
   JSON.stringify({
     payments,

@@ -2,15 +2,11 @@
 //   node dist/bench/ingest-worker.js FILE   (DATABASE_URL names a migrated database)
 import 'reflect-metadata';
 import path from 'node:path';
-import { NestFactory } from '@nestjs/core';
 import { ImportBatch, ImportBatchCommand } from '@sunlight/ingestion';
-import { openInfrastructure } from '@sunlight/runtime';
-import { CliModule } from '../apps/cli/src/cli.module.js';
+import { workerApp } from './worker-app.js';
 
 const [file] = process.argv.slice(2);
-const infra = await openInfrastructure('cli', undefined, { ...process.env, LOG_LEVEL: 'warn' });
-const app = await NestFactory.createApplicationContext(CliModule.register(infra), { logger: ['error'] });
-await app.init();
+const { app, close } = await workerApp();
 const baselineRssMb = process.memoryUsage().rss / 1048576;
 const started = process.hrtime.bigint();
 const phases: Record<string, number> = {};
@@ -23,6 +19,5 @@ const result = await app.get(ImportBatch).execute(new ImportBatchCommand(path.re
 });
 phases[last.phase] = (phases[last.phase] ?? 0) + Math.round(Number(process.hrtime.bigint() - last.at) / 1e6);
 const ms = Number(process.hrtime.bigint() - started) / 1e6;
-await app.close();
-await infra.database.close();
+await close();
 process.stdout.write(JSON.stringify({ ms, status: result.status, rows: result.accepted, rejected: result.rejected, peakRssMb: process.resourceUsage().maxRSS / 1024, baselineRssMb, phases }) + '\n');
