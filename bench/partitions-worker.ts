@@ -4,6 +4,7 @@
 import 'reflect-metadata';
 import pg from 'pg';
 import {
+  ALL_PAYMENTS,
   RULE_DISTRIBUTION,
   RuleCatalogue,
   createPartitionLayout,
@@ -52,7 +53,7 @@ const best = (values: number[]) => Math.min(...values);
 
 const perRule: Record<string, { todayMs: number; partitionedMs: number; ratio: number; hits: number; partitionwise: boolean; crossingJoins: string[]; shards?: { sumMs: number; maxMs: number } }> = {};
 for (const rule of rules) {
-  const sql = ruleStatement(rule, 'disbursements');
+  const sql = ruleStatement(rule, ALL_PAYMENTS);
   const times = { today: [] as number[], partitioned: [] as number[], shardSum: [] as number[], shardMax: [] as number[] };
   let hits = -1;
   const colocated = RULE_DISTRIBUTION[rule.code]?.colocated ?? false;

@@ -225,6 +225,8 @@ describe(`batch and registry ingestion on ${backend.name}`, () => {
     expect(await evidence()).toEqual(leads.map((l) => ({ ...l, segment: '0' })));
     expect(await app.query(`SELECT segment::text FROM disbursement_batches WHERE id = $1`, [batch.batchId])).toEqual([{ segment: '0' }]);
     expect(await app.query(`SELECT to_regclass($1) AS partition`, [`disbursements_b${batch.batchId}`])).toEqual([{ partition: null }]);
+    // Its pages are marked all-visible, for a full check's index-only scans.
+    expect(await app.query(`SELECT relpages > 0 AND relallvisible = relpages AS all_visible FROM pg_class WHERE relname = 'disbursements_shared'`)).toEqual([{ all_visible: true }]);
     // Twice is once.
     expect(await app.get(FoldBatchPartition).execute(new FoldBatchPartitionCommand(batch.batchId))).toEqual({ batchId: batch.batchId, folded: false, rows: 0 });
     expect(await fingerprint()).toEqual(before);

@@ -2,9 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Population, allTownships, precisionRecall, type PlantedCase, type PopulationOptions } from '@sunlight/generator';
 import { readProgramCatalogue } from '@sunlight/programs';
-import { ImportBatch, ImportBatchCommand, ImportRegistry, ImportRegistryCommand, REGISTRY_KINDS } from '@sunlight/ingestion';
+import { ImportBatch, ImportBatchCommand, ImportRegistry, batchCondition, ImportRegistryCommand, REGISTRY_KINDS } from '@sunlight/ingestion';
 import { CloseLead, CloseLeadCommand, ExportLeads, type ExportedLead } from '@sunlight/leads';
-import { ApproveRuleChange, ApproveRuleChangeCommand, BacktestRule, BacktestRuleCommand, CompareShadow, GoLive, GoLiveCommand, ProposeRuleChange, ProposeRuleChangeCommand, RequestChecks, RequestChecksCommand, RuleCatalogue, RunChecks, type BacktestResult, type CheckRunSummary, type RuleDefinition } from '@sunlight/rules';
+import { ALL_PAYMENTS, ApproveRuleChange, ApproveRuleChangeCommand, BacktestRule, BacktestRuleCommand, CompareShadow, GoLive, GoLiveCommand, ProposeRuleChange, ProposeRuleChangeCommand, RequestChecks, RequestChecksCommand, RuleCatalogue, RunChecks, ruleStatement, type BacktestResult, type CheckRunSummary, type RuleDefinition } from '@sunlight/rules';
 import { CreateUser, CreateUserCommand } from '@sunlight/accounts';
 import { fenToYuan, type Actor } from '@sunlight/common';
 import { SAMPLES, TEST_PASSWORD, backends, bootApp, cli, cloneEnv, freshEnv, primaryBackend, type TestApp, type TestEnv } from './support/harness.js';
@@ -282,6 +282,20 @@ describe(`the generator's population on ${primaryBackend().name}`, () => {
       expect({ rule, missed: score.missed, unexpected: score.unexpected }).toEqual({ rule, missed: [], unexpected: [] });
     }
     expect(Object.keys(scores).sort()).toEqual(['R01', 'R02', 'R03', 'R04', 'R05', 'R06', 'R07', 'R08', 'R09', 'R10', 'R11', 'R13']);
+  });
+
+  it("finds the same hits in a check of every batch by id as in the full check, rule by rule (a statement's two paths agree)", async () => {
+    const batches: { id: string }[] = await app.query(`SELECT id::text FROM disbursement_batches`);
+    const everyBatch = `(SELECT * FROM disbursements WHERE ${batchCondition(batches.map((b) => b.id))})`;
+    const hits = (sql: string) =>
+      app.query(`SELECT disbursement_id::text, id_number, program_code, period, bank_account, facts::text FROM (${sql}) h ORDER BY 1, 2, 3, 4, 5, 6`);
+    const rules = (await app.get(RuleCatalogue).live()).filter((r) => r.sql);
+    expect(rules.map((r) => r.code)).toEqual(expect.arrayContaining(['R03', 'R06']));
+    for (const rule of rules) {
+      const full = await hits(ruleStatement(rule, ALL_PAYMENTS));
+      expect(full.length).toBeGreaterThan(0);
+      expect({ rule: rule.code, hits: await hits(ruleStatement(rule, everyBatch)) }).toEqual({ rule: rule.code, hits: full });
+    }
   });
 
   it("backtests each rule to exactly what its check then raised: keys, payments and amounts", () => {

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { InputError, fenToYuan } from '@sunlight/common';
 import { LeadLedger, type PreviewKey } from '@sunlight/leads';
 import { AMOUNT_SQL, type ActiveRule } from './rule.js';
-import { ruleStatement } from './rule-config.js';
+import { ALL_PAYMENTS, ruleStatement } from './rule-config.js';
 
 /** A key a backtest adds or drops, as people and the console read it (amounts in yuan). */
 export interface BacktestKey {
@@ -75,7 +75,7 @@ export class BacktestRule {
     const preview = await this.dataSource.transaction(async (em) => {
       await em.query(`SET LOCAL work_mem = '128MB'`); // as the check does
       return this.ledger.preview(em, {
-        hitsSql: command.hits?.sql ?? ruleStatement(rule, 'disbursements'),
+        hitsSql: command.hits?.sql ?? ruleStatement(rule, ALL_PAYMENTS),
         hitsParams: command.hits?.params,
         evidence: rule.evidence,
         rule,

@@ -4,7 +4,7 @@ import { batchCondition } from '@sunlight/ingestion';
 import { LeadLedger } from '@sunlight/leads';
 import { CheckRunResults } from './check-run-results.js';
 import { AMOUNT_SQL, type ActiveRule } from './rule.js';
-import { ruleStatement } from './rule-config.js';
+import { ALL_PAYMENTS, ruleStatement } from './rule-config.js';
 
 export interface RunContext {
   runId: string;
@@ -96,5 +96,5 @@ export class CheckEngine {
 
 /** The payments a run checks, as the `:scope` of a rule's statement. */
 function scopeOf(ctx: RunContext): string {
-  return ctx.batchIds ? `(SELECT * FROM disbursements WHERE ${batchCondition(ctx.batchIds)})` : 'disbursements';
+  return ctx.batchIds ? `(SELECT * FROM disbursements WHERE ${batchCondition(ctx.batchIds)})` : ALL_PAYMENTS;
 }

@@ -14,4 +14,4 @@ export type { RuleChangeStatus, RuleSettings, RuleVersionRow } from './versions/
 export { BACKTEST_STAGE_LABELS, BACKTEST_STATUS_LABELS, RequestBacktest, RequestBacktestCommand, GetBacktest, ListBacktests, type BacktestRun, type BacktestStatus } from './backtest-runs.js';
 export { CompareShadow, GoLive, GoLiveCommand, type ShadowComparison } from './versions/shadow.usecases.js';
 export * from './partition-layout.js';
-export { ruleStatement } from './rule-config.js';
+export { ALL_PAYMENTS, ruleStatement } from './rule-config.js';

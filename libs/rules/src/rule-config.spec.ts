@@ -29,6 +29,12 @@ describe('rule configuration', () => {
     expect(ruleStatement(active, 'disbursements')).toBe('SELECT s.id::bigint FROM disbursements s WHERE s.amount_fen > 4 AND s.period::date IS NOT NULL');
   });
 
+  it('fills :complete with whether the scope is every stored payment', () => {
+    const [active] = configureRules([{ ...rule, sql: 'SELECT 1 FROM :scope s WHERE :complete OR s.id > :minIds' }], configDir({}));
+    expect(ruleStatement(active, 'disbursements')).toBe('SELECT 1 FROM disbursements s WHERE true OR s.id > 3');
+    expect(ruleStatement(active, '(SELECT * FROM disbursements WHERE id < 9)')).toBe('SELECT 1 FROM (SELECT * FROM disbursements WHERE id < 9) s WHERE false OR s.id > 3');
+  });
+
   it('disables and re-grades rules without code changes', () => {
     const [active] = configureRules([rule], configDir({ R99: { enabled: false, severity: 'high' } }));
     expect(active).toMatchObject({ enabled: false, severity: 'high' });

@@ -65,11 +65,18 @@ export function configureRules(catalogue: RuleDefinition[], configDir: string): 
   });
 }
 
-/** The rule's statement with :scope and its :parameters filled in. */
+/** The `:scope` of a run over every stored payment. */
+export const ALL_PAYMENTS = 'disbursements';
+
+/**
+ * The rule's statement with :scope, :complete (whether the scope is every stored payment) and its
+ * :parameters filled in.
+ */
 export function ruleStatement(rule: ActiveRule, scope: string): string {
   if (!rule.sql) throw new Error(`rule ${rule.code} has no statement`);
   return rule.sql.replace(/(?<!:):([a-zA-Z]\w*)/g, (match, name: string) => {
     if (name === 'scope') return scope;
+    if (name === 'complete') return String(scope === ALL_PAYMENTS);
     if (!(name in rule.params)) throw new Error(`rule ${rule.code}: unknown parameter :${name}`);
     return String(Number(rule.params[name]));
   });

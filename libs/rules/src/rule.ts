@@ -32,7 +32,10 @@ export const AMOUNT_SQL: Record<AmountStrategy, string> = {
  *   disbursement_id, id_number, program_code, period, bank_account, facts
  * where id_number … bank_account are the rule's key fields (NULL when not part of its key) and
  * facts is a jsonb array of the registry records behind the hit (or NULL). Rule parameters are
- * written :name and replaced by their (numeric) values.
+ * written :name and replaced by their (numeric) values. `:complete` is the literal true when the
+ * scope is every stored payment and false otherwise: a statement may take a cheaper path for a
+ * full check (`WHERE :complete` on one branch of a UNION ALL, `NOT :complete` on the other), and
+ * the planner drops the branch whose condition is a constant false before running anything.
  */
 export interface RuleDefinition {
   code: string;
