@@ -128,7 +128,7 @@ export const RULE_DISTRIBUTION: Record<string, { partitionwise: boolean; colocat
   R08: { partitionwise: false, colocated: false, why: '同户其他成员（按 household_id）可能在别的分片：需按户重分布' },
   R09: { partitionwise: false, colocated: false, why: '按银行账户分组：跨分片，需按账户重分布' },
   R10: { partitionwise: false, colocated: true, why: '先按身份证号汇总出号码有误的人，再与支付连接：均按身份证号，Citus 可整句下推；PostgreSQL 不在 GROUP BY 之上做分区连接' },
-  R11: { partitionwise: true, colocated: true, why: '只读支付与参照表 programs' },
+  R11: { partitionwise: false, colocated: true, why: '先按身份证号与项目汇总出首末期年龄不符的人，再按身份证号读回其支付：均按身份证号，Citus 可整句下推；PostgreSQL 不在 GROUP BY 之上做分区连接' },
   R13: { partitionwise: false, colocated: false, why: '先按县汇总发放月份（跨分片，Citus 先算出再广播），再把户籍人口与各月配对、与已发放名单比对：按身份证号同分片，但 PostgreSQL 在物化的中间结果上连接' },
 };
 

@@ -18,11 +18,16 @@ export const R09: RuleDefinition = {
   },
   explanation: '银行账户 {account} 收到 {fact.persons} 人（{fact.households} 户）的{program} {count} 笔，共 {total} 元',
   // Accounts are first counted by their distinct holders; only those with enough people are
-  // looked at further, and only their payments become evidence.
+  // looked at further, and only their payments become evidence. A batch's run counts the holders
+  // of the accounts it touches; a full check, of every account, in one pass.
   sql: `
-    WITH touched AS (SELECT DISTINCT s.bank_account FROM :scope s WHERE s.bank_account IS NOT NULL),
+    WITH touched AS (SELECT DISTINCT s.bank_account FROM :scope s WHERE s.bank_account IS NOT NULL AND NOT :complete),
     holders AS (
       SELECT DISTINCT d.bank_account, d.id_number FROM disbursements d JOIN touched t ON t.bank_account = d.bank_account
+      WHERE NOT :complete
+      UNION ALL
+      SELECT DISTINCT d.bank_account, d.id_number FROM disbursements d
+      WHERE d.bank_account IS NOT NULL AND :complete
     ),
     crowded AS (
       SELECT bank_account FROM holders GROUP BY bank_account HAVING count(*) >= :minIds
