@@ -12,6 +12,9 @@ export const R08: RuleDefinition = {
   amount: 'sum',
   repeatAmount: 'sum',
   explanation: '{name} ({id}) 的{program} {count} 笔（共 {total} 元）发放到 {fact.account_holder} 名下的账户，户籍家庭成员中无此人',
+  // The household lookup runs for each payment into another name's account, by index (OFFSET 0
+  // keeps it a lookup): as an anti-join, the planner hashed the household register joined to
+  // itself, every member against every other, to test a few thousand payments.
   sql: `
     SELECT s.id AS disbursement_id, s.id_number, s.program_code, NULL AS period, NULL AS bank_account,
            jsonb_build_array(jsonb_build_object('account_holder', s.account_holder,
@@ -21,5 +24,6 @@ export const R08: RuleDefinition = {
       AND NOT EXISTS (
         SELECT 1 FROM reg_household_members me
         JOIN reg_household_members other ON other.household_id = me.household_id
-        WHERE me.id_number = s.id_number AND other.name = s.account_holder)`,
+        WHERE me.id_number = s.id_number AND other.name = s.account_holder
+        OFFSET 0)`,
 };
