@@ -8,7 +8,7 @@ const RECIPIENTS_PER_MILLION = 91_000;
 
 interface WorkerReport {
   payments: number;
-  loadMs: { registries: number; batches: number; fold: number };
+  loadMs: { registries: number; batches: number; fold: number; vacuum: number };
   full: { ms: number; leadsRaised: number; finishedAtMs: Record<string, number> };
   incremental: { rows: number; importMs: number; ms: number; finishedAtMs: Record<string, number> };
 }
@@ -59,6 +59,7 @@ export async function scaleBenchmark(sizes = (process.env.BENCH_SCALE ?? '1,5').
           payments: r.payments,
           importMsPerMillion: Math.round((r.loadMs.batches / r.payments) * 1e6),
           foldMsPerMillion: Math.round((r.loadMs.fold / r.payments) * 1e6),
+          vacuumMs: r.loadMs.vacuum,
           fullMs: r.full.ms,
           fullByRuleMs: durations(r.full.finishedAtMs),
           batchRows: r.incremental.rows,
