@@ -116,10 +116,11 @@ export class BulkLoader {
 
   /**
    * Builds a freshly loaded table's indexes by sort. On PostgreSQL, side by side, one
-   * connection each (each sort is single-threaded for much of its time, and the largest also
-   * takes parallel workers), with room to sort in memory: at least 256 MB of
-   * maintenance_work_mem for the transaction (the default 64 MB spills a million-row sort to
-   * disk). The embedded database has one session: one after another, as configured.
+   * connection each, without parallel workers (the builds side by side already keep the cores
+   * busy; workers on top of them only contend, and each takes a share of the sort memory), with
+   * room to sort in memory: at least 256 MB of maintenance_work_mem for the transaction (the
+   * default 64 MB spills a million-row sort to disk). The embedded database has one session:
+   * one after another, as configured.
    */
   async buildIndexes(statements: string[]): Promise<void> {
     if (this.endpoint.kind === 'embedded') {
@@ -131,7 +132,8 @@ export class BulkLoader {
       statements.map((sql) =>
         this.dataSource.transaction(async (em) => {
           await em.query(
-            `SELECT set_config('maintenance_work_mem', (GREATEST(pg_size_bytes(current_setting('maintenance_work_mem')), pg_size_bytes('${INDEX_SORT_MEMORY}')) / 1024)::text || 'kB', true)`,
+            `SELECT set_config('maintenance_work_mem', (GREATEST(pg_size_bytes(current_setting('maintenance_work_mem')), pg_size_bytes('${INDEX_SORT_MEMORY}')) / 1024)::text || 'kB', true),
+                    set_config('max_parallel_maintenance_workers', '0', true)`,
           );
           await em.query(sql);
         }),
