@@ -62,7 +62,7 @@ function importCommand(file: string, databaseUrl: string): Promise<CommandReport
  *   start-up included, with the peak RSS of its process;
  * - the same import inside a process already started (bench/ingest-worker.ts), by phase.
  * Three rounds (`BENCH_ROUNDS`), medians. Then a 200,000-row XLSX (`BENCH_XLSX_ROWS`) through the
- * CLI, for its peak memory.
+ * CLI, for its peak memory. Databases are named `sunlight_bench_ingest_*` (`BENCH_DB_PREFIX`).
  */
 export async function ingestBenchmark(rows = 1_000_000, xlsxRows = 200_000, rounds = 3) {
   const url = await nativePostgres();
@@ -74,7 +74,9 @@ export async function ingestBenchmark(rows = 1_000_000, xlsxRows = 200_000, roun
   }
   writeFileSync(RSS_SCRIPT, `process.on('exit', () => require('fs').writeFileSync(process.env.PEAK_RSS_FILE, String(process.resourceUsage().maxRSS)));\n`);
   const sizeMb = statSync(csv).size / 1048576;
-  const template = 'sunlight_bench_ingest_tpl';
+  // BENCH_DB_PREFIX: other database names, so that two runs (a branch and main) don't collide.
+  const prefix = process.env.BENCH_DB_PREFIX ?? 'sunlight_bench_ingest_';
+  const template = `${prefix}tpl`;
   await templateDatabase(url, template);
 
   const bare: number[] = [];
@@ -82,7 +84,7 @@ export async function ingestBenchmark(rows = 1_000_000, xlsxRows = 200_000, roun
   const inProcess: ImportReport[] = [];
   for (let round = 1; round <= rounds; round++) {
     // The command and the in-process import each store the file once: a database each.
-    const dbs = [`sunlight_bench_ingest_${round}`, `sunlight_bench_ingest_${round}_inproc`];
+    const dbs = [`${prefix}${round}`, `${prefix}${round}_inproc`];
     const [target, inprocTarget] = await Promise.all(dbs.map((db) => freshDatabase(url, template, db)));
     await admin(target, (c) => c.query(`CREATE TABLE bare (${BATCH_HEADER.map((h) => `${h} text`).join(', ')})`));
     // Each measurement starts from a checkpoint, so none pays for another's WAL.
@@ -128,7 +130,7 @@ export async function ingestBenchmark(rows = 1_000_000, xlsxRows = 200_000, roun
     sheet.commit();
     await writer.commit();
   }
-  const xdb = 'sunlight_bench_ingest_xlsx';
+  const xdb = `${prefix}xlsx`;
   const xreport = await importCommand(xlsx, await freshDatabase(url, template, xdb));
   await dropDatabase(url, xdb);
   await dropDatabase(url, template);

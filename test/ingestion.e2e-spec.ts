@@ -175,6 +175,16 @@ describe(`batch and registry ingestion on ${backend.name}`, () => {
     await writeCsv(clean, BATCH_HEADER, batchRows({ seed: 7, rows: 3000, townships, months: ['2024-01', '2024-02'] }));
     const fast = await importBatch(clean);
     expect(fast).toMatchObject({ status: 'stored', accepted: 3000, rejected: 0 });
+    // The fast path computes the derived values itself (binary COPY): the same as SQL derives them.
+    const [derived] = await app.query(
+      `SELECT min(row_no) AS first, max(row_no) AS last, count(*) FILTER (WHERE id <> (batch_id << 24) + row_no)::int AS bad_ids,
+              count(*) FILTER (WHERE amount_fen <> (amount::numeric * 100)::bigint)::int AS bad_fen,
+              count(*) FILTER (WHERE paid_on <> paid_on_text::date)::int AS bad_dates,
+              count(*) FILTER (WHERE '' IN (household_id, bank_account, account_holder, payer))::int AS empty_not_null
+       FROM disbursements WHERE batch_id = $1`,
+      [fast.batchId],
+    );
+    expect(derived).toEqual({ first: 2, last: 3001, bad_ids: 0, bad_fen: 0, bad_dates: 0, empty_not_null: 0 });
 
     const messy = path.join(env.dataDir, 'large-messy.csv');
     const rows = [...batchRows({ seed: 8, rows: 3000, townships, months: ['2024-05'] })];

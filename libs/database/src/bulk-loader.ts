@@ -72,11 +72,55 @@ export class BulkLoader {
   }
 
   /**
+   * Loads a stream in PostgreSQL's binary COPY format (`through` makes it from `source`) into a
+   * table that `create` makes in the same transaction: COPY … FREEZE then writes the rows
+   * already frozen, so the index builds and first reads after it do not rewrite every page to
+   * set hint bits. Any failure rolls the table back with the rows. Returns the number of rows.
+   * Native PostgreSQL: COPY FROM STDIN on one connection; embedded PGlite: the stream is written
+   * to the database's data directory first and read by the server (see copyCsv).
+   */
+  async copyBinaryInto(options: { create: string; table: string; columns: string[]; source: string | Readable; through?: Transform }): Promise<number> {
+    const columns = options.columns.map(quoteIdent).join(', ');
+    const source = () => (typeof options.source === 'string' ? createReadStream(options.source, { highWaterMark: 1 << 20 }) : options.source);
+    if (!this.endpoint.bulkFiles) {
+      const client = await this.pool().connect();
+      try {
+        await client.query('BEGIN');
+        await client.query(options.create);
+        const copy = client.query(copyStreams.from(`COPY ${options.table} (${columns}) FROM STDIN WITH (FORMAT binary, FREEZE)`));
+        await (options.through ? pipeline(source(), options.through, copy) : pipeline(source(), copy));
+        await client.query('COMMIT');
+        return Number(copy.rowCount ?? 0);
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    }
+    const { hostDir, serverDir } = this.endpoint.bulkFiles;
+    const name = bulkFileName();
+    const hostFile = path.join(hostDir, name);
+    try {
+      await (options.through ? pipeline(source(), options.through, createWriteStream(hostFile)) : pipeline(source(), createWriteStream(hostFile)));
+      // One session multiplexed: the transaction's statements go through its entity manager.
+      return await this.dataSource.transaction(async (em) => {
+        await em.query(options.create);
+        const result = await em.queryRunner!.query(`COPY ${options.table} (${columns}) FROM '${serverDir}/${name}' WITH (FORMAT binary, FREEZE)`, [], true);
+        return Number(result.affected ?? 0);
+      });
+    } finally {
+      await rm(hostFile, { force: true });
+    }
+  }
+
+  /**
    * Builds a freshly loaded table's indexes by sort. On PostgreSQL, side by side, one
-   * connection each (each sort is single-threaded for much of its time, and the largest also
-   * takes parallel workers), with room to sort in memory: at least 256 MB of
-   * maintenance_work_mem for the transaction (the default 64 MB spills a million-row sort to
-   * disk). The embedded database has one session: one after another, as configured.
+   * connection each, without parallel workers (the builds side by side already keep the cores
+   * busy; workers on top of them only contend, and each takes a share of the sort memory), with
+   * room to sort in memory: at least 256 MB of maintenance_work_mem for the transaction (the
+   * default 64 MB spills a million-row sort to disk). The embedded database has one session:
+   * one after another, as configured.
    */
   async buildIndexes(statements: string[]): Promise<void> {
     if (this.endpoint.kind === 'embedded') {
@@ -88,7 +132,8 @@ export class BulkLoader {
       statements.map((sql) =>
         this.dataSource.transaction(async (em) => {
           await em.query(
-            `SELECT set_config('maintenance_work_mem', (GREATEST(pg_size_bytes(current_setting('maintenance_work_mem')), pg_size_bytes('${INDEX_SORT_MEMORY}')) / 1024)::text || 'kB', true)`,
+            `SELECT set_config('maintenance_work_mem', (GREATEST(pg_size_bytes(current_setting('maintenance_work_mem')), pg_size_bytes('${INDEX_SORT_MEMORY}')) / 1024)::text || 'kB', true),
+                    set_config('max_parallel_maintenance_workers', '0', true)`,
           );
           await em.query(sql);
         }),

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Transform } from 'node:stream';
 import { DataSource, type EntityManager } from 'typeorm';
-import { BulkLoader, affectedRows, quoteIdent } from '@sunlight/database';
+import { BulkLoader, affectedRows } from '@sunlight/database';
 import { BATCH_COLUMNS } from './columns.js';
 import { notRejected, type StagedFile } from './file-import.js';
-import type { HeaderMap } from './header.js';
 import { normalizedRowsSql, validatedRowsSql, type CheckContext } from './validation-sql.js';
 
 /**
@@ -30,44 +29,39 @@ export class BatchStorage {
     return `disbursements_b${BigInt(batchId)}`;
   }
 
-  /** An empty table shaped like `disbursements`, its defaults naming the batch and numbering rows. */
-  async createLanding(batchId: string, extraColumns: string[] = []): Promise<string> {
+  /**
+   * The statement making an empty table shaped like `disbursements` (every column written by
+   * the loader), constrained to the batch's segment so that attaching it needs no scan.
+   */
+  private landingSql(batchId: string): string {
     const table = this.landingTable(batchId);
-    const id = BigInt(batchId);
+    return `CREATE TABLE ${table} (LIKE disbursements);
+            ALTER TABLE ${table} ADD CONSTRAINT ${table}_segment CHECK (segment = ${BigInt(batchId)})`;
+  }
+
+  async createLanding(batchId: string): Promise<string> {
     await this.dropLanding(batchId);
-    await this.dataSource.query(`CREATE SEQUENCE ${table}_rows CACHE 10000`);
-    await this.dataSource.query(
-      `CREATE TABLE ${table} (LIKE disbursements INCLUDING GENERATED);
-       ALTER TABLE ${table} ALTER batch_id SET DEFAULT ${id}, ALTER segment SET DEFAULT ${id},
-         ALTER row_no SET DEFAULT nextval('${table}_rows') + 1,
-         ADD CONSTRAINT ${table}_segment CHECK (segment = ${id})
-         ${extraColumns.map((c) => `, ADD COLUMN ${quoteIdent(c)} text`).join('')}`,
-    );
-    return table;
+    await this.dataSource.query(this.landingSql(batchId));
+    return this.landingTable(batchId);
   }
 
   async dropLanding(batchId: string): Promise<void> {
     const table = this.landingTable(batchId);
+    // The sequence: a landing table made before PlainDerivedPaymentColumns numbered rows with one.
     await this.dataSource.query(`DROP TABLE IF EXISTS ${table}; DROP SEQUENCE IF EXISTS ${table}_rows`);
   }
 
   /**
-   * COPY a clean CSV file straight into the landing table, typed: PostgreSQL parses numbers and
-   * dates itself. Any refusal (a malformed cell, an empty required cell) answers false, and the
-   * caller takes the forgiving path instead.
+   * A clean CSV file into a landing table made in the same transaction, as the binary COPY that
+   * `encode` (the probe, with its PaymentCopyEncoder) makes of it: every value typed, nothing for
+   * PostgreSQL to parse, the rows written frozen. Any refusal (the probe's doubt, a value the
+   * table refuses) answers false, leaves no table, and the caller takes the forgiving path.
    */
-  async copyTyped(batchId: string, file: string, header: HeaderMap, through?: Transform): Promise<number | false> {
-    const stored = (name: string) => (name === 'paid_on' ? 'paid_on_text' : name);
-    const byPosition = new Map([...header.positions].map(([name, pos]) => [pos, stored(name)]));
-    const columns = header.cells.map((_, i) => byPosition.get(i) ?? `_extra_${i}`);
-    const extras = columns.filter((c) => c.startsWith('_extra_'));
-    const table = await this.createLanding(batchId, extras);
+  async copyEncoded(batchId: string, file: string, encode: Transform): Promise<number | false> {
+    await this.dropLanding(batchId);
     try {
-      const rows = await this.loader.copyCsv({ table, columns, source: file, header: true, through });
-      if (extras.length) await this.dataSource.query(`ALTER TABLE ${table} ${extras.map((c) => `DROP COLUMN ${quoteIdent(c)}`).join(', ')}`);
-      return rows;
+      return await this.loader.copyBinaryInto({ create: this.landingSql(batchId), table: this.landingTable(batchId), columns: PAYMENT_COLUMNS.split(', '), source: file, through: encode });
     } catch {
-      // A malformed cell, or the probe feeding COPY had a doubt: the detailed path takes over.
       await this.dropLanding(batchId);
       return false;
     }
@@ -126,8 +120,7 @@ export class BatchStorage {
     const id = BigInt(batchId);
     await em.query(`ALTER TABLE disbursements ATTACH PARTITION ${table} FOR VALUES IN (${id})`);
     await em.query(
-      `ALTER TABLE ${table} ALTER batch_id DROP DEFAULT, ALTER segment DROP DEFAULT, ALTER row_no DROP DEFAULT, DROP CONSTRAINT ${table}_segment;
-       DROP SEQUENCE ${table}_rows;
+      `ALTER TABLE ${table} DROP CONSTRAINT ${table}_segment;
        ALTER TABLE ${table} RENAME TO disbursements_b${id};
        ALTER INDEX ${table}_id RENAME TO disbursements_b${id}_id;
        ALTER INDEX ${table}_person RENAME TO disbursements_b${id}_person;
@@ -136,14 +129,17 @@ export class BatchStorage {
   }
 }
 
-/** The columns a stored payment is written with (id and amount_fen are generated). */
+/** The columns a stored payment is written with, the derived id, amount_fen and paid_on included. */
 export const PAYMENT_COLUMNS =
-  'batch_id, row_no, segment, region_code, program_code, period, id_number, name, household_id, amount, bank_account, account_holder, paid_on_text, payer';
+  'batch_id, row_no, segment, id, region_code, program_code, period, id_number, name, household_id, amount, amount_fen, bank_account, account_holder, paid_on_text, paid_on, payer';
 
-/** The same, selected from a normalized staging row `n`. */
+/**
+ * The same, selected from a normalized staging row `n` (valid: its amount a number, its date
+ * YYYY-MM-DD). The derived values as the fast path's binary COPY computes them.
+ */
 export function paymentValues(batchId: string, segment: string): string {
-  return `${BigInt(batchId)}, n.row_no + 1, ${BigInt(segment)}, n.region_code, n.program_code, n.period, n.id_number, n.name, n.household_id,
-          n.amount, n.bank_account, n.account_holder, n.paid_on, n.payer`;
+  return `${BigInt(batchId)}, n.row_no + 1, ${BigInt(segment)}, ${BigInt(batchId) << 24n} + n.row_no + 1, n.region_code, n.program_code, n.period, n.id_number, n.name, n.household_id,
+          n.amount, (n.amount::numeric * 100)::bigint, n.bank_account, n.account_holder, n.paid_on, n.paid_on::date, n.payer`;
 }
 
 /**

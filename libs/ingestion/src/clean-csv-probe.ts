@@ -5,6 +5,7 @@ import { yuanToFen } from '@sunlight/common';
 import type { ColumnSpec } from './columns.js';
 import { FILE_LIMITS, type FileLimits } from './file-limits.js';
 import type { HeaderMap } from './header.js';
+import type { PaymentCopyEncoder } from './payment-copy.js';
 import { TOTAL_LABELS } from './total-row.js';
 
 export interface ProbeContext {
@@ -101,6 +102,8 @@ const CHECKS: Record<string, Check> = {
  * nothing to clean. The first doubt stops the stream, so COPY aborts at once and the detailed
  * path takes over, naming each problem precisely. A closing total row (合计 …, CONTRACT §3.1) is
  * held back from COPY: `total` keeps its amount for the caller to compare with `sumFen`.
+ * With an `encoder`, what goes on is not the CSV but its rows in binary COPY format (the header
+ * row left out), derived values included.
  */
 export class CleanCsvProbe extends Transform {
   doubt: string | undefined;
@@ -121,10 +124,14 @@ export class CleanCsvProbe extends Transform {
   private fenFolded = 0n;
   /** Where a line's commas are (the first `width` of them). */
   private readonly commas: Int32Array;
+  /** Where the line's cells start and end (for the encoder). */
+  private readonly starts: Int32Array;
+  private readonly ends: Int32Array;
 
   constructor(
     private readonly ctx: ProbeContext,
     private readonly limits: Pick<FileLimits, 'lineBytes' | 'rows' | 'cellChars'> = FILE_LIMITS,
+    private readonly encoder?: PaymentCopyEncoder,
   ) {
     super();
     this.columns = ctx.specs
@@ -136,6 +143,8 @@ export class CleanCsvProbe extends Transform {
       .sort((a, b) => a.index - b.index);
     this.amountIndex = ctx.header.positions.get('amount') ?? -1;
     this.commas = new Int32Array(ctx.header.width);
+    this.starts = new Int32Array(ctx.header.width);
+    this.ends = new Int32Array(ctx.header.width);
   }
 
   get sha256(): string {
@@ -154,7 +163,8 @@ export class CleanCsvProbe extends Transform {
       const end = data.lastIndexOf(NL) + 1; // complete lines only: no character is cut
       const pass = this.lines(data, end);
       this.rest = Buffer.from(data.subarray(end));
-      if (pass > 0) this.push(data.subarray(0, pass));
+      if (this.encoder) for (const out of this.encoder.take()) this.push(out);
+      else if (pass > 0) this.push(data.subarray(0, pass));
       // A line without end is not held whole: past the limit the detailed path names it.
       if (!this.doubt && this.rest.length > this.limits.lineBytes) this.doubt = `line ${this.line + 1}: longer than ${this.limits.lineBytes} bytes`;
     }
@@ -164,8 +174,9 @@ export class CleanCsvProbe extends Transform {
   _flush(done: TransformCallback): void {
     if (!this.doubt && this.rest.length) {
       const pass = this.lines(Buffer.concat([this.rest, Buffer.from('\n')]), this.rest.length + 1);
-      if (pass > 0) this.push(this.rest.subarray(0, Math.min(pass, this.rest.length)));
+      if (!this.encoder && pass > 0) this.push(this.rest.subarray(0, Math.min(pass, this.rest.length)));
     }
+    if (this.encoder && !this.doubt) for (const out of this.encoder.take(true)) this.push(out);
     done(this.doubt ? new Error(`not a clean file: ${this.doubt}`) : null);
   }
 
@@ -211,9 +222,12 @@ export class CleanCsvProbe extends Transform {
     if (this.doubt) return undefined;
     const fields = Math.min(cells, width);
     let next = 0;
+    let fen = 0;
     for (let field = 0; field < fields; field++) {
       const fieldStart = field === 0 ? start : commas[field - 1] + 1;
       const fieldEnd = field === cells - 1 ? end : commas[field];
+      this.starts[field] = fieldStart;
+      this.ends[field] = fieldEnd;
       if (fieldEnd - fieldStart > this.limits.cellChars) return void (this.doubt = `line ${this.line}: a cell longer than ${this.limits.cellChars} bytes`);
       const column = this.columns[next];
       if (column?.index === field) {
@@ -229,10 +243,11 @@ export class CleanCsvProbe extends Transform {
           if (column.name === 'region_code') this.seeRegion(b, fieldStart, fieldEnd);
         }
       }
-      if (field === this.amountIndex) this.addFen(amountFen(b, fieldStart, fieldEnd));
+      if (field === this.amountIndex) this.addFen((fen = amountFen(b, fieldStart, fieldEnd)));
     }
     if (cells !== width) return void (this.doubt = `line ${this.line}: ${cells} cells, not ${width}`);
     if (++this.rows > this.limits.rows) return void (this.doubt = `line ${this.line}: more than ${this.limits.rows} rows`);
+    this.encoder?.row(b, this.starts, this.ends, this.line, fen);
     return 'payment';
   }
 

@@ -61,7 +61,12 @@ const quote = (v: string) => `"${v.replace(/"/g, '""')}"`;
  * rows are padded or cut to the header's width and flagged when they did not fit.
  */
 export function recordsToStagingCsv(records: AsyncIterable<FileRecord>, width: number, onRow?: (row: number) => void, padShortRows = false): Readable {
-  async function* lines() {
+  return Readable.from(stagingCsvChunks(records, width, onRow, padShortRows));
+}
+
+/** recordsToStagingCsv's text, 5,000 rows a chunk. */
+export async function* stagingCsvChunks(records: AsyncIterable<FileRecord>, width: number, onRow?: (row: number) => void, padShortRows = false): AsyncGenerator<string> {
+  {
     let chunk: string[] = [];
     for await (const { row, cells, numeric } of records) {
       // Spreadsheets leave trailing empty cells out; CSV rows must match the header.
@@ -82,5 +87,4 @@ export function recordsToStagingCsv(records: AsyncIterable<FileRecord>, width: n
     }
     if (chunk.length) yield chunk.join('\n') + '\n';
   }
-  return Readable.from(lines());
 }

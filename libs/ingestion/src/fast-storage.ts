@@ -9,14 +9,17 @@ import { BatchStorage } from './batch-storage.js';
 import { CleanCsvProbe } from './clean-csv-probe.js';
 import { BATCH_COLUMNS } from './columns.js';
 import type { InputFile } from './file-info.js';
+import { FILE_LIMITS } from './file-limits.js';
+import { PaymentCopyEncoder } from './payment-copy.js';
 import { mapHeader, readCsvHeader } from './header.js';
 
 /** Bytes per row of a typical batch file, to guess from its size whether it is large. */
 const BYTES_PER_ROW = 110;
 
 /**
- * The fast path, for a large clean CSV: streamed once, hashed and checked in JavaScript while
- * PostgreSQL's COPY loads it into a landing table of the final shape, indexed by sort and
+ * The fast path, for a large clean CSV: streamed once, hashed, checked and encoded as binary COPY
+ * (derived values computed) in JavaScript while PostgreSQL's COPY loads it into a landing table
+ * of the final shape, made in the same transaction (COPY FREEZE), indexed by sort and
  * attached as a partition of its own. A file that is not already clean is declined (the
  * detailed path takes it and names each problem).
  */
@@ -39,9 +42,13 @@ export class FastCopyStorage implements BatchStorageStrategy {
 
   async store({ batchId, command, file, progress, stored }: BatchRun): Promise<StoreOutcome> {
     const header = mapHeader(await readCsvHeader(file.path, file.name), BATCH_COLUMNS, file.name);
-    const probe = new CleanCsvProbe({ specs: BATCH_COLUMNS, header, regions: await this.knownRegions(), programs: new Set(this.programs.all().map((p) => p.code)), scope: command.regionScope });
+    const probe = new CleanCsvProbe(
+      { specs: BATCH_COLUMNS, header, regions: await this.knownRegions(), programs: new Set(this.programs.all().map((p) => p.code)), scope: command.regionScope },
+      FILE_LIMITS,
+      new PaymentCopyEncoder(batchId, header.positions),
+    );
     progress('loading');
-    const rows = await this.storage.copyTyped(batchId, file.path, header, probe);
+    const rows = await this.storage.copyEncoded(batchId, file.path, probe);
     // A total row that disagrees is reported by the detailed path, with its figures.
     const totalAgrees = !probe.total || probe.total.fen === probe.sumFen;
     if (rows === false || probe.doubt || rows !== probe.rows || rows < this.config.batchPartitionRows || !totalAgrees) {

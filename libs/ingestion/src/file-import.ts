@@ -6,7 +6,7 @@ import type { InputFile } from './file-info.js';
 import { mapHeader, readCsvHeader, type HeaderMap } from './header.js';
 import { StagingArea, type ProgressFn } from './staging.js';
 import { validatedRowsSql, type CheckContext } from './validation-sql.js';
-import { readXlsx } from './xlsx.js';
+import { readXlsxInWorker } from './xlsx-thread.js';
 
 export interface RowProblem {
   /** The file's row number. */
@@ -34,11 +34,17 @@ export class FileImport {
   async stage(file: InputFile, specs: ColumnSpec[], table: string, progress?: ProgressFn): Promise<StagedFile> {
     const { format } = file;
     if (format === 'xlsx') {
-      const sheet = await readXlsx(file.path, file.name, specs);
-      const header = mapHeader(sheet.header, specs, file.name);
-      await this.staging.create(table, header.width);
-      const rows = await this.staging.loadRecords(table, header.width, sheet.records, progress, true);
-      return { table, header, rows, format };
+      const sheet = await readXlsxInWorker(file.path, file.name, specs);
+      try {
+        const header = mapHeader(sheet.header, specs, file.name);
+        await this.staging.create(table, header.width);
+        const rows = sheet.stagingCsv
+          ? await this.staging.loadStagingCsv(table, header.width, sheet.stagingCsv(header.width, true, (count) => progress?.('loading', { rows: count })))
+          : await this.staging.loadRecords(table, header.width, sheet.records, progress, true);
+        return { table, header, rows, format };
+      } finally {
+        await sheet.close?.(); // the reader's thread, also when its records were never read
+      }
     }
     const header = mapHeader(await readCsvHeader(file.path, file.name), specs, file.name);
     await this.staging.create(table, header.width);

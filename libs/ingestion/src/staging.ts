@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { stat } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
-import { Transform } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { InputError } from '@sunlight/common';
 import { BulkLoader } from '@sunlight/database';
@@ -89,6 +89,11 @@ export class StagingArea {
       },
       padShortRows,
     );
+    return this.loadStagingCsv(table, width, source);
+  }
+
+  /** Loads rows already written as recordsToStagingCsv writes them (by an XLSX reader's thread). */
+  async loadStagingCsv(table: string, width: number, source: Readable): Promise<number> {
     const columns = ['row_no', 'ragged', 'numeric_cells', ...Array.from({ length: width }, (_, i) => `c${i + 1}`)];
     return this.loader.copyCsv({ table, columns, source, header: false });
   }

@@ -1,5 +1,12 @@
-import { Queue, QueueEvents, Worker, createPostgresBackend, withBackend } from 'bullmq';
+import { createRequire } from 'node:module';
+import type { Queue, QueueEvents, Worker } from 'bullmq';
 import type pg from 'pg';
+
+/**
+ * BullMQ (with ioredis and its own dependencies, some 300 files) is loaded when a queue or worker
+ * is first made, not when the process starts: a CLI command that queues nothing never loads it.
+ */
+const bullmq = (): typeof import('bullmq') => createRequire(import.meta.url)('bullmq');
 
 /** BullMQ on Redis (production) or on its PostgreSQL backend in the application database. */
 export type QueueBackendConfig =
@@ -10,7 +17,8 @@ type Classes = { Queue: typeof Queue; Worker: typeof Worker; QueueEvents: typeof
 
 export interface QueueBackend {
   config: QueueBackendConfig;
-  classes: Classes;
+  /** The queue classes (loading BullMQ on first use). */
+  readonly classes: Classes;
   /** Connection options for the queue classes of this backend. */
   connection: unknown;
   /** Redis key prefix (the PostgreSQL backend namespaces by schema instead). */
@@ -23,7 +31,10 @@ export function queueBackend(config: QueueBackendConfig): QueueBackend {
     const u = new URL(config.url);
     return {
       config,
-      classes: { Queue, Worker, QueueEvents },
+      get classes() {
+        const { Queue, Worker, QueueEvents } = bullmq();
+        return { Queue, Worker, QueueEvents };
+      },
       connection: {
         host: u.hostname,
         port: Number(u.port || 6379),
@@ -38,9 +49,13 @@ export function queueBackend(config: QueueBackendConfig): QueueBackend {
       description: `Redis ${u.hostname}:${u.port || 6379} (prefix ${config.prefix})`,
     };
   }
+  let classes: Classes | undefined;
   return {
     config,
-    classes: withBackend(createPostgresBackend) as unknown as Classes,
+    get classes() {
+      const { withBackend, createPostgresBackend } = bullmq();
+      return (classes ??= withBackend(createPostgresBackend) as unknown as Classes);
+    },
     // Small pools: every queue and worker opens its own.
     connection: { ...config.connection, max: 2, schema: config.schema, migrate: true },
     description: `PostgreSQL (schema ${config.schema})`,

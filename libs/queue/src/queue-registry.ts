@@ -6,7 +6,7 @@ import type { QueueBackend } from './queue-backend.js';
 import { QUEUE_BACKEND } from './tokens.js';
 import { TypedQueue } from './typed-queue.js';
 
-/** Owns the BullMQ queue clients of this process and closes them last. */
+/** Owns the BullMQ queue clients of this process (each made on first use) and closes them last. */
 @Injectable()
 export class QueueRegistry implements OnApplicationShutdown {
   readonly queues = new Map<QueueName, TypedQueue<QueueName>>();
@@ -19,9 +19,13 @@ export class QueueRegistry implements OnApplicationShutdown {
   constructor(@Inject(QUEUE_BACKEND) readonly backend: QueueBackend, @Optional() @Inject(DataSource) migrated?: DataSource) {
     void migrated;
     for (const name of Object.values(QueueName)) {
-      const queue = new backend.classes.Queue(name, { connection: backend.connection, prefix: backend.prefix } as never) as Queue;
-      queue.on('error', () => undefined); // connection errors surface through /health and job failures
-      this.queues.set(name, new TypedQueue(name, queue));
+      // Made on first use (TypedQueue): a command that queues nothing connects to no queue.
+      const make = () => {
+        const queue = new backend.classes.Queue(name, { connection: backend.connection, prefix: backend.prefix } as never) as Queue;
+        queue.on('error', () => undefined); // connection errors surface through /health and job failures
+        return queue;
+      };
+      this.queues.set(name, new TypedQueue(name, make));
     }
   }
 
@@ -30,6 +34,6 @@ export class QueueRegistry implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((q) => q.queue.close().catch(() => undefined)));
+    await Promise.all([...this.queues.values()].filter((q) => q.opened).map((q) => q.queue.close().catch(() => undefined)));
   }
 }

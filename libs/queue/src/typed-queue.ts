@@ -2,9 +2,27 @@ import type { JobsOptions, Queue } from 'bullmq';
 import { JOB_QUEUE, type JobName, type JobPayloads, type JobsOf, type QueueName } from './jobs.js';
 import { TIME_ZONE } from '@sunlight/common';
 
-/** A BullMQ queue that only accepts its own jobs, with their payload types. */
+/**
+ * A BullMQ queue that only accepts its own jobs, with their payload types. The BullMQ queue is
+ * made on first use: a process that never touches a queue (a CLI import) opens no connection
+ * for it.
+ */
 export class TypedQueue<Q extends QueueName> {
-  constructor(readonly name: Q, readonly queue: Queue) {}
+  private made?: Queue;
+
+  constructor(
+    readonly name: Q,
+    private readonly make: () => Queue,
+  ) {}
+
+  get queue(): Queue {
+    return (this.made ??= this.make());
+  }
+
+  /** Whether the BullMQ queue was made (and so has something to close). */
+  get opened(): boolean {
+    return this.made !== undefined;
+  }
 
   add<J extends JobsOf<Q>>(job: J, payload: JobPayloads[J], options?: JobsOptions) {
     if (JOB_QUEUE[job as JobName] !== this.name) throw new Error(`job ${job} does not belong to queue ${this.name}`);

@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import { StartupError } from '@sunlight/common';
 import { ConfigError, loadConfig, redactUrl, type AppConfig } from '@sunlight/config';
 import { openDatabase, type DatabaseEndpoint, type LockInfo } from '@sunlight/database';
@@ -41,6 +40,8 @@ export async function openInfrastructure(role: LockInfo['role'], log?: (line: st
 }
 
 async function probeRedis(url: string): Promise<void> {
+  // Loaded here: a process on the PostgreSQL queue backend never needs the Redis client.
+  const { Redis } = await import('ioredis');
   const redis = new Redis(url, { lazyConnect: true, connectTimeout: 5000, maxRetriesPerRequest: 0, retryStrategy: () => null });
   let cause: NodeJS.ErrnoException | undefined;
   redis.on('error', (err) => (cause ??= err));
