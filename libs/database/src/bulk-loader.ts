@@ -55,20 +55,10 @@ export class BulkLoader {
         client.release();
       }
     }
-    const { hostDir, serverDir } = this.endpoint.bulkFiles;
-    const name = bulkFileName();
-    const hostFile = path.join(hostDir, name);
-    try {
-      if (typeof options.source === 'string' && !options.through) await copyFile(options.source, hostFile);
-      else {
-        const source = typeof options.source === 'string' ? createReadStream(options.source, { highWaterMark: 1 << 20 }) : options.source;
-        await (options.through ? pipeline(source, options.through, createWriteStream(hostFile)) : pipeline(source, createWriteStream(hostFile)));
-      }
-      const result = await pool.query(`COPY ${options.table} (${columns}) FROM '${serverDir}/${name}' WITH (${settings})`);
+    return this.viaServerFile(options.source, options.through, async (serverFile) => {
+      const result = await pool.query(`COPY ${options.table} (${columns}) FROM '${serverFile}' WITH (${settings})`);
       return result.rowCount ?? 0;
-    } finally {
-      await rm(hostFile, { force: true });
-    }
+    });
   }
 
   /**
@@ -98,17 +88,31 @@ export class BulkLoader {
         client.release();
       }
     }
-    const { hostDir, serverDir } = this.endpoint.bulkFiles;
+    // One session multiplexed: the transaction's statements go through its entity manager.
+    return this.viaServerFile(options.source, options.through, (serverFile) =>
+      this.dataSource.transaction(async (em) => {
+        await em.query(options.create);
+        const result = await em.queryRunner!.query(`COPY ${options.table} (${columns}) FROM '${serverFile}' WITH (FORMAT binary, FREEZE)`, [], true);
+        return Number(result.affected ?? 0);
+      }),
+    );
+  }
+
+  /**
+   * The embedded database reads bulk files itself: `source` (through `through`) is written into
+   * its data directory, `load` runs with the server's path of it, and the file is removed after.
+   */
+  private async viaServerFile(source: string | Readable, through: Transform | undefined, load: (serverFile: string) => Promise<number>): Promise<number> {
+    const { hostDir, serverDir } = this.endpoint.bulkFiles!;
     const name = bulkFileName();
     const hostFile = path.join(hostDir, name);
     try {
-      await (options.through ? pipeline(source(), options.through, createWriteStream(hostFile)) : pipeline(source(), createWriteStream(hostFile)));
-      // One session multiplexed: the transaction's statements go through its entity manager.
-      return await this.dataSource.transaction(async (em) => {
-        await em.query(options.create);
-        const result = await em.queryRunner!.query(`COPY ${options.table} (${columns}) FROM '${serverDir}/${name}' WITH (FORMAT binary, FREEZE)`, [], true);
-        return Number(result.affected ?? 0);
-      });
+      if (typeof source === 'string' && !through) await copyFile(source, hostFile);
+      else {
+        const stream = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1 << 20 }) : source;
+        await (through ? pipeline(stream, through, createWriteStream(hostFile)) : pipeline(stream, createWriteStream(hostFile)));
+      }
+      return await load(`${serverDir}/${name}`);
     } finally {
       await rm(hostFile, { force: true });
     }
