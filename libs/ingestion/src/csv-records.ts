@@ -66,25 +66,23 @@ export function recordsToStagingCsv(records: AsyncIterable<FileRecord>, width: n
 
 /** recordsToStagingCsv's text, 5,000 rows a chunk. */
 export async function* stagingCsvChunks(records: AsyncIterable<FileRecord>, width: number, onRow?: (row: number) => void, padShortRows = false): AsyncGenerator<string> {
-  {
-    let chunk: string[] = [];
-    for await (const { row, cells, numeric } of records) {
-      // Spreadsheets leave trailing empty cells out; CSV rows must match the header.
-      const extra = cells.slice(width).some((c) => c != null && c !== '');
-      const ragged = extra || (cells.length < width && !padShortRows);
-      const numericCells = numeric?.filter((i) => i < width).map((i) => i + 1);
-      const fields: string[] = [String(row - 1), ragged ? 't' : 'f', numericCells?.length ? `"{${numericCells.join(',')}}"` : ''];
-      for (let i = 0; i < width; i++) {
-        const cell = cells[i];
-        fields.push(cell == null ? '' : quote(cell));
-      }
-      chunk.push(fields.join(','));
-      onRow?.(row);
-      if (chunk.length >= 5000) {
-        yield chunk.join('\n') + '\n';
-        chunk = [];
-      }
+  let chunk: string[] = [];
+  for await (const { row, cells, numeric } of records) {
+    // Spreadsheets leave trailing empty cells out; CSV rows must match the header.
+    const extra = cells.slice(width).some((c) => c != null && c !== '');
+    const ragged = extra || (cells.length < width && !padShortRows);
+    const numericCells = numeric?.filter((i) => i < width).map((i) => i + 1);
+    const fields: string[] = [String(row - 1), ragged ? 't' : 'f', numericCells?.length ? `"{${numericCells.join(',')}}"` : ''];
+    for (let i = 0; i < width; i++) {
+      const cell = cells[i];
+      fields.push(cell == null ? '' : quote(cell));
     }
-    if (chunk.length) yield chunk.join('\n') + '\n';
+    chunk.push(fields.join(','));
+    onRow?.(row);
+    if (chunk.length >= 5000) {
+      yield chunk.join('\n') + '\n';
+      chunk = [];
+    }
   }
+  if (chunk.length) yield chunk.join('\n') + '\n';
 }

@@ -38,12 +38,10 @@ export class FileImport {
       try {
         const header = mapHeader(sheet.header, specs, file.name);
         await this.staging.create(table, header.width);
-        const rows = sheet.stagingCsv
-          ? await this.staging.loadStagingCsv(table, header.width, sheet.stagingCsv(header.width, true, (count) => progress?.('loading', { rows: count })))
-          : await this.staging.loadRecords(table, header.width, sheet.records, progress, true);
+        const rows = await this.staging.loadStagingCsv(table, header.width, sheet.stagingCsv(header.width, true, (count) => progress?.('loading', { rows: count })));
         return { table, header, rows, format };
       } finally {
-        await sheet.close?.(); // the reader's thread, also when its records were never read
+        await sheet.close();
       }
     }
     const header = mapHeader(await readCsvHeader(file.path, file.name), specs, file.name);

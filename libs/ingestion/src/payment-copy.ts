@@ -1,3 +1,5 @@
+import { PAYMENT_COLUMNS } from './batch-storage.js';
+
 /**
  * Encodes checked CSV rows as PostgreSQL's binary COPY format for a landing table's columns
  * (PAYMENT_COLUMNS, in that order): the cells go as their raw bytes (no quoting, no escaping),
@@ -124,8 +126,7 @@ export class PaymentCopyEncoder {
 
 /** The text columns of a payment, by name in the file's header. */
 const TEXT_COLUMNS = ['region_code', 'program_code', 'period', 'id_number', 'name', 'household_id', 'amount', 'bank_account', 'account_holder', 'paid_on', 'payer'] as const;
-/** PAYMENT_COLUMNS' count. */
-const FIELDS = 17;
+const FIELDS = PAYMENT_COLUMNS.split(', ').length;
 const CHUNK = 1 << 20;
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const DAY = 86_400_000;

@@ -4,9 +4,9 @@ import { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { InputError, type InputErrorDetails } from '@sunlight/common';
 import type { ColumnSpec } from './columns.js';
-import type { FileRecord } from './csv-records.js';
+import { recordsToStagingCsv } from './csv-records.js';
 import { FILE_LIMITS, type FileLimits } from './file-limits.js';
-import { readXlsx, type XlsxSheet } from './xlsx.js';
+import { readXlsx } from './xlsx.js';
 
 export interface XlsxWorkerData {
   file: string;
@@ -23,6 +23,16 @@ export type XlsxWorkerMessage =
   | { kind: 'error'; input: boolean; message: string; details?: InputErrorDetails };
 
 export type XlsxParentMessage = { start: { width: number; padShortRows: boolean } } | { more: number };
+
+/** A workbook's header, and its data rows as staging CSV (recordsToStagingCsv's text). */
+export interface XlsxStaging {
+  header: string[];
+  headerRow: number;
+  /** The rows for a staging table `width` cells wide; `onRows` hears how many so far, every 50,000. */
+  stagingCsv: (width: number, padShortRows: boolean, onRows?: (count: number) => void) => Readable;
+  /** Ends the reading (the thread), also when the rows were never read. */
+  close: () => Promise<void>;
+}
 
 /** Chunks (5,000 rows each) the worker may send ahead of the reader. */
 const AHEAD = 2;
@@ -41,9 +51,18 @@ const AHEAD = 2;
  * Run from the TypeScript sources (the tests), there is no compiled worker script: the workbook
  * is read in this thread instead.
  */
-export async function readXlsxInWorker(file: string, displayName: string, specs: ColumnSpec[], limits: FileLimits = FILE_LIMITS): Promise<XlsxSheet> {
+export async function readXlsxInWorker(file: string, displayName: string, specs: ColumnSpec[], limits: FileLimits = FILE_LIMITS): Promise<XlsxStaging> {
   const script = new URL('./xlsx-worker.js', import.meta.url);
-  if (!existsSync(fileURLToPath(script))) return readXlsx(file, displayName, specs, limits);
+  if (!existsSync(fileURLToPath(script))) {
+    const sheet = await readXlsx(file, displayName, specs, limits);
+    let count = 0;
+    return {
+      header: sheet.header,
+      headerRow: sheet.headerRow,
+      stagingCsv: (width, padShortRows, onRows) => recordsToStagingCsv(sheet.records, width, () => ++count % 50_000 === 0 && onRows?.(count), padShortRows),
+      close: async () => undefined,
+    };
+  }
   const data: XlsxWorkerData = { file, displayName, specs, limits: { ...limits } };
   const worker = new Worker(script, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 8 } });
   const tell = (message: XlsxParentMessage) => worker.postMessage(message);
@@ -108,13 +127,9 @@ export async function readXlsxInWorker(file: string, displayName: string, specs:
       await close();
     }
   }
-  async function* records(): AsyncGenerator<FileRecord> {
-    throw new Error('readXlsxInWorker: read stagingCsv, not records');
-  }
   return {
     header: first.header,
     headerRow: first.headerRow,
-    records: records(),
     close,
     stagingCsv: (width, padShortRows, onRows) => {
       tell({ start: { width, padShortRows } });

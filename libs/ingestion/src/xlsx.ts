@@ -1,5 +1,4 @@
 import type ExcelJS from 'exceljs';
-import type { Readable } from 'node:stream';
 import { InputError, cleanCell } from '@sunlight/common';
 import type { ColumnSpec } from './columns.js';
 import type { FileRecord } from './csv-records.js';
@@ -14,13 +13,6 @@ export interface XlsxSheet {
   headerRow: number;
   /** The data rows after it, numbered as Excel numbers them. */
   records: AsyncIterable<FileRecord>;
-  /** Ends the reading early (readXlsxInWorker: its thread). */
-  close?: () => Promise<void>;
-  /**
-   * readXlsxInWorker: the records as recordsToStagingCsv writes them, written in the reader's
-   * thread (then `records` is not to be read); `onRows` hears how many rows so far.
-   */
-  stagingCsv?: (width: number, padShortRows: boolean, onRows?: (count: number) => void) => Readable;
 }
 
 /** Title rows ("XX镇2024年4月低保发放表") may precede the header; look this far for it. */
