@@ -11,7 +11,7 @@ const { app, close } = await workerApp();
 const ms = (start: bigint) => Math.round(Number(process.hrtime.bigint() - start) / 1e6);
 const say = (line: string) => process.stderr.write(`  ${line}\n`);
 
-const payments = await loadPopulation(app, dir);
+const { payments } = await loadPopulation(app, dir);
 say(`${payments} payments loaded`);
 
 // One full run's context; its rules are applied one at a time here, so each is timed alone.

@@ -5,10 +5,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { precisionRecall, type ExpectedLead } from '@sunlight/generator';
-import { FoldBatchPartition, FoldBatchPartitionCommand, ImportBatch, ImportBatchCommand, ImportRegistry, ImportRegistryCommand, REGISTRY_KINDS } from '@sunlight/ingestion';
+import { FoldBatchPartition, FoldBatchPartitionCommand, ImportBatch, ImportBatchCommand } from '@sunlight/ingestion';
 import { RequestChecks, RequestChecksCommand, RunChecks } from '@sunlight/rules';
 import { populationFiles } from './population-files.js';
-import { workerApp } from './worker-app.js';
+import { loadPopulation, workerApp } from './worker-app.js';
 
 const [dir] = process.argv.slice(2);
 const files = populationFiles(dir);
@@ -17,24 +17,8 @@ const db = app.get(DataSource);
 const ms = (start: bigint) => Math.round(Number(process.hrtime.bigint() - start) / 1e6);
 const say = (line: string) => process.stderr.write(`  ${line}\n`);
 
-let t = process.hrtime.bigint();
-for (const kind of REGISTRY_KINDS) {
-  let accepted = 0;
-  for (const file of files.registries[kind]) accepted += (await app.get(ImportRegistry).execute(new ImportRegistryCommand(kind, file, path.basename(file), 'bench', false, false))).accepted;
-  say(`registry ${kind}: ${accepted} rows`);
-}
-const registriesMs = ms(t);
-t = process.hrtime.bigint();
-let payments = 0;
-const stored: string[] = [];
-for (const file of files.batches) {
-  const r = await app.get(ImportBatch).execute(new ImportBatchCommand(file, path.basename(file), 'bench', '', false));
-  if (r.status !== 'stored') throw new Error(`${file}: ${JSON.stringify(r)}`);
-  payments += r.accepted;
-  stored.push(r.batchId);
-}
-const batchesMs = ms(t);
-say(`${payments} payments in ${files.batches.length} batches`);
+const { payments, batchIds: stored, registriesMs, batchesMs } = await loadPopulation(app, dir);
+let t: bigint;
 // BENCH_FOLD=1: each large batch folded into the shared partition, as the worker does after its check.
 let foldMs = 0;
 if (process.env.BENCH_FOLD) {

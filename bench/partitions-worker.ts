@@ -25,7 +25,7 @@ const { app, close } = await workerApp();
 const ms = (start: bigint) => Math.round(Number(process.hrtime.bigint() - start) / 1e6);
 const say = (line: string) => process.stderr.write(`  ${line}\n`);
 
-const payments = await loadPopulation(app, dir);
+const { payments } = await loadPopulation(app, dir);
 const rules = runnableRules(await app.get(RuleCatalogue).live());
 say(`${payments} payments loaded`);
 

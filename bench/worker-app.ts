@@ -24,14 +24,41 @@ export async function workerApp(): Promise<{ app: INestApplicationContext; close
   };
 }
 
-/** Loads the population in `dir` (bench/checks.ts writes it); answers how many payments. */
-export async function loadPopulation(app: INestApplicationContext, dir: string): Promise<number> {
+/** What loadPopulation loaded, and how long each part took. */
+export interface LoadedPopulation {
+  payments: number;
+  /** The stored batches, in the order loaded. */
+  batchIds: string[];
+  registriesMs: number;
+  batchesMs: number;
+}
+
+/**
+ * Loads the population in `dir` (bench/checks.ts writes it) through the import use cases: the
+ * registries, then the batches (each must be stored), then ANALYZE. Progress goes to stderr.
+ */
+export async function loadPopulation(app: INestApplicationContext, dir: string): Promise<LoadedPopulation> {
   const files = populationFiles(dir);
+  const say = (line: string) => process.stderr.write(`  ${line}\n`);
+  let t = process.hrtime.bigint();
+  const since = (start: bigint) => Math.round(Number(process.hrtime.bigint() - start) / 1e6);
   for (const kind of REGISTRY_KINDS) {
-    for (const file of files.registries[kind]) await app.get(ImportRegistry).execute(new ImportRegistryCommand(kind, file, path.basename(file), 'bench', false, false));
+    let accepted = 0;
+    for (const file of files.registries[kind]) accepted += (await app.get(ImportRegistry).execute(new ImportRegistryCommand(kind, file, path.basename(file), 'bench', false, false))).accepted;
+    say(`registry ${kind}: ${accepted} rows`);
   }
+  const registriesMs = since(t);
+  t = process.hrtime.bigint();
   let payments = 0;
-  for (const file of files.batches) payments += (await app.get(ImportBatch).execute(new ImportBatchCommand(file, path.basename(file), 'bench', '', false))).accepted;
+  const batchIds: string[] = [];
+  for (const file of files.batches) {
+    const r = await app.get(ImportBatch).execute(new ImportBatchCommand(file, path.basename(file), 'bench', '', false));
+    if (r.status !== 'stored') throw new Error(`${file}: ${JSON.stringify(r)}`);
+    payments += r.accepted;
+    batchIds.push(r.batchId);
+  }
+  const batchesMs = since(t);
+  say(`${payments} payments in ${files.batches.length} batches`);
   await app.get(DataSource).query('ANALYZE');
-  return payments;
+  return { payments, batchIds, registriesMs, batchesMs };
 }
