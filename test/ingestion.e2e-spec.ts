@@ -242,6 +242,23 @@ describe(`batch and registry ingestion on ${backend.name}`, () => {
     expect(await fingerprint()).toEqual(before);
   });
 
+  it("marks a small batch's pages in the shared partition all-visible when its check starts, for the rules' index-only lookups", async () => {
+    const small = path.join(env.dataDir, 'settle.csv');
+    await writeCsv(small, BATCH_HEADER, [...batchRows({ seed: 11, rows: 600, townships: ['421087101'], months: ['2024-10'] })]);
+    const batch = await importBatch(small);
+    expect(batch).toMatchObject({ status: 'stored', accepted: 600 });
+    expect(await app.query(`SELECT segment::text FROM disbursement_batches WHERE id = $1`, [batch.batchId])).toEqual([{ segment: '0' }]);
+    // relallvisible counts the pages the visibility map marks (ANALYZE counts them too, without marking).
+    const visibility = async () => {
+      await app.query(`ANALYZE disbursements_shared`);
+      return app.query(`SELECT relallvisible = relpages AS all_visible FROM pg_class WHERE relname = 'disbursements_shared'`);
+    };
+    expect(await visibility()).toEqual([{ all_visible: false }]);
+    const [run] = await app.query(`SELECT id::text FROM check_runs WHERE $1 = ANY(batch_ids)`, [batch.batchId]);
+    await app.get(RunChecks).execute(run.id);
+    expect(await visibility()).toEqual([{ all_visible: true }]);
+  });
+
   it('queues the cross-checks of a stored batch', async () => {
     const result = await importBatch(await file([HEADER, VALID.replace(/2024-03/g, '2024-07')].join('\n')));
     const runs = await app.query(`SELECT scope, trigger, batch_ids::text[] AS batch_ids FROM check_runs WHERE $1 = ANY(batch_ids)`, [result.batchId]);

@@ -76,7 +76,7 @@ export class BatchStorage {
     await this.loader.buildIndexes([
       `CREATE INDEX ${table}_person ON ${table} (id_number, program_code, period)`,
       `CREATE INDEX ${table}_id ON ${table} (id)`,
-      `CREATE INDEX ${table}_account ON ${table} (bank_account) WHERE bank_account IS NOT NULL`,
+      `CREATE INDEX ${table}_account ON ${table} (bank_account, id_number) WHERE bank_account IS NOT NULL`,
     ]);
   }
 
