@@ -1,12 +1,21 @@
 // Checks one stored batch again, as `checks run --batch ID` does (or, given `all`, every payment,
-// as `checks run` does), and prints how long it took and when each rule finished:
-//   node dist/bench/batch-check-worker.js BATCH_ID|all   (DATABASE_URL names a loaded database)
+// as `checks run` does; or, given `--import FILE`, a batch it imports first, as a county's
+// upload is checked), and prints how long the check took and when each rule finished:
+//   node dist/bench/batch-check-worker.js BATCH_ID|all|--import FILE   (DATABASE_URL names a loaded database)
 import 'reflect-metadata';
+import path from 'node:path';
+import { ImportBatch, ImportBatchCommand } from '@sunlight/ingestion';
 import { RequestChecks, RequestChecksCommand, RunChecks } from '@sunlight/rules';
 import { workerApp } from './worker-app.js';
 
-const [batchId] = process.argv.slice(2);
+const args = process.argv.slice(2);
 const { app, close } = await workerApp();
+let batchId = args[0];
+if (args[0] === '--import') {
+  const stored = await app.get(ImportBatch).execute(new ImportBatchCommand(args[1], path.basename(args[1]), 'bench', '', false));
+  if (stored.status !== 'stored') throw new Error(`${args[1]}: ${stored.status} ${stored.error ?? ''}`);
+  batchId = stored.batchId;
+}
 const perRule: Record<string, number> = {};
 const start = process.hrtime.bigint();
 const elapsed = () => Math.round(Number(process.hrtime.bigint() - start) / 1e6);
@@ -17,4 +26,4 @@ await app.get(RunChecks).execute(runId, (p) => {
 });
 const ms = elapsed();
 await close();
-process.stdout.write(JSON.stringify({ ms, finishedAtMs: perRule }) + '\n');
+process.stdout.write(JSON.stringify({ ms, batchId, finishedAtMs: perRule }) + '\n');
