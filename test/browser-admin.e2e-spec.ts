@@ -2,8 +2,8 @@ import type { Locator, Page } from 'playwright-core';
 import { JobName, QueueName } from '@sunlight/queue';
 import { OUTCOME_LABELS } from '@sunlight/leads';
 import { RULE_VERSION_STATE_LABELS } from '@sunlight/rules';
-import { TEST_PASSWORD, apiClient, backends, createUser, freshEnv, login, startServer, until, type RunningServer, type TestEnv } from './support/harness.js';
-import { browserAvailable, journey, openBrowser, signIn, signOut, watchProblems, type Browser } from './support/browser.js';
+import { TEST_PASSWORD, apiClient, createUser, freshEnv, login, startServer, until, type RunningServer, type TestEnv } from './support/harness.js';
+import { browserAvailable, journey, journeyBackend, openBrowser, signIn, signOut, watchProblems, type Browser } from './support/browser.js';
 import { installationQueue } from './support/queues.js';
 
 /**
@@ -14,7 +14,7 @@ import { installationQueue } from './support/queues.js';
  */
 const run = browserAvailable() ? describe : describe.skip;
 
-run.each(backends().filter((b) => b.name !== 'postgres'))('the console of everyone and of the admin on $name', ({ name }) => {
+run.each(journeyBackend('postgres+redis'))('the console of everyone and of the admin on $name', ({ name }) => {
   let env: TestEnv;
   let server: RunningServer;
   let browser: Browser;
@@ -271,7 +271,7 @@ run.each(backends().filter((b) => b.name !== 'postgres'))('the console of everyo
  * the maker's own view of it has no approve button; the rule list then shows version 2, and the
  * live version's backtest is run and its figures read on the page.
  */
-run.each(backends().filter((b) => b.name !== 'postgres'))('rules as versioned data in the console on $name', ({ name }) => {
+run.each(journeyBackend('embedded'))('rules as versioned data in the console on $name', ({ name }) => {
   const ADMIN_PASSWORD = 'Sunlight-admin-2024'; // the demo's admin
   let env: TestEnv;
   let server: RunningServer;

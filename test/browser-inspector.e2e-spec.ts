@@ -1,6 +1,6 @@
 import type { Locator, Page, Response } from 'playwright-core';
-import { apiClient, backends, createUser, freshEnv, login, startServer, TEST_PASSWORD, until, type RunningServer, type TestEnv } from './support/harness.js';
-import { browserAvailable, journey, openBrowser, signIn, watchProblems, type Browser } from './support/browser.js';
+import { apiClient, createUser, freshEnv, login, startServer, TEST_PASSWORD, until, type RunningServer, type TestEnv } from './support/harness.js';
+import { browserAvailable, journey, journeyBackend, openBrowser, signIn, watchProblems, type Browser } from './support/browser.js';
 
 /**
  * The inspector (纪委) at work in the console, in real Chromium against `npm start`'s process
@@ -20,7 +20,7 @@ function idNumber(first17: string): string {
 const run = browserAvailable() ? describe : describe.skip;
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n', 'latin1');
 
-run.each(backends().filter((b) => b.name !== 'postgres'))('the inspector’s console on $name', ({ name }) => {
+run.each(journeyBackend('postgres+redis'))('the inspector’s console on $name', ({ name }) => {
   let env: TestEnv;
   let server: RunningServer;
   let browser: Browser;

@@ -1,5 +1,5 @@
-import { backends, freshEnv, startServer, type RunningServer, type TestEnv } from './support/harness.js';
-import { browserAvailable, journey, openBrowser, signIn, signOut, watchProblems, type Browser } from './support/browser.js';
+import { freshEnv, startServer, type RunningServer, type TestEnv } from './support/harness.js';
+import { browserAvailable, journey, journeyBackend, openBrowser, signIn, signOut, watchProblems, type Browser } from './support/browser.js';
 
 /**
  * The console's frame, in real Chromium against `npm start`'s process with the demo data: the
@@ -9,7 +9,7 @@ import { browserAvailable, journey, openBrowser, signIn, signOut, watchProblems,
 const DEMO_PASSWORD = 'Sunlight-demo-2024';
 const run = browserAvailable() ? describe : describe.skip;
 
-run.each(backends().filter((b) => b.name !== 'postgres'))('the console shell on $name', ({ name }) => {
+run.each(journeyBackend('postgres+redis'))('the console shell on $name', ({ name }) => {
   let env: TestEnv;
   let server: RunningServer;
   let browser: Browser;

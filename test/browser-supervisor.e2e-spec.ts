@@ -3,8 +3,8 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import pg from 'pg';
 import type { Page } from 'playwright-core';
-import { backends, embeddedDatabase, freshEnv, ROOT, startServer, until, type RunningServer, type TestEnv } from './support/harness.js';
-import { browserAvailable, journey, openBrowser, signIn, watchProblems, type Browser } from './support/browser.js';
+import { embeddedDatabase, freshEnv, ROOT, startServer, until, type RunningServer, type TestEnv } from './support/harness.js';
+import { browserAvailable, journey, journeyBackend, openBrowser, signIn, watchProblems, type Browser } from './support/browser.js';
 
 /**
  * The supervisor (领导) in real Chromium against `npm start`'s process with the demo data, at a
@@ -21,7 +21,7 @@ const SIZES = [
   { label: 'phone', width: 390, height: 844 },
 ] as const;
 
-run.each(backends().filter((b) => b.name !== 'postgres'))('the supervisor’s console on $name', ({ name }) => {
+run.each(journeyBackend('embedded'))('the supervisor’s console on $name', ({ name }) => {
   let env: TestEnv;
   let server: RunningServer;
   let browser: Browser;

@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { SAMPLES, TEST_PASSWORD, backends, cli, createUser, freshEnv, startServer, type RunningServer, type TestEnv } from './support/harness.js';
-import { browserAvailable, journey, openBrowser, signIn, watchProblems, type Browser } from './support/browser.js';
+import { SAMPLES, TEST_PASSWORD, cli, createUser, freshEnv, startServer, type RunningServer, type TestEnv } from './support/harness.js';
+import { browserAvailable, journey, journeyBackend, openBrowser, signIn, watchProblems, type Browser } from './support/browser.js';
 
 /**
  * The 财政 uploader's whole month in the console (issue 13), in real Chromium against `npm start`'s
@@ -23,7 +23,7 @@ async function namelessControls(page: Page): Promise<string[]> {
     .map((line) => line.trim());
 }
 
-run.each(backends().filter((b) => b.name !== 'postgres'))('the uploader’s console on $name', ({ name, skip }) => {
+run.each(journeyBackend('embedded'))('the uploader’s console on $name', ({ name, skip }) => {
   if (skip) {
     it.skip(`skipped: ${skip}`, () => undefined);
     return;

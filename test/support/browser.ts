@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { ROOT } from './harness.js';
+import { ROOT, backends, type Backend } from './harness.js';
 
 /** Debian's Chromium; `.ci/run` installs it when it is missing. */
 export const CHROMIUM = process.env.SUNLIGHT_CHROMIUM ?? '/usr/bin/chromium';
@@ -15,6 +15,19 @@ export function browserAvailable(): boolean {
   if (process.env.SUNLIGHT_REQUIRE_SERVICES === '1') throw new Error(`Chromium is missing at ${CHROMIUM}: install it (apt-get install chromium)`);
   console.warn(`skipping browser journeys: no Chromium at ${CHROMIUM}`);
   return false;
+}
+
+/**
+ * The backend a browser journey runs on. The console is the same code on every backend, and the
+ * API's own tests run on each; so each journey runs on one, and the journeys share the two paths
+ * between them: the embedded default (`npm start`) and production (PostgreSQL and Redis). Each on
+ * both kept the suite over its fifteen minutes on two cores. Where production's services are
+ * missing, its journeys run on the embedded default instead of not at all.
+ */
+export function journeyBackend(name: 'embedded' | 'postgres+redis'): Backend[] {
+  const all = backends();
+  const wanted = all.find((b) => b.name === name && !b.skip);
+  return [wanted ?? all.find((b) => b.name === 'embedded')!];
 }
 
 export interface Browser {
