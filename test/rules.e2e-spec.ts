@@ -6,7 +6,7 @@ import { ImportBatch, ImportBatchCommand, ImportRegistry, batchCondition, Import
 import { CloseLead, CloseLeadCommand, ExportLeads, type ExportedLead } from '@sunlight/leads';
 import { ALL_PAYMENTS, ApproveRuleChange, ApproveRuleChangeCommand, BacktestRule, BacktestRuleCommand, CompareShadow, GoLive, GoLiveCommand, ProposeRuleChange, ProposeRuleChangeCommand, RequestChecks, RequestChecksCommand, RuleCatalogue, RunChecks, ruleStatement, type BacktestResult, type CheckRunSummary, type RuleDefinition } from '@sunlight/rules';
 import { CreateUser, CreateUserCommand } from '@sunlight/accounts';
-import { fenToYuan, type Actor } from '@sunlight/common';
+import { fenToYuan, withCheckDigit, type Actor } from '@sunlight/common';
 import { SAMPLES, TEST_PASSWORD, backends, bootApp, cli, cloneEnv, freshEnv, primaryBackend, type TestApp, type TestEnv } from './support/harness.js';
 
 async function importRegistry(app: TestApp, kind: string, file: string) {
@@ -195,6 +195,40 @@ describe(`leads over time on ${primaryBackend().name}`, () => {
     const summary = await checkAll(app);
     expect(summary.byRule).toEqual({ R02: 1 });
     expect((await find('R02', '42108719520903012X'))[0]).toMatchObject({ evidence_count: 2, repeat_of: null }); // March and April
+  });
+
+  it("finds R03 through the household an official names as their own, in a batch's check and the full check, and follows the officials registry when it is replaced", async () => {
+    const recipient = withCheckDigit('42108719700101011'); // paid 低保, listed in household H9001
+    const neighbour = withCheckDigit('42108719700101012'); // paid 低保, listed in household H9002
+    const members = path.join(env.dataDir, 'members.csv');
+    await writeFile(members, `household_id,id_number,name,relation\nH9001,${recipient},周立新,户主\nH9002,${neighbour},郑春华,户主\n`);
+    await importRegistry(app, 'household-members', members);
+    // Neither official is in household-members: each names a household as their own. The one in
+    // another county (421081, 石首市) is a look-alike: R03 wants the payment's county.
+    const officials = path.join(env.dataDir, 'officials.csv');
+    const official = withCheckDigit('42108719650505013');
+    const elsewhere = withCheckDigit('42108119650505014');
+    await writeFile(officials, `id_number,name,region_code,role,household_id\n${official},钱振国,421087101,村委会主任,H9001\n${elsewhere},冯志强,421081,村委委员,H9002\n`);
+    await importRegistry(app, 'village-officials', officials);
+    const paid = (period: string) => [
+      `421087101,DIBAO,${period},${recipient},周立新,H9001,650.00,6222020100099990001,周立新,${period}-15,南海镇财政所`,
+      `421087101,DIBAO,${period},${neighbour},郑春华,H9002,650.00,6222020100099990002,郑春华,${period}-15,南海镇财政所`,
+    ];
+    const stored = await batch(...paid('2024-05'));
+    expect(await checkBatch(app, stored.batchId)).toMatchObject({ byRule: { R03: 1 } });
+    const [lead] = await find('R03', recipient);
+    expect(lead.explanation).toContain('村干部 钱振国（村委会主任）的家庭成员');
+    expect(await find('R03', neighbour)).toEqual([]);
+    expect(await checkAll(app)).toMatchObject({ leadsRaised: 0 });
+
+    // The officials replaced by a registry without 钱振国: a later payment is no longer R03's.
+    const replaced = path.join(env.dataDir, 'officials-replaced.csv');
+    await writeFile(replaced, `id_number,name,region_code,role,household_id\n${elsewhere},冯志强,421081,村委委员,H9002\n`);
+    const result = await app.get(ImportRegistry).execute(new ImportRegistryCommand('village-officials', replaced, 'officials-replaced.csv', 'test', true, false));
+    expect(result.status).toBe('stored');
+    const later = await batch(...paid('2024-06'));
+    expect((await checkBatch(app, later.batchId)).byRule.R03).toBeUndefined();
+    expect((await find('R03', recipient))[0]).toMatchObject({ id: lead.id, evidence_count: lead.evidence_count });
   });
 
   it('counts every new payment of a duplicate group that comes back', async () => {

@@ -5,6 +5,7 @@ import { REGISTRIES, REGISTRY_KINDS, type ColumnSpec } from './columns.js';
 import type { RegistryKind } from './types.js';
 import { inspectFile, sha256File } from './file-info.js';
 import { FileImport, notRejected } from './file-import.js';
+import { HouseholdOfficials } from './household-officials.js';
 import { IngestionEvents } from './ingestion-events.js';
 import type { ProgressFn } from './staging.js';
 import { normalizedRowsSql } from './validation-sql.js';
@@ -44,6 +45,7 @@ export class ImportRegistry {
     private readonly dataSource: DataSource,
     private readonly files: FileImport,
     private readonly events: IngestionEvents,
+    private readonly householdOfficials: HouseholdOfficials,
   ) {}
 
   async execute(command: ImportRegistryCommand, progress?: ProgressFn): Promise<ImportRegistryResult> {
@@ -77,12 +79,17 @@ export class ImportRegistry {
            ORDER BY ${spec.key.map((k) => `n.${k}`).join(', ')}, n.row_no DESC
            ON CONFLICT (${spec.key.join(', ')}) DO UPDATE SET ${[...nonKey, 'import_id'].map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`,
         );
+        if (HouseholdOfficials.derivesFrom(spec.kind)) await this.householdOfficials.rebuild(em);
         await this.finish(importId, 'stored', accepted, rejected, null, em);
         await this.events.registryImportedInTransaction(em, { importId, kind: spec.kind, importedBy: command.importedBy });
         return { importId, kind: spec.kind, status: 'stored' as const, accepted, rejected };
       });
       // Through the owner (migration AppRole): ANALYZE wants the table's owner, not the app's role.
-      if (result.status === 'stored') await this.dataSource.query(`SELECT sunlight_analyze($1::regclass)`, [spec.table]);
+      if (result.status === 'stored') {
+        for (const table of [spec.table, ...(HouseholdOfficials.derivesFrom(spec.kind) ? ['reg_household_officials'] : [])]) {
+          await this.dataSource.query(`SELECT sunlight_analyze($1::regclass)`, [table]);
+        }
+      }
       return result;
     } catch (err) {
       if (err instanceof InputError) {

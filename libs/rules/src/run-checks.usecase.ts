@@ -114,7 +114,8 @@ export class RunChecks {
    * heap for it (10,000 visits for a 10,000-row batch). VACUUM marks them; it skips the pages
    * marked before, so it costs about the batch's own pages. It skips a partition another VACUUM
    * holds (a fold's), never truncates (which would lock out the readers), and starts no parallel
-   * workers: launching two for the indexes' cleanup took 300 ms, the rest a few.
+   * workers: launching two for the indexes' cleanup took 300 ms, the rest a few. (Rows whose
+   * commit is not yet on disk, under synchronous_commit off, stay unmarked until a later VACUUM.)
    * (Embedded PGlite has no autovacuum to do either, nor have some servers.)
    */
   private async settleBatches(batchIds: string[]): Promise<void> {

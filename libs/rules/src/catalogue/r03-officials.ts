@@ -14,43 +14,33 @@ export const R03: RuleDefinition = {
   amount: 'sum',
   repeatAmount: 'sum',
   explanation: '{name} ({id}) 为{fact.relation}，{periods} 领取{program} {count} 笔，共 {total} 元',
-  // Who is connected to an official: a batch's run starts from the recipients under check and
-  // looks up only their households; a full check starts from the officials (a few per village)
-  // and their households, instead of collecting every means-tested recipient of the history.
+  // Who is connected to an official: the recipient is one, or the recipient's household is one
+  // an official belongs to (reg_household_officials, derived from the officials and the
+  // household members at import). A batch's run starts from the recipients under check and looks
+  // up only their households; a full check starts from the officials' households and lists their
+  // members, instead of collecting every means-tested recipient of the history.
   sql: `
     WITH recipients AS (
       SELECT DISTINCT s.id_number FROM :scope s JOIN programs p ON p.code = s.program_code AND p.means_tested
       WHERE NOT :complete
-    ),
-    recipient_households AS (
-      SELECT hm.id_number, hm.household_id FROM reg_household_members hm JOIN recipients r ON r.id_number = hm.id_number
     ),
     connections AS (
       SELECT r.id_number AS recipient, o.id_number AS official, true AS self
       FROM recipients r JOIN reg_village_officials o ON o.id_number = r.id_number
       WHERE NOT :complete
       UNION
-      SELECT rh.id_number, member.id_number, false
-      FROM recipient_households rh
-      JOIN reg_household_members member ON member.household_id = rh.household_id AND member.id_number <> rh.id_number
-      JOIN reg_village_officials o ON o.id_number = member.id_number
-      WHERE NOT :complete
-      UNION
-      SELECT rh.id_number, o.id_number, false
-      FROM recipient_households rh JOIN reg_village_officials o ON o.household_id = rh.household_id AND o.id_number <> rh.id_number
+      SELECT hm.id_number, ho.official_id_number, false
+      FROM recipients r
+      JOIN reg_household_members hm ON hm.id_number = r.id_number
+      JOIN reg_household_officials ho ON ho.household_id = hm.household_id AND ho.official_id_number <> hm.id_number
       WHERE NOT :complete
       UNION
       SELECT o.id_number, o.id_number, true FROM reg_village_officials o
       WHERE :complete
       UNION
-      SELECT member.id_number, o.id_number, false
-      FROM reg_village_officials o
-      JOIN reg_household_members own ON own.id_number = o.id_number
-      JOIN reg_household_members member ON member.household_id = own.household_id AND member.id_number <> o.id_number
-      WHERE :complete
-      UNION
-      SELECT member.id_number, o.id_number, false
-      FROM reg_village_officials o JOIN reg_household_members member ON member.household_id = o.household_id AND member.id_number <> o.id_number
+      SELECT member.id_number, ho.official_id_number, false
+      FROM reg_household_officials ho
+      JOIN reg_household_members member ON member.household_id = ho.household_id AND member.id_number <> ho.official_id_number
       WHERE :complete
     )
     SELECT s.id AS disbursement_id, s.id_number, s.program_code, NULL AS period, NULL AS bank_account,
