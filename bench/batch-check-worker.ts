@@ -1,9 +1,12 @@
 // Checks one stored batch again, as `checks run --batch ID` does (or, given `all`, every payment,
-// as `checks run` does; or, given `--import FILE`, a batch it imports first, as a county's
-// upload is checked), and prints how long the check took and when each rule finished:
+// as `checks run` does; or, given `--import FILE`, a batch it imports first, with the run its
+// import queued, as a county's upload is checked), and prints how long the check took (the run
+// itself, as the worker's job does it: not asking for it, nor queueing it) and when each rule
+// finished:
 //   node dist/bench/batch-check-worker.js BATCH_ID|all|--import FILE   (DATABASE_URL names a loaded database)
 import 'reflect-metadata';
 import path from 'node:path';
+import { DataSource } from 'typeorm';
 import { ImportBatch, ImportBatchCommand } from '@sunlight/ingestion';
 import { RequestChecks, RequestChecksCommand, RunChecks } from '@sunlight/rules';
 import { workerApp } from './worker-app.js';
@@ -11,16 +14,20 @@ import { workerApp } from './worker-app.js';
 const args = process.argv.slice(2);
 const { app, close } = await workerApp();
 let batchId = args[0];
+let runId: string;
 if (args[0] === '--import') {
   const stored = await app.get(ImportBatch).execute(new ImportBatchCommand(args[1], path.basename(args[1]), 'bench', '', false));
   if (stored.status !== 'stored') throw new Error(`${args[1]}: ${stored.status} ${stored.error ?? ''}`);
   batchId = stored.batchId;
+  const [run] = await app.get(DataSource).query(`SELECT id::text FROM check_runs WHERE $1 = ANY(batch_ids) ORDER BY id DESC LIMIT 1`, [batchId]);
+  runId = run.id;
+} else {
+  const command = batchId === 'all' ? new RequestChecksCommand('all', 'manual', 'bench') : new RequestChecksCommand('batches', 'manual', 'bench', [batchId]);
+  runId = await app.get(RequestChecks).execute(command);
 }
 const perRule: Record<string, number> = {};
 const start = process.hrtime.bigint();
 const elapsed = () => Math.round(Number(process.hrtime.bigint() - start) / 1e6);
-const command = batchId === 'all' ? new RequestChecksCommand('all', 'manual', 'bench') : new RequestChecksCommand('batches', 'manual', 'bench', [batchId]);
-const runId = await app.get(RequestChecks).execute(command);
 await app.get(RunChecks).execute(runId, (p) => {
   if (p.rule) perRule[p.rule] = elapsed();
 });
