@@ -22,7 +22,7 @@ const common = {
 };
 
 export default {
-  // Hooks that prepare an installation (imports, a server with the demo data) run two files at a time on two cores.
+  // Hooks that prepare an installation (imports, a server with the demo data) run three files at a time on two cores.
   testTimeout: 300_000,
   // Three test files at a time on two cores (jest's default there is one). An end-to-end file
   // mostly waits on processes of its own (server, CLI, worker, browser): with two, the suite's own

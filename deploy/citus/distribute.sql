@@ -22,7 +22,9 @@ DO $$
 DECLARE
   person text[] := ARRAY['reg_deceased', 'reg_public_employees', 'reg_village_officials', 'reg_household_members',
                          'reg_vehicles', 'reg_businesses', 'reg_residents'];
-  reference text[] := ARRAY['regions', 'programs'];
+  -- reg_household_officials (each household an official belongs to, a few rows per official) is
+  -- small and joined by household_id, not by person: copied whole, as the catalogues are.
+  reference text[] := ARRAY['regions', 'programs', 'reg_household_officials'];
   t text;
 BEGIN
   -- disbursements is partitioned by segment (migration PartitionedDisbursements): distributing the

@@ -79,7 +79,7 @@ export class ImportRegistry {
            ORDER BY ${spec.key.map((k) => `n.${k}`).join(', ')}, n.row_no DESC
            ON CONFLICT (${spec.key.join(', ')}) DO UPDATE SET ${[...nonKey, 'import_id'].map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`,
         );
-        if (HouseholdOfficials.derivesFrom(spec.kind)) await this.householdOfficials.rebuild(em);
+        if (HouseholdOfficials.derivesFrom(spec.kind)) await this.householdOfficials.update(em);
         await this.finish(importId, 'stored', accepted, rejected, null, em);
         await this.events.registryImportedInTransaction(em, { importId, kind: spec.kind, importedBy: command.importedBy });
         return { importId, kind: spec.kind, status: 'stored' as const, accepted, rejected };

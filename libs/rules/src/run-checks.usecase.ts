@@ -113,7 +113,7 @@ export class RunChecks {
    * batch's pages marked all-visible, or every lookup that finds the batch's own row visits the
    * heap for it (10,000 visits for a 10,000-row batch). VACUUM marks them; it skips the pages
    * marked before, so it costs about the batch's own pages. It skips a partition another VACUUM
-   * holds (a fold's), never truncates (which would lock out the readers), and starts no parallel
+   * holds (a fold's: the check is slower, not wrong), never truncates (which would lock out the readers), and starts no parallel
    * workers: launching two for the indexes' cleanup took 300 ms, the rest a few. (Rows whose
    * commit is not yet on disk, under synchronous_commit off, stay unmarked until a later VACUUM.)
    * (Embedded PGlite has no autovacuum to do either, nor have some servers.)
@@ -127,7 +127,10 @@ export class RunChecks {
        GROUP BY c.relname`,
       [batchIds],
     );
-    for (const { relname, analyze } of partitions) await this.dataSource.query(`VACUUM (${analyze ? 'ANALYZE, ' : ''}SKIP_LOCKED, TRUNCATE false, PARALLEL 0) ${relname}`);
+    for (const { relname, analyze } of partitions) {
+      await this.dataSource.query(`VACUUM (SKIP_LOCKED, TRUNCATE false, PARALLEL 0) ${relname}`);
+      if (analyze) await this.dataSource.query(`ANALYZE ${relname}`); // waits for a fold's VACUUM: the plans need it
+    }
   }
 
   /** The newest stored import of each registry: the snapshot a lead was raised on. */
