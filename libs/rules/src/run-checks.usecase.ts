@@ -4,7 +4,7 @@ import { Clock } from '@sunlight/common';
 import { InjectConfig, type AppConfig } from '@sunlight/config';
 import { InjectDeadlines, WorkingDays, type DeadlineSettings } from '@sunlight/leads';
 import { ProgramsService } from '@sunlight/programs';
-import { RequestBatchFolds, RequestBatchFoldsCommand } from '@sunlight/ingestion';
+import { RequestBatchFolds, RequestBatchFoldsCommand, SettleBatches, SettleBatchesCommand } from '@sunlight/ingestion';
 import { CheckEngine } from './check-engine.js';
 import { CheckRunResults, summarize } from './check-run-results.js';
 import type { CheckRunSummary } from './check-run-types.js';
@@ -37,6 +37,7 @@ export class RunChecks {
     @InjectConfig() private readonly config: AppConfig,
     @InjectDeadlines() private readonly deadlineSettings: DeadlineSettings,
     private readonly requestFolds: RequestBatchFolds,
+    private readonly settleBatches: SettleBatches,
   ) {}
 
   async execute(runId: string, progress?: RunProgress): Promise<CheckRunSummary> {
@@ -50,7 +51,7 @@ export class RunChecks {
       return summary;
     }
     await this.runs.markRunning(runId);
-    if (run.scope === 'batches') await this.settleBatches(run.batch_ids!);
+    if (run.scope === 'batches') await this.settleBatches.execute(new SettleBatchesCommand(run.batch_ids!.map(String)));
 
     // The rules as their live versions set them when the run starts: a version going live
     // mid-run takes effect from the next run, and every lead records the version that raised it.
@@ -104,33 +105,6 @@ export class RunChecks {
     if (run.scope === 'batches') await this.requestFolds.execute(new RequestBatchFoldsCommand(run.batch_ids!.map(String)));
     await progress?.({ done: rules.length, total: rules.length });
     return summary;
-  }
-
-  /**
-   * Readies the payments just stored for their check. The planner needs their statistics: a
-   * batch's own partition is analyzed, the shared one when the batch grew it by a tenth or more.
-   * The rules' index-only lookups (a person's other payments, an account's holders) need the
-   * batch's pages marked all-visible, or every lookup that finds the batch's own row visits the
-   * heap for it (10,000 visits for a 10,000-row batch). VACUUM marks them; it skips the pages
-   * marked before, so it costs about the batch's own pages. It skips a partition another VACUUM
-   * holds (a fold's: the check is slower, not wrong), never truncates (which would lock out the readers), and starts no parallel
-   * workers: launching two for the indexes' cleanup took 300 ms, the rest a few. (Rows whose
-   * commit is not yet on disk, under synchronous_commit off, stay unmarked until a later VACUUM.)
-   * (Embedded PGlite has no autovacuum to do either, nor have some servers.)
-   */
-  private async settleBatches(batchIds: string[]): Promise<void> {
-    const partitions: { relname: string; analyze: boolean }[] = await this.dataSource.query(
-      `SELECT c.relname, bool_or(b.segment <> 0 OR b.accepted_rows >= 0.1 * greatest(c.reltuples, 0) OR c.reltuples < 0) AS analyze
-       FROM disbursement_batches b
-       JOIN pg_class c ON c.relname = CASE WHEN b.segment = 0 THEN 'disbursements_shared' ELSE 'disbursements_b' || b.segment END
-       WHERE b.id = ANY($1::bigint[])
-       GROUP BY c.relname`,
-      [batchIds],
-    );
-    for (const { relname, analyze } of partitions) {
-      await this.dataSource.query(`VACUUM (SKIP_LOCKED, TRUNCATE false, PARALLEL 0) ${relname}`);
-      if (analyze) await this.dataSource.query(`ANALYZE ${relname}`); // waits for a fold's VACUUM: the plans need it
-    }
   }
 
   /** The newest stored import of each registry: the snapshot a lead was raised on. */
