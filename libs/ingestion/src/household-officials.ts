@@ -23,6 +23,8 @@ const DERIVED = `
  */
 @Injectable()
 export class HouseholdOfficials {
+  static readonly TABLE = 'reg_household_officials';
+
   static derivesFrom(kind: RegistryKind): boolean {
     return SOURCES.includes(kind);
   }

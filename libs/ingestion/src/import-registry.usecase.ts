@@ -86,9 +86,8 @@ export class ImportRegistry {
       });
       // Through the owner (migration AppRole): ANALYZE wants the table's owner, not the app's role.
       if (result.status === 'stored') {
-        for (const table of [spec.table, ...(HouseholdOfficials.derivesFrom(spec.kind) ? ['reg_household_officials'] : [])]) {
-          await this.dataSource.query(`SELECT sunlight_analyze($1::regclass)`, [table]);
-        }
+        const written = HouseholdOfficials.derivesFrom(spec.kind) ? [spec.table, HouseholdOfficials.TABLE] : [spec.table];
+        for (const table of written) await this.dataSource.query(`SELECT sunlight_analyze($1::regclass)`, [table]);
       }
       return result;
     } catch (err) {
