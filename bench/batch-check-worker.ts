@@ -5,22 +5,15 @@
 // finished:
 //   node dist/bench/batch-check-worker.js BATCH_ID|all|--import FILE   (DATABASE_URL names a loaded database)
 import 'reflect-metadata';
-import path from 'node:path';
-import { DataSource } from 'typeorm';
-import { ImportBatch, ImportBatchCommand } from '@sunlight/ingestion';
 import { RequestChecks, RequestChecksCommand, RunChecks } from '@sunlight/rules';
-import { workerApp } from './worker-app.js';
+import { importBatchForCheck, workerApp } from './worker-app.js';
 
 const args = process.argv.slice(2);
 const { app, close } = await workerApp();
 let batchId = args[0];
 let runId: string;
 if (args[0] === '--import') {
-  const stored = await app.get(ImportBatch).execute(new ImportBatchCommand(args[1], path.basename(args[1]), 'bench', '', false));
-  if (stored.status !== 'stored') throw new Error(`${args[1]}: ${stored.status} ${stored.error ?? ''}`);
-  batchId = stored.batchId;
-  const [run] = await app.get(DataSource).query(`SELECT id::text FROM check_runs WHERE $1 = ANY(batch_ids) ORDER BY id DESC LIMIT 1`, [batchId]);
-  runId = run.id;
+  ({ batchId, runId } = await importBatchForCheck(app, args[1]));
 } else {
   const command = batchId === 'all' ? new RequestChecksCommand('all', 'manual', 'bench') : new RequestChecksCommand('batches', 'manual', 'bench', [batchId]);
   runId = await app.get(RequestChecks).execute(command);

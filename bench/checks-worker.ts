@@ -5,10 +5,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { precisionRecall, type ExpectedLead } from '@sunlight/generator';
-import { FoldBatchPartition, FoldBatchPartitionCommand, ImportBatch, ImportBatchCommand } from '@sunlight/ingestion';
+import { FoldBatchPartition, FoldBatchPartitionCommand } from '@sunlight/ingestion';
 import { RequestChecks, RequestChecksCommand, RunChecks } from '@sunlight/rules';
 import { populationFiles } from './population-files.js';
-import { loadPopulation, workerApp } from './worker-app.js';
+import { importBatchForCheck, loadPopulation, workerApp } from './worker-app.js';
 
 const [dir] = process.argv.slice(2);
 const files = populationFiles(dir);
@@ -58,12 +58,11 @@ const scores = precisionRecall(expected, found);
 
 // The incremental run of one more batch: the job a stored batch queues for itself.
 t = process.hrtime.bigint();
-const extra = await app.get(ImportBatch).execute(new ImportBatchCommand(files.incremental, 'incremental.csv', 'bench', '', false));
+const extra = await importBatchForCheck(app, files.incremental);
 const incrementalImportMs = ms(t);
-const [run] = await db.query(`SELECT id::text FROM check_runs WHERE $1 = ANY(batch_ids) ORDER BY check_runs.id DESC LIMIT 1`, [extra.batchId]);
 const incrementalTimer = ruleTimer();
 t = process.hrtime.bigint();
-const incremental = await app.get(RunChecks).execute(run.id, incrementalTimer.progress);
+const incremental = await app.get(RunChecks).execute(extra.runId, incrementalTimer.progress);
 const incrementalMs = ms(t);
 say(`incremental run of ${extra.accepted} rows: ${incrementalMs} ms`);
 

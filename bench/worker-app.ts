@@ -52,8 +52,7 @@ export async function loadPopulation(app: INestApplicationContext, dir: string):
   let payments = 0;
   const batchIds: string[] = [];
   for (const file of files.batches) {
-    const r = await app.get(ImportBatch).execute(new ImportBatchCommand(file, path.basename(file), 'bench', '', false));
-    if (r.status !== 'stored') throw new Error(`${file}: ${JSON.stringify(r)}`);
+    const r = await storeBatch(app, file);
     payments += r.accepted;
     batchIds.push(r.batchId);
   }
@@ -61,4 +60,18 @@ export async function loadPopulation(app: INestApplicationContext, dir: string):
   say(`${payments} payments in ${files.batches.length} batches`);
   await app.get(DataSource).query('ANALYZE');
   return { payments, batchIds, registriesMs, batchesMs };
+}
+
+/** Imports a batch file, which must be stored whole. */
+async function storeBatch(app: INestApplicationContext, file: string) {
+  const stored = await app.get(ImportBatch).execute(new ImportBatchCommand(file, path.basename(file), 'bench', '', false));
+  if (stored.status !== 'stored') throw new Error(`${file}: ${JSON.stringify(stored)}`);
+  return stored;
+}
+
+/** Imports a batch file as a county's upload; answers the stored batch and the check run its import queued. */
+export async function importBatchForCheck(app: INestApplicationContext, file: string): Promise<{ batchId: string; accepted: number; runId: string }> {
+  const stored = await storeBatch(app, file);
+  const [run] = await app.get(DataSource).query(`SELECT id::text FROM check_runs WHERE $1 = ANY(batch_ids) ORDER BY id DESC LIMIT 1`, [stored.batchId]);
+  return { batchId: stored.batchId, accepted: stored.accepted, runId: run.id };
 }
