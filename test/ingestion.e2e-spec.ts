@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import pg from 'pg';
 import { BATCH_HEADER, batchRows, writeCsv } from '@sunlight/generator';
 import { FoldBatchPartition, FoldBatchPartitionCommand, ImportBatch, ImportBatchCommand, ImportRegistry, ImportRegistryCommand } from '@sunlight/ingestion';
 import { QueueName, QueueRegistry } from '@sunlight/queue';
@@ -39,15 +38,8 @@ describe(`batch and registry ingestion on ${backend.name}`, () => {
     );
 
   beforeAll(async () => {
-    env = await freshEnv(backend.name, { SUNLIGHT_BATCH_PARTITION_ROWS: '1000' });
-    // Commits wait for the disk here, as on a production server (the harness turns that off): a
-    // row is marked all-visible only once its commit is known to be on disk, and without the wait
-    // the check's VACUUM may find it is not yet.
-    if (env.databaseUrl) {
-      const owner = new pg.Client({ connectionString: env.databaseUrl });
-      await owner.connect();
-      await owner.query(`ALTER DATABASE ${new URL(env.databaseUrl).pathname.slice(1)} SET synchronous_commit = on`).finally(() => owner.end());
-    }
+    // Durable commits: the fold's and the check's VACUUM must be able to mark what was just stored.
+    env = await freshEnv(backend.name, { SUNLIGHT_BATCH_PARTITION_ROWS: '1000' }, { durableCommits: true });
     app = await bootApp(env);
   });
   afterAll(async () => {

@@ -82,7 +82,12 @@ export interface TestEnv {
   cleanup(): Promise<void>;
 }
 
-export async function freshEnv(backend: BackendName, extra: Record<string, string> = {}): Promise<TestEnv> {
+/**
+ * `durableCommits`: commits wait for the disk, as on a production server. Without it a test
+ * database commits without waiting (faster); but then VACUUM may not yet mark just-committed rows
+ * all-visible, which a test of the visibility map needs.
+ */
+export async function freshEnv(backend: BackendName, extra: Record<string, string> = {}, options: { durableCommits?: boolean } = {}): Promise<TestEnv> {
   const info = await setup();
   const tag = `${info.runId}_${randomBytes(4).toString('hex')}`;
   const dataDir = await mkdtemp(path.join(info.workDir, 'data-'));
@@ -113,7 +118,7 @@ export async function freshEnv(backend: BackendName, extra: Record<string, strin
     await admin.connect();
     await admin.query(`CREATE DATABASE ${tag} TEMPLATE ${info.postgresTemplate}`);
     // A test database need not survive a power cut: commits don't wait for the disk.
-    await admin.query(`ALTER DATABASE ${tag} SET synchronous_commit = off`);
+    if (!options.durableCommits) await admin.query(`ALTER DATABASE ${tag} SET synchronous_commit = off`);
     // Two roles, as in production: the migrations run as the owner (the superuser), the
     // application as a role of its own that has only what the migrations grant it, so that every
     // PostgreSQL test also proves those grants suffice. Trust auth on 127.0.0.1: no password.
