@@ -1,6 +1,7 @@
 import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { JobHandler, JobName, QueueModule, QueueName, QueueRegistry, WorkerHost, type JobOf, type QueueBackendConfig } from '@sunlight/queue';
 import { backends, freshEnv, type TestEnv } from './support/harness.js';
 
@@ -113,6 +114,51 @@ describe.each(backends().filter((b) => b.name !== 'embedded'))('typed queues on 
       await reopened.close();
     }
   });
+
+  it('declares a schedule whose next iteration a worker has just taken, instead of failing the start', async () => {
+    // A process reads the clock a moment before a slot; by the time its upsert reaches the queue,
+    // another worker has taken that slot's iteration and not yet scheduled the next. BullMQ then
+    // refuses the upsert ("job ID already exists"), which failed a server's start in CI.
+    const app = await NestFactory.createApplicationContext(moduleFor(backend, []), { logger: false });
+    const queue = app.get(QueueRegistry).get(QueueName.Triage);
+    const yearly = '0 3 1 1 *'; // the slot is months away: no real clock crosses it during the test
+    try {
+      await queue.schedule('taken-slot', yearly, JobName.SweepCards, {});
+      const next = (await queue.queue.getJobScheduler('taken-slot'))!.next!;
+      await takeIteration(`repeat:taken-slot:${next}`);
+
+      await expect(queue.schedule('taken-slot', yearly, JobName.SweepCards, {})).resolves.toBeUndefined();
+      expect(await queue.queue.getJobScheduler('taken-slot')).toMatchObject({ pattern: yearly, next });
+      // Another cron with the same slot is a real change the running iteration would hide: it still fails.
+      await expect(queue.schedule('taken-slot', '0 3 1 */12 *', JobName.SweepCards, {})).rejects.toThrow(/job ID already exists/);
+    } finally {
+      await queue.queue.removeJobScheduler('taken-slot');
+      await app.close();
+    }
+  });
+
+  /** Moves a delayed job to active, as a worker's claim does, without running the worker. */
+  async function takeIteration(jobId: string) {
+    if (backend.kind === 'redis') {
+      const redis = new Redis(backend.url);
+      try {
+        const key = `${backend.prefix}:${QueueName.Triage}`;
+        expect(await redis.zrem(`${key}:delayed`, jobId)).toBe(1);
+        await redis.lpush(`${key}:active`, jobId);
+      } finally {
+        await redis.quit();
+      }
+    } else {
+      const db = new pg.Client({ connectionString: env.databaseUrl });
+      await db.connect();
+      try {
+        const r = await db.query(`UPDATE bullmq.job SET state = 'active' WHERE id = $1 AND state = 'delayed'`, [jobId]);
+        expect(r.rowCount).toBe(1);
+      } finally {
+        await db.end();
+      }
+    }
+  }
 
   // The PostgreSQL backend has no keys to tag.
   if (name !== 'postgres+redis') return;
