@@ -31,7 +31,8 @@ function durations(finishedAt: Record<string, number>): Record<string, number> {
  * loaded batch by batch and folded into the shared partition (as the worker does after each
  * batch's check), then a full check and the check of one more 10,000-row batch, the rules
  * one at a time so that each rule's share is its own time; then the batch's check again on every
- * size in turn, `BENCH_ROUNDS` (5) rounds, medians, and the full check again (its leads present,
+ * size in turn, `BENCH_ROUNDS` (5) rounds, medians (once more at the configured concurrency, as
+ * `checks run --batch ID` runs it), and the full check again (its leads present,
  * `BENCH_FULL_ROUNDS`, 1). Ratios are against the first size.
  * BENCH_FOLD=0 leaves the large batches unfolded (at 60 M the fold takes some ten minutes; the
  * full check reads every partition alike, the batch's check probes each one's indexes).
@@ -84,6 +85,7 @@ export async function scaleBenchmark(sizes = (process.env.BENCH_SCALE ?? '1,5').
     const rounds = Math.min(Number(process.env.BENCH_ROUNDS) || 5, 11);
     const times: number[][] = curve.map(() => []);
     const firstTimes: number[][] = curve.map(() => []);
+    const configuredTimes: number[][] = curve.map(() => []);
     for (let round = 0; round < rounds; round++) {
       const month = `2025-${String(round + 2).padStart(2, '0')}`;
       for (const [i, db] of databases.entries()) {
@@ -94,10 +96,14 @@ export async function scaleBenchmark(sizes = (process.env.BENCH_SCALE ?? '1,5').
         firstTimes[i].push(first.ms);
         const again = await child<{ ms: number }>('batch-check-worker.js', [first.batchId], { DATABASE_URL: withDatabase(url, db), SUNLIGHT_CHECK_CONCURRENCY: '1' });
         times[i].push(again.ms);
+        // And as `checks run --batch ID` runs it: the configured concurrency (two rules at a time on PostgreSQL).
+        const asConfigured = await child<{ ms: number }>('batch-check-worker.js', [first.batchId], { DATABASE_URL: withDatabase(url, db) });
+        configuredTimes[i].push(asConfigured.ms);
       }
     }
     curve.forEach((c, i) => Object.assign(c, { nextBatchCheckMs: median(firstTimes[i]), nextBatchCheckRoundsMs: firstTimes[i] }));
     curve.forEach((c, i) => Object.assign(c, { batchCheckAlternatingMs: median(times[i]), batchCheckRoundsMs: times[i] }));
+    curve.forEach((c, i) => Object.assign(c, { batchCheckConfiguredMs: median(configuredTimes[i]), batchCheckConfiguredRoundsMs: configuredTimes[i] }));
     // The full check again (leads present, as in a working system), size after size.
     const fullRounds = Number(process.env.BENCH_FULL_ROUNDS ?? 1);
     const full: { ms: number; finishedAtMs: Record<string, number> }[][] = curve.map(() => []);
@@ -116,7 +122,7 @@ export async function scaleBenchmark(sizes = (process.env.BENCH_SCALE ?? '1,5').
     if (!process.env.BENCH_KEEP) for (const db of databases) await dropDatabase(url, db); // BENCH_KEEP=1 keeps them, to look at plans
     await dropDatabase(url, template);
   }
-  const base = curve[0] as { payments: number; fullMs: number; batchCheckMs: number; batchImportMs: number; batchCheckAlternatingMs: number; nextBatchCheckMs: number; fullAgainMs?: number };
+  const base = curve[0] as { payments: number; fullMs: number; batchCheckMs: number; batchImportMs: number; batchCheckAlternatingMs: number; batchCheckConfiguredMs: number; nextBatchCheckMs: number; fullAgainMs?: number };
   const ratios = curve.map((c) => {
     const p = c as typeof base & { millions: number };
     return {
@@ -126,6 +132,7 @@ export async function scaleBenchmark(sizes = (process.env.BENCH_SCALE ?? '1,5').
       batchCheck: Number((p.batchCheckMs / base.batchCheckMs).toFixed(2)),
       nextBatchCheck: Number((p.nextBatchCheckMs / base.nextBatchCheckMs).toFixed(2)),
       batchCheckAlternating: Number((p.batchCheckAlternatingMs / base.batchCheckAlternatingMs).toFixed(2)),
+      batchCheckConfigured: Number((p.batchCheckConfiguredMs / base.batchCheckConfiguredMs).toFixed(2)),
       fullAgain: p.fullAgainMs && base.fullAgainMs ? Number((p.fullAgainMs / base.fullAgainMs).toFixed(2)) : null,
       batchImport: Number((p.batchImportMs / base.batchImportMs).toFixed(2)),
     };
