@@ -181,8 +181,11 @@ describe('a check run whose worker died mid-run (postgres)', () => {
     expect(leadsBefore).toBeGreaterThan(0); // rules that finished before the crash raised leads
     await stopProcess(first, 'SIGKILL');
     await db.query(`SELECT pg_advisory_unlock_all()`);
-    // The dead worker's job lock would expire after its lockDuration (two minutes): expire it now.
-    await db.query(`UPDATE bullmq.job SET locked_until_ms = 0 WHERE queue = 'checks' AND state = 'active'`);
+    // The dead worker's job lock would expire after its lockDuration (two minutes), and BullMQ's
+    // stall check would mark the job on one pass and hand it back on the next (every 30 s): bring
+    // all three about now, so that the second worker's first stall check (at its start) reclaims it.
+    await db.query(`UPDATE bullmq.job SET locked_until_ms = 0, stalled_marked = true WHERE queue = 'checks' AND state = 'active'`);
+    await db.query(`DELETE FROM bullmq.meta WHERE queue = 'checks' AND field = 'stalled-check'`);
 
     const second = await startWorker(env);
     cleanups.push(() => stopProcess(second));
