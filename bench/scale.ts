@@ -30,9 +30,10 @@ function durations(finishedAt: Record<string, number>): Record<string, number> {
  * `1,5`; 20 and 60 on request, since they take long), a population whose registries grow with it,
  * loaded batch by batch and folded into the shared partition (as the worker does after each
  * batch's check), then a full check and the check of one more 10,000-row batch, the rules
- * one at a time so that each rule's share is its own time; then the batch's check again on every
- * size in turn, `BENCH_ROUNDS` (5) rounds, medians (once more at the configured concurrency, as
- * `checks run --batch ID` runs it), and the full check again (its leads present,
+ * one at a time so that each rule's share is its own time; then, size after size, `BENCH_ROUNDS`
+ * (5) rounds of the next month's batch: its import and check as the worker runs it (the
+ * configured concurrency), the same check again one rule at a time, and again as configured
+ * (as `checks run --batch ID` runs it); medians. Then the full check again (its leads present,
  * `BENCH_FULL_ROUNDS`, 1). Ratios are against the first size.
  * BENCH_FOLD=0 leaves the large batches unfolded (at 60 M the fold takes some ten minutes; the
  * full check reads every partition alike, the batch's check probes each one's indexes).
@@ -81,7 +82,8 @@ export async function scaleBenchmark(sizes = (process.env.BENCH_SCALE ?? '1,5').
     // The batch checks, size after size, in rounds: on a shared machine, sizes measured one after
     // the other minutes apart see different loads; alternating, they see the same. Each round
     // sends every size the next month's batch (the incremental one's recipients, February on)
-    // and times its check, the one a county's upload waits for; then checks that batch again.
+    // and times its check, the one a county's upload waits for; then checks that batch again, one
+    // rule at a time (each rule's share comparable with the full check's) and as configured.
     const rounds = Math.min(Number(process.env.BENCH_ROUNDS) || 5, 11);
     const times: number[][] = curve.map(() => []);
     const firstTimes: number[][] = curve.map(() => []);
@@ -91,12 +93,13 @@ export async function scaleBenchmark(sizes = (process.env.BENCH_SCALE ?? '1,5').
       for (const [i, db] of databases.entries()) {
         const file = path.join(OUT, `next-month-${db}-${month}.csv`);
         writeFileSync(file, nextMonths[i].replaceAll(',2025-01,', `,${month},`).replaceAll(',2025-01-15,', `,${month}-15,`));
-        const first = await child<{ ms: number; batchId: string }>('batch-check-worker.js', ['--import', file], { DATABASE_URL: withDatabase(url, db), SUNLIGHT_CHECK_CONCURRENCY: '1' });
+        // The upload's check as the worker runs it: at the configured concurrency (two rules at a time on PostgreSQL).
+        const first = await child<{ ms: number; batchId: string }>('batch-check-worker.js', ['--import', file], { DATABASE_URL: withDatabase(url, db) });
         rmSync(file);
         firstTimes[i].push(first.ms);
         const again = await child<{ ms: number }>('batch-check-worker.js', [first.batchId], { DATABASE_URL: withDatabase(url, db), SUNLIGHT_CHECK_CONCURRENCY: '1' });
         times[i].push(again.ms);
-        // And as `checks run --batch ID` runs it: the configured concurrency (two rules at a time on PostgreSQL).
+        // And again as `checks run --batch ID` runs it, at the configured concurrency.
         const asConfigured = await child<{ ms: number }>('batch-check-worker.js', [first.batchId], { DATABASE_URL: withDatabase(url, db) });
         configuredTimes[i].push(asConfigured.ms);
       }
