@@ -1,9 +1,10 @@
 -- Sunlight on Citus: which tables are spread over the workers, run once after the migrations
 -- (docker compose --profile citus: the citus-distribute service). docs/scale-out.md says why.
 --
--- Person group (按身份证号分片): payments and the six registries plus residents, hash-distributed
--- by id_number and co-located, so that the rules joining a payment to its recipient's registry
--- records (R01, R02, R04, R05, R06, R10, R11, the person side of R03, R08 and R13) run shard by
+-- Person group (按身份证号分片): payments and the six registries plus residents and the officials'
+-- connections (derived at registry import, keyed by the connected person), hash-distributed by
+-- id_number and co-located, so that the rules joining a payment to its recipient's registry
+-- records (R01–R06, R10, R11, the person side of R08 and R13) run shard by
 -- shard, as they run partition by partition in the simulation (test/partition-simulation.e2e-spec.ts).
 -- Reference tables (每个节点一份): what those statements join besides the person (programs, regions).
 -- Everything else stays a local table on the coordinator: leads and their evidence, the audit
@@ -21,10 +22,8 @@ SET citus.shard_count = 32;
 DO $$
 DECLARE
   person text[] := ARRAY['reg_deceased', 'reg_public_employees', 'reg_village_officials', 'reg_household_members',
-                         'reg_vehicles', 'reg_businesses', 'reg_residents'];
-  -- reg_household_officials (each household an official belongs to, a few rows per official) is
-  -- small and joined by household_id, not by person: copied whole, as the catalogues are.
-  reference text[] := ARRAY['regions', 'programs', 'reg_household_officials'];
+                         'reg_vehicles', 'reg_businesses', 'reg_residents', 'reg_official_connections'];
+  reference text[] := ARRAY['regions', 'programs'];
   t text;
 BEGIN
   -- disbursements is partitioned by segment (migration PartitionedDisbursements): distributing the

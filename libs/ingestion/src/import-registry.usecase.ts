@@ -5,7 +5,7 @@ import { REGISTRIES, REGISTRY_KINDS, type ColumnSpec } from './columns.js';
 import type { RegistryKind } from './types.js';
 import { inspectFile, sha256File } from './file-info.js';
 import { FileImport, notRejected } from './file-import.js';
-import { HouseholdOfficials } from './household-officials.js';
+import { OfficialConnections } from './official-connections.js';
 import { IngestionEvents } from './ingestion-events.js';
 import type { ProgressFn } from './staging.js';
 import { normalizedRowsSql } from './validation-sql.js';
@@ -45,7 +45,7 @@ export class ImportRegistry {
     private readonly dataSource: DataSource,
     private readonly files: FileImport,
     private readonly events: IngestionEvents,
-    private readonly householdOfficials: HouseholdOfficials,
+    private readonly officialConnections: OfficialConnections,
   ) {}
 
   async execute(command: ImportRegistryCommand, progress?: ProgressFn): Promise<ImportRegistryResult> {
@@ -79,14 +79,14 @@ export class ImportRegistry {
            ORDER BY ${spec.key.map((k) => `n.${k}`).join(', ')}, n.row_no DESC
            ON CONFLICT (${spec.key.join(', ')}) DO UPDATE SET ${[...nonKey, 'import_id'].map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`,
         );
-        if (HouseholdOfficials.derivesFrom(spec.kind)) await this.householdOfficials.update(em);
+        if (OfficialConnections.derivesFrom(spec.kind)) await this.officialConnections.update(em);
         await this.finish(importId, 'stored', accepted, rejected, null, em);
         await this.events.registryImportedInTransaction(em, { importId, kind: spec.kind, importedBy: command.importedBy });
         return { importId, kind: spec.kind, status: 'stored' as const, accepted, rejected };
       });
       // Through the owner (migration AppRole): ANALYZE wants the table's owner, not the app's role.
       if (result.status === 'stored') {
-        const written = HouseholdOfficials.derivesFrom(spec.kind) ? [spec.table, HouseholdOfficials.TABLE] : [spec.table];
+        const written = OfficialConnections.derivesFrom(spec.kind) ? [spec.table, OfficialConnections.TABLE] : [spec.table];
         for (const table of written) await this.dataSource.query(`SELECT sunlight_analyze($1::regclass)`, [table]);
       }
       return result;

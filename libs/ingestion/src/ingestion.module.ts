@@ -3,7 +3,7 @@ import { ProgramsModule } from '@sunlight/programs';
 import { FileImport } from './file-import.js';
 import { ImportBatch } from './import-batch.usecase.js';
 import { FoldBatchPartition, RequestBatchFolds, SettleBatches } from './fold-batch-partition.usecase.js';
-import { HouseholdOfficials } from './household-officials.js';
+import { OfficialConnections } from './official-connections.js';
 import { ImportProcessor } from './import.processor.js';
 import { ImportRegistry } from './import-registry.usecase.js';
 import { SubmitUpload } from './submit-upload.usecase.js';
@@ -21,7 +21,7 @@ import { DetailedStorage } from './detailed-storage.js';
 
 @Module({
   imports: [ProgramsModule],
-  providers: [HouseholdOfficials, StagingArea, FileImport, TotalRowFinder, BatchRepository, FastCopyStorage, DetailedStorage, BatchStorage, IngestionJanitor, ImportBatch, ImportRegistry, ImportProcessor, SubmitUpload, Rejections, GetImport, IngestionEvents, ListBatches, FoldBatchPartition, RequestBatchFolds, SettleBatches],
+  providers: [OfficialConnections, StagingArea, FileImport, TotalRowFinder, BatchRepository, FastCopyStorage, DetailedStorage, BatchStorage, IngestionJanitor, ImportBatch, ImportRegistry, ImportProcessor, SubmitUpload, Rejections, GetImport, IngestionEvents, ListBatches, FoldBatchPartition, RequestBatchFolds, SettleBatches],
   exports: [FoldBatchPartition, RequestBatchFolds, SettleBatches, ImportBatch, ImportRegistry, SubmitUpload, Rejections, GetImport, IngestionEvents, ListBatches],
 })
 export class IngestionModule {}

@@ -8,10 +8,11 @@
  * and aggregate on, a join on id_number then runs partition by partition: partition k of
  * payments against partition k of a registry, the work shard k would do.
  *
- * R09 (by bank account) and R03 (by household) key on something else: they get no copy of their
+ * R09 (by bank account) and R08 (by household) key on something else: they get no copy of their
  * own hashed by account or household. Such a copy of disbursements, the largest table, would
  * double it and have to follow every import, for one rule; Citus repartitions those joins at
- * query time instead. Here they run on the id_number layout, and RULE_DISTRIBUTION says so.
+ * query time instead. Here they run on the id_number layout, and RULE_DISTRIBUTION says so. (R03
+ * keyed on the household too, until its connections were derived at import by the person.)
  *
  * Each shard can also be read alone (createShardViews): a schema per partition k whose tables
  * are partition k, so that a statement run there does exactly what Citus sends to shard k of a
@@ -32,6 +33,8 @@ export const DISTRIBUTED_TABLES: { table: string; column: string }[] = [
   { table: 'reg_vehicles', column: 'id_number' },
   { table: 'reg_businesses', column: 'id_number' },
   { table: 'reg_residents', column: 'id_number' },
+  // Derived at import from the officials and the household members, keyed by the connected person: R03 joins on it.
+  { table: 'reg_official_connections', column: 'id_number' },
 ];
 
 /** Copied whole, as Citus reference tables are to every node. */
@@ -120,7 +123,7 @@ export async function dropPartitionLayout(query: SqlRunner, schema = 'sim'): Pro
 export const RULE_DISTRIBUTION: Record<string, { partitionwise: boolean; colocated: boolean; why: string }> = {
   R01: { partitionwise: true, colocated: true, why: '支付 ⋈ 死亡人员，按身份证号' },
   R02: { partitionwise: true, colocated: true, why: '支付 ⋈ 财政供养人员，按身份证号；programs 为参照表' },
-  R03: { partitionwise: false, colocated: false, why: '按户（household_id）找村干部的家庭成员：跨分片，需按户重分布 (repartition)' },
+  R03: { partitionwise: true, colocated: true, why: '支付 ⋈ 村干部关联人（reg_official_connections，导入时按户推导、按关联人身份证号存放）' },
   R04: { partitionwise: true, colocated: true, why: '支付 ⋈ 车辆（车主身份证号）' },
   R05: { partitionwise: true, colocated: true, why: '支付 ⋈ 工商登记（登记人身份证号）' },
   R06: { partitionwise: false, colocated: true, why: '按人、项目分组后再与支付自连接：均按身份证号，Citus 可整句下推；PostgreSQL 不在 GROUP BY 之上做分区连接' },

@@ -6,6 +6,13 @@ import type { RuleDefinition } from '../rule.js';
  * or the official's own household_id; the recipient's: the one household-members lists the
  * recipient in), and that official's region is in the same county as the payment.
  */
+/** A hit: the payment `s` to a person connected (`c`) to an official, who is the evidence. */
+const HIT = `s.id AS disbursement_id, s.id_number, s.program_code, NULL AS period, NULL AS bank_account,
+  jsonb_build_array(jsonb_build_object('registry', 'village-officials', 'import_id', c.official_import_id::text,
+    'official_id_number', c.official_id_number, 'official_name', c.official_name, 'role', c.official_role, 'region_code', c.official_region_code,
+    'relation', CASE WHEN c.self THEN '村干部本人（' || coalesce(c.official_role, '村干部') || '）'
+                     ELSE '村干部 ' || coalesce(c.official_name, '') || '（' || coalesce(c.official_role, '村干部') || '）的家庭成员' END)) AS facts`;
+
 export const R03: RuleDefinition = {
   code: 'R03',
   version: 1,
@@ -14,42 +21,19 @@ export const R03: RuleDefinition = {
   amount: 'sum',
   repeatAmount: 'sum',
   explanation: '{name} ({id}) 为{fact.relation}，{periods} 领取{program} {count} 笔，共 {total} 元',
-  // Who is connected to an official: the recipient is one, or the recipient's household is one
-  // an official belongs to (reg_household_officials, derived from the officials and the
-  // household members at import). A batch's run starts from the recipients under check and looks
-  // up only their households; a full check starts from the officials' households and lists their
-  // members, instead of collecting every means-tested recipient of the history.
+  // Who is connected to an official, with the official's row, is derived at each import of the
+  // officials or the household members (reg_official_connections, keyed by the connected person).
+  // A batch's run looks each of its recipients up there (OFFSET 0 keeps it a lookup: the planner
+  // would rather scan every connection than probe a few thousand times); a full check joins the
+  // whole table, on Citus a join of co-located shards.
   sql: `
-    WITH recipients AS (
-      SELECT DISTINCT s.id_number FROM :scope s JOIN programs p ON p.code = s.program_code AND p.means_tested
-      WHERE NOT :complete
-    ),
-    connections AS (
-      SELECT r.id_number AS recipient, o.id_number AS official, true AS self
-      FROM recipients r JOIN reg_village_officials o ON o.id_number = r.id_number
-      WHERE NOT :complete
-      UNION
-      SELECT hm.id_number, ho.official_id_number, false
-      FROM recipients r
-      JOIN reg_household_members hm ON hm.id_number = r.id_number
-      JOIN reg_household_officials ho ON ho.household_id = hm.household_id AND ho.official_id_number <> hm.id_number
-      WHERE NOT :complete
-      UNION
-      SELECT o.id_number, o.id_number, true FROM reg_village_officials o
-      WHERE :complete
-      UNION
-      SELECT member.id_number, ho.official_id_number, false
-      FROM reg_household_officials ho
-      JOIN reg_household_members member ON member.household_id = ho.household_id AND member.id_number <> ho.official_id_number
-      WHERE :complete
-    )
-    SELECT s.id AS disbursement_id, s.id_number, s.program_code, NULL AS period, NULL AS bank_account,
-           jsonb_build_array(jsonb_build_object('registry', 'village-officials', 'import_id', o.import_id::text,
-             'official_id_number', o.id_number, 'official_name', o.name, 'role', o.role, 'region_code', o.region_code,
-             'relation', CASE WHEN c.self THEN '村干部本人（' || coalesce(o.role, '村干部') || '）'
-                              ELSE '村干部 ' || coalesce(o.name, '') || '（' || coalesce(o.role, '村干部') || '）的家庭成员' END)) AS facts
-    FROM :scope s
+    SELECT ${HIT} FROM :scope s
     JOIN programs p ON p.code = s.program_code AND p.means_tested
-    JOIN connections c ON c.recipient = s.id_number
-    JOIN reg_village_officials o ON o.id_number = c.official AND left(o.region_code, 6) = left(s.region_code, 6)`,
+    CROSS JOIN LATERAL (SELECT * FROM reg_official_connections c WHERE c.id_number = s.id_number OFFSET 0) c
+    WHERE NOT :complete AND left(c.official_region_code, 6) = left(s.region_code, 6)
+    UNION ALL
+    SELECT ${HIT} FROM :scope s
+    JOIN programs p ON p.code = s.program_code AND p.means_tested
+    JOIN reg_official_connections c ON c.id_number = s.id_number AND left(c.official_region_code, 6) = left(s.region_code, 6)
+    WHERE :complete`,
 };
