@@ -121,7 +121,7 @@ describe.each(backends().filter((b) => b.name !== 'embedded'))('typed queues on 
     // refuses the upsert ("job ID already exists"), which failed a server's start in CI.
     const app = await NestFactory.createApplicationContext(moduleFor(backend, []), { logger: false });
     const queue = app.get(QueueRegistry).get(QueueName.Triage);
-    const yearly = '0 3 1 1 *'; // the slot is months away: no real clock crosses it during the test
+    const yearly = '0 3 1 1 *'; // New Year's Day: the test would have to run in that very minute for the clock to cross the slot
     try {
       await queue.schedule('taken-slot', yearly, JobName.SweepCards, {});
       const next = (await queue.queue.getJobScheduler('taken-slot'))!.next!;
@@ -129,8 +129,9 @@ describe.each(backends().filter((b) => b.name !== 'embedded'))('typed queues on 
 
       await expect(queue.schedule('taken-slot', yearly, JobName.SweepCards, {})).resolves.toBeUndefined();
       expect(await queue.queue.getJobScheduler('taken-slot')).toMatchObject({ pattern: yearly, next });
-      // Another cron with the same slot is a real change the running iteration would hide: it still fails.
+      // Another cron with the same slot, or another payload, is a change the running iteration would hide: it still fails.
       await expect(queue.schedule('taken-slot', '0 3 1 */12 *', JobName.SweepCards, {})).rejects.toThrow(/job ID already exists/);
+      await expect(queue.schedule('taken-slot', yearly, JobName.SweepCards, { today: '2027-01-01' })).rejects.toThrow(/job ID already exists/);
     } finally {
       await queue.queue.removeJobScheduler('taken-slot');
       await app.close();

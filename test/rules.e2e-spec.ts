@@ -231,6 +231,35 @@ describe(`leads over time on ${primaryBackend().name}`, () => {
     expect((await find('R03', recipient))[0]).toMatchObject({ id: lead.id, evidence_count: lead.evidence_count });
   });
 
+  it('follows an official\'s new role and a recipient who leaves the household into R03\'s connections', async () => {
+    const recipient = withCheckDigit('42108719700101021'); // paid 低保, in the official's household H9101
+    const official = withCheckDigit('42108719650505023'); // listed in H9101 by household-members
+    const members = path.join(env.dataDir, 'members-9101.csv');
+    await writeFile(members, `household_id,id_number,name,relation\nH9101,${official},孙立平,户主\nH9101,${recipient},孙晓梅,女儿\n`);
+    await importRegistry(app, 'household-members', members);
+    const officials = path.join(env.dataDir, 'officials-9101.csv');
+    const role = async (r: string) => {
+      await writeFile(officials, `id_number,name,region_code,role,household_id\n${official},孙立平,421087101,${r},\n`);
+      await importRegistry(app, 'village-officials', officials);
+    };
+    await role('村委委员');
+    const paid = (period: string) => `421087101,DIBAO,${period},${recipient},孙晓梅,H9101,650.00,6222020100099990021,孙晓梅,${period}-15,南海镇财政所`;
+    expect((await checkBatch(app, (await batch(paid('2024-05'))).batchId)).byRule).toMatchObject({ R03: 1 });
+    const connection = () => app.query(`SELECT official_role, self FROM reg_official_connections WHERE id_number = $1`, [recipient]);
+    expect(await connection()).toEqual([{ official_role: '村委委员', self: false }]);
+
+    // The same official, a new role: the connection says so (the evidence of later payments too).
+    await role('村支书');
+    expect(await connection()).toEqual([{ official_role: '村支书', self: false }]);
+
+    // The household register replaced by one where the recipient has a household of her own.
+    await writeFile(members, `household_id,id_number,name,relation\nH9101,${official},孙立平,户主\nH9102,${recipient},孙晓梅,户主\n`);
+    const result = await app.get(ImportRegistry).execute(new ImportRegistryCommand('household-members', members, 'members-9101.csv', 'test', true, false));
+    expect(result.status).toBe('stored');
+    expect(await connection()).toEqual([]);
+    expect((await checkBatch(app, (await batch(paid('2024-06'))).batchId)).byRule.R03).toBeUndefined();
+  });
+
   it('counts every new payment of a duplicate group that comes back', async () => {
     const [r06] = await find('R06', '421087196804120116');
     await app.get(CloseLead).execute(new CloseLeadCommand(String(r06.id), 'rectified', 'test'));

@@ -30,11 +30,12 @@ const FACTS = ['official_name', 'official_role', 'official_import_id'];
 
 /**
  * reg_official_connections: each person connected to a village official, with the official's row.
- * R03 (优亲厚友) looks each recipient up in it by id_number, once. Brought up to date in the
+ * R03 (优亲厚友) looks each payment's recipient up in it by id_number. Brought up to date in the
  * transaction that stores an import of either source: the rows no longer derived are deleted,
- * the new ones inserted and the changed ones updated, so that an import rewrites only what
- * changed (the embedded database has no autovacuum for dead rows, and the application's role may
- * not VACUUM the owner's tables).
+ * the new ones inserted and those whose official's row changed updated, rather than the table
+ * rewritten (the embedded database has no autovacuum for dead rows, and the application's role
+ * may not VACUUM the owner's tables). An officials import stamps every row it loads with its
+ * import, so it does update each of its officials' connections: the evidence names that import.
  */
 @Injectable()
 export class OfficialConnections {
@@ -52,7 +53,7 @@ export class OfficialConnections {
       DELETE FROM reg_official_connections c
       WHERE NOT EXISTS (SELECT 1 FROM derived_connections d WHERE ${KEY.map((k) => `d.${k} = c.${k}`).join(' AND ')})`);
     await em.query(`
-      INSERT INTO reg_official_connections AS c SELECT * FROM derived_connections
+      INSERT INTO reg_official_connections AS c (${[...KEY, ...FACTS].join(', ')}) SELECT ${[...KEY, ...FACTS].join(', ')} FROM derived_connections
       ON CONFLICT (${KEY.join(', ')}) DO UPDATE SET ${FACTS.map((f) => `${f} = EXCLUDED.${f}`).join(', ')}
       WHERE (${FACTS.map((f) => `c.${f}`).join(', ')}) IS DISTINCT FROM (${FACTS.map((f) => `EXCLUDED.${f}`).join(', ')})`);
     await em.query(`DROP TABLE derived_connections`);

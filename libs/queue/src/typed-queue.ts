@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { JobsOptions, Queue } from 'bullmq';
 import { JOB_QUEUE, type JobName, type JobPayloads, type JobsOf, type QueueName } from './jobs.js';
 import { TIME_ZONE } from '@sunlight/common';
@@ -47,7 +48,8 @@ export class TypedQueue<Q extends QueueName> {
       // already says what we declare, that refusal is the upsert done; the worker schedules the next.
       if ((e as { code?: number }).code !== SCHEDULER_JOB_ID_COLLISION) throw e;
       const current = await this.queue.getJobScheduler(schedulerId);
-      if (current?.pattern !== pattern || current.tz !== tz) throw e;
+      const same = current?.pattern === pattern && current.tz === tz && current.name === job && isDeepStrictEqual(current.template?.data ?? {}, payload);
+      if (!same) throw e;
     }
   }
 

@@ -26,7 +26,7 @@ export class OfficialConnections1795417900000 implements MigrationInterface {
         PRIMARY KEY (id_number, official_id_number, official_region_code, self)
       )`);
     await q.query(`
-      INSERT INTO reg_official_connections
+      INSERT INTO reg_official_connections (id_number, official_id_number, official_region_code, self, official_name, official_role, official_import_id)
       WITH households AS (
         SELECT hm.household_id, o.id_number AS official FROM reg_village_officials o JOIN reg_household_members hm ON hm.id_number = o.id_number
         UNION
@@ -40,21 +40,12 @@ export class OfficialConnections1795417900000 implements MigrationInterface {
       SELECT p.person, o.id_number, o.region_code, p.self, o.name, o.role, o.import_id
       FROM people p JOIN reg_village_officials o ON o.id_number = p.official`);
     await q.query(`ANALYZE reg_official_connections`);
-    await q.query(`DROP TABLE reg_household_officials`);
+    // reg_household_officials stays, no longer written, for the processes of the previous release
+    // that still run during an upgrade (their R03 and their registry imports use it); the next
+    // release's migrations drop it.
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`
-      CREATE TABLE reg_household_officials (
-        household_id text NOT NULL,
-        official_id_number varchar(18) COLLATE "C" NOT NULL,
-        PRIMARY KEY (household_id, official_id_number)
-      )`);
-    await q.query(`
-      INSERT INTO reg_household_officials (household_id, official_id_number)
-      SELECT hm.household_id, o.id_number FROM reg_village_officials o JOIN reg_household_members hm ON hm.id_number = o.id_number
-      UNION
-      SELECT o.household_id, o.id_number FROM reg_village_officials o WHERE o.household_id IS NOT NULL`);
     await q.query(`DROP TABLE reg_official_connections`);
   }
 }

@@ -1,11 +1,5 @@
 import type { RuleDefinition } from '../rule.js';
 
-/**
- * R03 优亲厚友: a means-tested program, and the recipient is a village official or in the same
- * household as one (the official's household: the one household-members lists the official in,
- * or the official's own household_id; the recipient's: the one household-members lists the
- * recipient in), and that official's region is in the same county as the payment.
- */
 /** A hit: the payment `s` to a person connected (`c`) to an official, who is the evidence. */
 const HIT = `s.id AS disbursement_id, s.id_number, s.program_code, NULL AS period, NULL AS bank_account,
   jsonb_build_array(jsonb_build_object('registry', 'village-officials', 'import_id', c.official_import_id::text,
@@ -13,6 +7,12 @@ const HIT = `s.id AS disbursement_id, s.id_number, s.program_code, NULL AS perio
     'relation', CASE WHEN c.self THEN '村干部本人（' || coalesce(c.official_role, '村干部') || '）'
                      ELSE '村干部 ' || coalesce(c.official_name, '') || '（' || coalesce(c.official_role, '村干部') || '）的家庭成员' END)) AS facts`;
 
+/**
+ * R03 优亲厚友: a means-tested program, and the recipient is a village official or in the same
+ * household as one (the official's household: the one household-members lists the official in,
+ * or the official's own household_id; the recipient's: the one household-members lists the
+ * recipient in), and that official's region is in the same county as the payment.
+ */
 export const R03: RuleDefinition = {
   code: 'R03',
   version: 1,
@@ -23,9 +23,10 @@ export const R03: RuleDefinition = {
   explanation: '{name} ({id}) 为{fact.relation}，{periods} 领取{program} {count} 笔，共 {total} 元',
   // Who is connected to an official, with the official's row, is derived at each import of the
   // officials or the household members (reg_official_connections, keyed by the connected person).
-  // A batch's run looks each of its recipients up there (OFFSET 0 keeps it a lookup: the planner
-  // would rather scan every connection than probe a few thousand times); a full check joins the
-  // whole table, on Citus a join of co-located shards.
+  // A batch's run looks each of its payments' recipients up there (OFFSET 0 keeps it a lookup:
+  // the planner would rather scan every connection than probe a few thousand times; Citus refuses
+  // it, docs/scale-out.md item 12); a full check joins the whole table, on Citus a join of
+  // co-located shards.
   sql: `
     SELECT ${HIT} FROM :scope s
     JOIN programs p ON p.code = s.program_code AND p.means_tested
