@@ -27,6 +27,7 @@ const DERIVED = `
 
 const KEY = ['id_number', 'official_id_number', 'official_region_code', 'self'];
 const FACTS = ['official_name', 'official_role', 'official_import_id'];
+const COLUMNS = [...KEY, ...FACTS].join(', ');
 
 /**
  * reg_official_connections: each person connected to a village official, with the official's row.
@@ -53,9 +54,8 @@ export class OfficialConnections {
       DELETE FROM reg_official_connections c
       WHERE NOT EXISTS (SELECT 1 FROM derived_connections d WHERE ${KEY.map((k) => `d.${k} = c.${k}`).join(' AND ')})`);
     await em.query(`
-      INSERT INTO reg_official_connections AS c (${[...KEY, ...FACTS].join(', ')}) SELECT ${[...KEY, ...FACTS].join(', ')} FROM derived_connections
+      INSERT INTO reg_official_connections AS c (${COLUMNS}) SELECT ${COLUMNS} FROM derived_connections
       ON CONFLICT (${KEY.join(', ')}) DO UPDATE SET ${FACTS.map((f) => `${f} = EXCLUDED.${f}`).join(', ')}
       WHERE (${FACTS.map((f) => `c.${f}`).join(', ')}) IS DISTINCT FROM (${FACTS.map((f) => `EXCLUDED.${f}`).join(', ')})`);
-    await em.query(`DROP TABLE derived_connections`);
   }
 }

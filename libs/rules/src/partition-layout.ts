@@ -11,8 +11,7 @@
  * R09 (by bank account) and R08 (by household) key on something else: they get no copy of their
  * own hashed by account or household. Such a copy of disbursements, the largest table, would
  * double it and have to follow every import, for one rule; Citus repartitions those joins at
- * query time instead. Here they run on the id_number layout, and RULE_DISTRIBUTION says so. (R03
- * keyed on the household too, until its connections were derived at import by the person.)
+ * query time instead. Here they run on the id_number layout, and RULE_DISTRIBUTION says so.
  *
  * Each shard can also be read alone (createShardViews): a schema per partition k whose tables
  * are partition k, so that a statement run there does exactly what Citus sends to shard k of a
