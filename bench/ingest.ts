@@ -1,16 +1,17 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { BATCH_HEADER, batchRows, sampleTownships, writeCsv } from '@sunlight/generator';
-import { OUT, ROOT, admin, child, dropDatabase, freshDatabase, median, nativePostgres, say, templateDatabase, withDatabase } from './support.js';
+import { OUT, ROOT, admin, child, dropDatabase, freshDatabase, machineCpuSeconds, median, nativePostgres, say, templateDatabase, withDatabase } from './support.js';
 
 const run = promisify(execFile);
 const MONTHS = Array.from({ length: 12 }, (_, i) => `2024-${String(i + 1).padStart(2, '0')}`);
 /** The CLI as a user runs it (`npm run cli` runs this file once the build is current). */
 const CLI = path.join(ROOT, 'dist/apps/cli/src/main.js');
-/** Preloaded into the CLI: its peak RSS, written when it exits (nothing else changes in the process). */
+/** Preloaded into the CLI: its peak RSS and CPU time, written when it exits (nothing else changes in the process). */
 const RSS_SCRIPT = path.join(OUT, 'peak-rss.cjs');
 
 interface ImportReport {
@@ -25,6 +26,10 @@ interface ImportReport {
 interface CommandReport {
   ms: number;
   peakRssMb: number;
+  /** The command's own process: user and system time. */
+  cpuSeconds: number;
+  /** The whole machine's during the command: the command's, PostgreSQL's for it (undefined: not on Linux). */
+  machineCpuSeconds: number | undefined;
   result: { batchId: number; status: string; accepted: number; rejected: number; duplicateOf: number | null };
 }
 
@@ -37,6 +42,7 @@ function importCommand(file: string, databaseUrl: string): Promise<CommandReport
   rmSync(rssFile, { force: true });
   const nodeOptions = [process.env.NODE_OPTIONS, `--require ${RSS_SCRIPT}`].filter(Boolean).join(' ');
   return new Promise((resolve, reject) => {
+    const cpuBefore = machineCpuSeconds();
     const started = process.hrtime.bigint();
     const proc = spawn(process.execPath, [CLI, 'batch', 'import', file], { env: { ...process.env, DATABASE_URL: databaseUrl, NODE_OPTIONS: nodeOptions, PEAK_RSS_FILE: rssFile } });
     let out = '';
@@ -45,10 +51,17 @@ function importCommand(file: string, databaseUrl: string): Promise<CommandReport
     proc.stderr.on('data', (d) => (err += d));
     proc.on('exit', (code) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const cpuAfter = machineCpuSeconds();
       if (code !== 0) return reject(new Error(`batch import ${file} exited ${code}:\n${err}`));
-      const peakRssMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
+      const usage = JSON.parse(readFileSync(rssFile, 'utf8')) as { maxRSS: number; userCPUTime: number; systemCPUTime: number };
       rmSync(rssFile, { force: true });
-      resolve({ ms, peakRssMb, result: JSON.parse(out.trim().split('\n').pop()!) });
+      resolve({
+        ms,
+        peakRssMb: usage.maxRSS / 1024,
+        cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6,
+        machineCpuSeconds: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore,
+        result: JSON.parse(out.trim().split('\n').pop()!),
+      });
     });
   });
 }
@@ -72,7 +85,7 @@ export async function ingestBenchmark(rows = 1_000_000, xlsxRows = 200_000, roun
     say(`generating ${rows} rows → ${csv}`);
     await writeCsv(csv, BATCH_HEADER, batchRows({ seed: 2024, rows, townships: sampleTownships(2024, 60, 12), months: MONTHS }));
   }
-  writeFileSync(RSS_SCRIPT, `process.on('exit', () => require('fs').writeFileSync(process.env.PEAK_RSS_FILE, String(process.resourceUsage().maxRSS)));\n`);
+  writeFileSync(RSS_SCRIPT, `process.on('exit', () => require('fs').writeFileSync(process.env.PEAK_RSS_FILE, JSON.stringify(process.resourceUsage())));\n`);
   const sizeMb = statSync(csv).size / 1048576;
   // BENCH_DB_PREFIX: other database names, so that two runs (a branch and main) don't collide.
   const prefix = process.env.BENCH_DB_PREFIX ?? 'sunlight_bench_ingest_';
@@ -80,6 +93,7 @@ export async function ingestBenchmark(rows = 1_000_000, xlsxRows = 200_000, roun
   await templateDatabase(url, template);
 
   const bare: number[] = [];
+  const bareCpu: number[] = [];
   const whole: CommandReport[] = [];
   const inProcess: ImportReport[] = [];
   for (let round = 1; round <= rounds; round++) {
@@ -91,9 +105,12 @@ export async function ingestBenchmark(rows = 1_000_000, xlsxRows = 200_000, roun
     const measures = {
       bare: async () => {
         await admin(target, (c) => c.query('CHECKPOINT'));
+        const cpuBefore = machineCpuSeconds();
         const started = process.hrtime.bigint();
         await run('psql', [target, '-qc', `\\copy bare FROM '${csv}' WITH (FORMAT csv, HEADER)`]);
         bare.push(Number(process.hrtime.bigint() - started) / 1e6);
+        const cpuAfter = machineCpuSeconds();
+        if (cpuBefore !== undefined && cpuAfter !== undefined) bareCpu.push(cpuAfter - cpuBefore);
         await admin(target, (c) => c.query('DROP TABLE bare'));
         return `\\copy ${(bare[bare.length - 1] / 1000).toFixed(2)} s`;
       },
@@ -102,7 +119,7 @@ export async function ingestBenchmark(rows = 1_000_000, xlsxRows = 200_000, roun
         const report = await importCommand(csv, target);
         if (report.result.status !== 'stored' || report.result.accepted !== rows) throw new Error(`batch import did not store the file: ${JSON.stringify(report.result)}`);
         whole.push(report);
-        return `command ${(report.ms / 1000).toFixed(2)} s (peak RSS ${report.peakRssMb.toFixed(0)} MB)`;
+        return `command ${(report.ms / 1000).toFixed(2)} s (peak RSS ${report.peakRssMb.toFixed(0)} MB, CPU ${report.cpuSeconds.toFixed(2)} s, the machine's ${report.machineCpuSeconds?.toFixed(2) ?? '?'} s)`;
       },
       inProcess: async () => {
         await admin(inprocTarget, (c) => c.query('CHECKPOINT'));
@@ -154,10 +171,33 @@ export async function ingestBenchmark(rows = 1_000_000, xlsxRows = 200_000, roun
       phasesMs: inProcess.find((r) => r.ms === inProcessMs)?.phases,
       ratio: Number((inProcessMs / bareMs).toFixed(2)),
     },
+    /**
+     * CPU seconds, medians: the \\copy's and the command's, the whole machine's during each (so
+     * PostgreSQL's too), and the command's own process. The machine's divided by its cores is the
+     * least time the work could take however well it ran side by side: `floorRatio` is the ratio
+     * the command cannot go below on this machine without doing less work.
+     */
+    cpu: cpuSummary(bareCpu, whole, bareMs),
     /** What the command spends outside the import itself (start-up, shutdown): the medians' difference. */
     outsideImportMs: Math.round(wholeMs - inProcessMs),
     target: { ratio: 2.5, peakRssMb: 300 },
     xlsx: { rows: xlsxRows, ms: Math.round(xreport.ms), rowsPerSecond: Math.round(xlsxRows / (xreport.ms / 1000)), peakRssMb: Math.round(xreport.peakRssMb), status: xreport.result.status },
     database: withDatabase(url, '').replace(/\/$/, ''),
+  };
+}
+
+function cpuSummary(bareCpu: number[], whole: CommandReport[], bareMs: number) {
+  const machine = whole.map((r) => r.machineCpuSeconds).filter((s): s is number => s !== undefined);
+  if (!bareCpu.length || !machine.length) return undefined;
+  const cores = availableParallelism();
+  const commandMachine = median(machine);
+  return {
+    cores,
+    bareCopySeconds: Number(median(bareCpu).toFixed(2)),
+    commandSeconds: Number(commandMachine.toFixed(2)),
+    commandProcessSeconds: Number(median(whole.map((r) => r.cpuSeconds)).toFixed(2)),
+    ratio: Number((commandMachine / median(bareCpu)).toFixed(2)),
+    floorMs: Math.round((commandMachine / cores) * 1000),
+    floorRatio: Number(((commandMachine / cores) * 1000 / bareMs).toFixed(2)),
   };
 }

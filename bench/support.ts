@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,6 +81,21 @@ export function median(values: number[]): number {
 }
 
 export const say = (line: string) => process.stderr.write(`${line}\n`);
+
+/**
+ * The CPU seconds this machine has spent since it started, every process's (Linux's /proc/stat:
+ * user, nice, system, irq and softirq time, in its fixed 100 ticks a second; undefined
+ * elsewhere). The difference around a measurement on a quiet machine is the work of everything
+ * it ran: a command's, PostgreSQL's for it, and psql's.
+ */
+export function machineCpuSeconds(): number | undefined {
+  try {
+    const [, user, nice, system, , , irq, softirq] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+    return (user + nice + system + irq + softirq) / 100;
+  } catch {
+    return undefined;
+  }
+}
 
 export function reachable(port: number): Promise<boolean> {
   return new Promise((resolve) => {
