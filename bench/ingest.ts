@@ -172,7 +172,7 @@ export async function ingestBenchmark(rows = 1_000_000, xlsxRows = 200_000, roun
       ratio: Number((inProcessMs / bareMs).toFixed(2)),
     },
     /**
-     * CPU seconds, medians: the \\copy's and the command's, the whole machine's during each (so
+     * CPU seconds, medians: the \copy's and the command's, the whole machine's during each (so
      * PostgreSQL's too), and the command's own process. The machine's divided by its cores is the
      * least time the work could take however well it ran side by side: `floorRatio` is the ratio
      * the command cannot go below on this machine without doing less work.
