@@ -5,14 +5,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { BATCH_HEADER, batchRows, sampleTownships, writeCsv } from '@sunlight/generator';
-import { OUT, ROOT, admin, child, dropDatabase, freshDatabase, machineCpuSeconds, median, nativePostgres, say, templateDatabase, withDatabase } from './support.js';
+import { OUT, ROOT, admin, child, dropDatabase, freshDatabase, machineCpuSeconds, machineCpuSince, median, nativePostgres, say, templateDatabase, withDatabase } from './support.js';
 
 const run = promisify(execFile);
 const MONTHS = Array.from({ length: 12 }, (_, i) => `2024-${String(i + 1).padStart(2, '0')}`);
 /** The CLI as a user runs it (`npm run cli` runs this file once the build is current). */
 const CLI = path.join(ROOT, 'dist/apps/cli/src/main.js');
-/** Preloaded into the CLI: its peak RSS and CPU time, written when it exits (nothing else changes in the process). */
-const RSS_SCRIPT = path.join(OUT, 'peak-rss.cjs');
+/** Preloaded into the CLI: its resource usage (peak RSS, CPU time), written when it exits (nothing else changes in the process). */
+const USAGE_SCRIPT = path.join(OUT, 'process-usage.cjs');
 
 interface ImportReport {
   ms: number;
@@ -38,28 +38,28 @@ interface CommandReport {
  * stdout line is the CONTRACT §5 result.
  */
 function importCommand(file: string, databaseUrl: string): Promise<CommandReport> {
-  const rssFile = path.join(OUT, `peak-rss-${process.pid}.txt`);
-  rmSync(rssFile, { force: true });
-  const nodeOptions = [process.env.NODE_OPTIONS, `--require ${RSS_SCRIPT}`].filter(Boolean).join(' ');
+  const usageFile = path.join(OUT, `process-usage-${process.pid}.json`);
+  rmSync(usageFile, { force: true });
+  const nodeOptions = [process.env.NODE_OPTIONS, `--require ${USAGE_SCRIPT}`].filter(Boolean).join(' ');
   return new Promise((resolve, reject) => {
     const cpuBefore = machineCpuSeconds();
     const started = process.hrtime.bigint();
-    const proc = spawn(process.execPath, [CLI, 'batch', 'import', file], { env: { ...process.env, DATABASE_URL: databaseUrl, NODE_OPTIONS: nodeOptions, PEAK_RSS_FILE: rssFile } });
+    const proc = spawn(process.execPath, [CLI, 'batch', 'import', file], { env: { ...process.env, DATABASE_URL: databaseUrl, NODE_OPTIONS: nodeOptions, USAGE_FILE: usageFile } });
     let out = '';
     let err = '';
     proc.stdout.on('data', (d) => (out += d));
     proc.stderr.on('data', (d) => (err += d));
     proc.on('exit', (code) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const cpuAfter = machineCpuSeconds();
+      const machineCpu = machineCpuSince(cpuBefore);
       if (code !== 0) return reject(new Error(`batch import ${file} exited ${code}:\n${err}`));
-      const usage = JSON.parse(readFileSync(rssFile, 'utf8')) as { maxRSS: number; userCPUTime: number; systemCPUTime: number };
-      rmSync(rssFile, { force: true });
+      const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as { maxRSS: number; userCPUTime: number; systemCPUTime: number };
+      rmSync(usageFile, { force: true });
       resolve({
         ms,
         peakRssMb: usage.maxRSS / 1024,
         cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6,
-        machineCpuSeconds: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore,
+        machineCpuSeconds: machineCpu,
         result: JSON.parse(out.trim().split('\n').pop()!),
       });
     });
@@ -85,7 +85,7 @@ export async function ingestBenchmark(rows = 1_000_000, xlsxRows = 200_000, roun
     say(`generating ${rows} rows → ${csv}`);
     await writeCsv(csv, BATCH_HEADER, batchRows({ seed: 2024, rows, townships: sampleTownships(2024, 60, 12), months: MONTHS }));
   }
-  writeFileSync(RSS_SCRIPT, `process.on('exit', () => require('fs').writeFileSync(process.env.PEAK_RSS_FILE, JSON.stringify(process.resourceUsage())));\n`);
+  writeFileSync(USAGE_SCRIPT, `process.on('exit', () => require('fs').writeFileSync(process.env.USAGE_FILE, JSON.stringify(process.resourceUsage())));\n`);
   const sizeMb = statSync(csv).size / 1048576;
   // BENCH_DB_PREFIX: other database names, so that two runs (a branch and main) don't collide.
   const prefix = process.env.BENCH_DB_PREFIX ?? 'sunlight_bench_ingest_';
@@ -109,8 +109,8 @@ export async function ingestBenchmark(rows = 1_000_000, xlsxRows = 200_000, roun
         const started = process.hrtime.bigint();
         await run('psql', [target, '-qc', `\\copy bare FROM '${csv}' WITH (FORMAT csv, HEADER)`]);
         bare.push(Number(process.hrtime.bigint() - started) / 1e6);
-        const cpuAfter = machineCpuSeconds();
-        if (cpuBefore !== undefined && cpuAfter !== undefined) bareCpu.push(cpuAfter - cpuBefore);
+        const cpu = machineCpuSince(cpuBefore);
+        if (cpu !== undefined) bareCpu.push(cpu);
         await admin(target, (c) => c.query('DROP TABLE bare'));
         return `\\copy ${(bare[bare.length - 1] / 1000).toFixed(2)} s`;
       },

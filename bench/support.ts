@@ -97,6 +97,12 @@ export function machineCpuSeconds(): number | undefined {
   }
 }
 
+/** The machine's CPU seconds since `before` (a machineCpuSeconds reading); undefined off Linux. */
+export function machineCpuSince(before: number | undefined): number | undefined {
+  const now = machineCpuSeconds();
+  return before === undefined || now === undefined ? undefined : now - before;
+}
+
 export function reachable(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.connect({ host: '127.0.0.1', port });
