@@ -31,6 +31,8 @@ export default {
   // database, role, queue prefix and port (test/support/harness.ts); only the templates are
   // common, made once by global-setup.
   maxWorkers: 3,
+  // The slowest files first, by the times jest remembers or, on a fresh clone, the recorded ones.
+  testSequencer: '<rootDir>/test/setup/sequencer.mjs',
   // A test that leaves a connection open must not hold CI for its whole budget.
   forceExit: true,
   projects: [
