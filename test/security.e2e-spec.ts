@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SAMPLES, TEST_PASSWORD, apiClient, cli, createUser, freshEnv, jsonLines, login, primaryBackend, startServer, until, type RunningServer, type TestEnv } from './support/harness.js';
+import { SAMPLES, TEST_PASSWORD, apiClient, cli, createUser, createUsers, freshEnv, jsonLines, login, primaryBackend, startServer, until, type RunningServer, type TestEnv } from './support/harness.js';
 
 /**
  * Two counties (松滋市 421087 and 枣强县 131121), a user of each role in each, and an admin.
@@ -54,7 +54,7 @@ describe(`security (${primaryBackend().name})`, () => {
     const leads = jsonLines((await cli(env, 'leads', 'export', '--format', 'jsonl')).stdout);
     songziLead = String(leads.find((l) => l.region_code.startsWith('421087'))!.id);
     zaoqiangLead = String(leads.find((l) => l.region_code.startsWith('131121'))!.id);
-    for (const [username, { role, region }] of Object.entries(USERS)) await createUser(env, username, role, region);
+    await createUsers(env, Object.entries(USERS).map(([username, { role, region }]) => [username, role, region]));
     server = await startServer(env);
     for (const username of Object.keys(USERS)) tokens[username] = await login(server.url, username);
     const batches = (await call('GET', '/api/batches', tokens.admin)).json.items;

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import pg from 'pg';
-import { apiClient, createUser, embeddedDatabase, freshEnv, login, primaryBackend, startServer, type RunningServer, type TestEnv } from './support/harness.js';
+import { apiClient, createUsers, embeddedDatabase, freshEnv, login, primaryBackend, startServer, type RunningServer, type TestEnv } from './support/harness.js';
 
 /**
  * The supervisors' figures over HTTP, against figures worked out by hand from seeded leads: the
@@ -47,7 +47,7 @@ describe(`supervisor figures over HTTP (${primaryBackend().name})`, () => {
       ['in.songzi', 'inspector', '421087'],
       ['up.songzi', 'uploader', '421087'],
     ];
-    for (const [username, role, region] of users) await createUser(env, username, role, region);
+    await createUsers(env, users);
     server = await startServer(env);
     for (const [username] of users) tokens[username] = await login(server.url, username);
     db = new pg.Pool({ ...(env.env.DATABASE_URL ? { connectionString: env.env.DATABASE_URL } : await embeddedDatabase(env)), max: 2 });

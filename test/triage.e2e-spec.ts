@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { apiClient, createUser, embeddedDatabase, freshEnv, login, primaryBackend, startServer, bootApp, type RunningServer, type TestApp, type TestEnv } from './support/harness.js';
+import { apiClient, createUsers, embeddedDatabase, freshEnv, login, primaryBackend, startServer, bootApp, type RunningServer, type TestApp, type TestEnv } from './support/harness.js';
 import { ActorContext, FixedClock, shanghaiDate, type Actor } from '@sunlight/common';
 import { SweepCards, SweepCardsCommand, TransitionLead, TransitionLeadCommand, WorkingDays } from '@sunlight/leads';
 import { JobName, JobWaiter, QueueName, QueueRegistry, WorkerHost } from '@sunlight/queue';
@@ -66,7 +66,7 @@ describe(`lead triage over HTTP (${primaryBackend().name})`, () => {
       ['su.songzi', 'supervisor', '421087'],
       ['in.zaoqiang', 'inspector', '131121'],
     ];
-    for (const [username, role, region] of users) await createUser(env, username, role, region);
+    await createUsers(env, users);
     server = await startServer(env);
     for (const [username] of users) tokens[username] = await login(server.url, username);
     db = new pg.Pool({ connectionString: env.env.DATABASE_URL, max: 2 });
@@ -368,7 +368,7 @@ describe(`deadlines and warning cards by a simulated clock (${primaryBackend().n
 
   beforeAll(async () => {
     env = await freshEnv(primaryBackend().name);
-    await createUser(env, 'in.songzi', 'inspector', '421087');
+    await createUsers(env, [['in.songzi', 'inspector', '421087']]);
     app = await bootApp(env, { clock });
     const [user] = await app.query(`SELECT id::text FROM users WHERE username = 'in.songzi'`);
     inspector = { userId: user.id, username: 'in.songzi', role: 'inspector', scope: '421087' };
@@ -453,8 +453,10 @@ describe.each([...new Set(['embedded', primaryBackend().name] as const)])('lead 
 
   beforeAll(async () => {
     env = await freshEnv(backend, { SUNLIGHT_LOGIN_RATE: '1000' });
-    await createUser(env, 'in.songzi', 'inspector', '421087');
-    await createUser(env, 'admin', 'admin', '');
+    await createUsers(env, [
+      ['in.songzi', 'inspector', '421087'],
+      ['admin', 'admin', ''],
+    ]);
     server = await startServer(env);
     // Through the server's own socket, as the CLI goes while it runs.
     db = new pg.Client(env.databaseUrl ? { connectionString: env.databaseUrl } : await embeddedDatabase(env));

@@ -393,6 +393,22 @@ export async function createUser(env: TestEnv, username: string, role: string, r
   if (result.code !== 0) throw new Error(`users create ${username}: ${result.stderr}`);
 }
 
+/**
+ * Creates several accounts in one application started in this process, each as `users create`
+ * does (the same use case, audited alike), with TEST_PASSWORD. For a test's cast of users: one
+ * start instead of a CLI process per account (each some 4 s of a busy CI machine). Tests of the
+ * command itself, or of what its process leaves (checkpoints), use createUser.
+ */
+export async function createUsers(env: TestEnv, users: [username: string, role: string, region: string][]): Promise<void> {
+  const { CreateUser, CreateUserCommand } = await import('@sunlight/accounts');
+  const app = await bootApp(env);
+  try {
+    for (const [username, role, region] of users) await app.get(CreateUser).execute(new CreateUserCommand(username, username, role, region, TEST_PASSWORD, null));
+  } finally {
+    await app.close();
+  }
+}
+
 /** Signs in through the API; answers the access token. */
 export async function login(url: string, username: string, password = TEST_PASSWORD): Promise<string> {
   const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
