@@ -352,6 +352,12 @@ export interface TestApp {
   get<T>(type: import('@nestjs/common').Type<T> | string | symbol): T;
   /** SQL on the installation's database. */
   query<T = any>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * Waits for what the application does in the background after a commit: the audit checkpoint
+   * (which reads the chain) and the outbox relay (which reads its rows). A snapshot they hold
+   * keeps a VACUUM from marking what was committed after it taken all-visible.
+   */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -363,23 +369,40 @@ export async function bootApp(
   const { openInfrastructure, CoreModule } = await import('@sunlight/runtime');
   const { CliModule } = await import('../../apps/cli/src/cli.module.js');
   const { DataSource } = await import('typeorm');
+  const { OutboxRelay } = await import('@sunlight/queue');
+  // Not in @sunlight/audit's public index: no application code needs to wait for a checkpoint.
+  const { AuditCheckpoints } = await import('../../libs/audit/src/checkpoints.js');
   const infra = await openInfrastructure('test', undefined, { ...env.env });
   const root = CliModule.register(infra);
   if (options.clock) root.imports = [CoreModule.register(infra, { logTo: 2, clock: options.clock }), ...(root.imports ?? []).slice(1)];
   if (options.modules) root.imports = [...(root.imports ?? []), ...options.modules];
   let builder = Test.createTestingModule({ imports: [root] });
   for (const [token, value] of options.override ?? []) builder = builder.overrideProvider(token as never).useValue(value);
-  const app = await builder.compile();
-  app.useLogger(['error']);
-  await app.init();
+  let app: import('@nestjs/testing').TestingModule;
+  try {
+    app = await builder.compile();
+    app.useLogger(['error']);
+    await app.init();
+  } catch (err) {
+    // Let go of the database (an embedded one's directory lock) for the server a test starts next.
+    await infra.database.close();
+    throw err;
+  }
   const dataSource = app.get(DataSource);
   return {
     app,
     get: (type) => app.get(type as never),
     query: (sql, params) => dataSource.query(sql, params),
+    settled: async () => {
+      await app.get(AuditCheckpoints).idle();
+      await app.get(OutboxRelay).flush();
+    },
     close: async () => {
-      await app.close();
-      await infra.database.close();
+      try {
+        await app.close();
+      } finally {
+        await infra.database.close();
+      }
     },
   };
 }
