@@ -26,7 +26,7 @@ export default {
   testTimeout: 300_000,
   // Three test files at a time on two cores (jest's default there is one). An end-to-end file
   // mostly waits on processes of its own (server, CLI, worker, browser): with two, the suite's own
-  // processes used one core on average. With three the whole `npm test` took 12.5 minutes on a
+  // processes used one core on average. With three the whole `npm test` took 12.5–14.3 minutes on a
   // fresh clone on this 2-core machine (the slowest files first: test/setup/sequencer.mjs).
   // Files share nothing: every installation has its own data directory, database, role, queue
   // prefix and port (test/support/harness.ts); only the templates are common, made once by
