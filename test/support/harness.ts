@@ -352,12 +352,6 @@ export interface TestApp {
   get<T>(type: import('@nestjs/common').Type<T> | string | symbol): T;
   /** SQL on the installation's database. */
   query<T = any>(sql: string, params?: unknown[]): Promise<T[]>;
-  /**
-   * Waits for what the application does in the background after a commit: the audit checkpoint
-   * (which reads the chain) and the outbox relay (which reads its rows). A snapshot they hold
-   * keeps a VACUUM from marking what was committed after it taken all-visible.
-   */
-  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -369,9 +363,6 @@ export async function bootApp(
   const { openInfrastructure, CoreModule } = await import('@sunlight/runtime');
   const { CliModule } = await import('../../apps/cli/src/cli.module.js');
   const { DataSource } = await import('typeorm');
-  const { OutboxRelay } = await import('@sunlight/queue');
-  // Not in @sunlight/audit's public index: no application code needs to wait for a checkpoint.
-  const { AuditCheckpoints } = await import('../../libs/audit/src/checkpoints.js');
   const infra = await openInfrastructure('test', undefined, { ...env.env });
   const root = CliModule.register(infra);
   if (options.clock) root.imports = [CoreModule.register(infra, { logTo: 2, clock: options.clock }), ...(root.imports ?? []).slice(1)];
@@ -393,10 +384,6 @@ export async function bootApp(
     app,
     get: (type) => app.get(type as never),
     query: (sql, params) => dataSource.query(sql, params),
-    settled: async () => {
-      await app.get(AuditCheckpoints).idle();
-      await app.get(OutboxRelay).flush();
-    },
     close: async () => {
       try {
         await app.close();
