@@ -1,5 +1,6 @@
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SAMPLES, backends, cli, freshEnv, jsonLines, type TestEnv } from './support/harness.js';
+import { SAMPLES, backends, cli, freshEnv, jsonLines, primaryBackend, type TestEnv } from './support/harness.js';
 
 // The thin path of the foundation: a CSV batch in, a duplicate-payment lead out, through the
 // command line, on every database/queue combination this machine has.
@@ -59,5 +60,57 @@ describe.each(backends())('thin path on $name', ({ name, skip }) => {
     expect(result.json).toMatchObject({ status: 'rejected', accepted: 0, rejected: 2 });
     expect(result.stderr).toContain('第 2 行 period "2024-13"');
     expect(result.stderr).toContain('第 3 行 program_code "NOPE"');
+  });
+});
+
+// CONTRACT §5: `checks run --batch ID` checks one stored batch's payments and the groups they
+// join, as the check after its import does, and prints what `checks run` prints.
+describe(`checks run --batch on ${primaryBackend().name}`, () => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await freshEnv(primaryBackend().name);
+  });
+  afterAll(async () => env?.cleanup());
+
+  it("checks one batch's payments and the groups they join, and refuses a batch it cannot check", async () => {
+    // The sample alone would raise R06, R07, R08 and R10 (the thin path above); none of it is the
+    // second batch's, and no worker has checked it yet (nothing consumes the queue between commands).
+    expect((await cli(env, 'batch', 'import', path.join(SAMPLES, 'batch-421087-2024Q2.csv'))).code).toBe(0);
+    // The second batch: 吴德明 paid twice for May (a duplicate of its own), and 李秀英 paid a third
+    // time for April, joining the sample's duplicate of her April.
+    const second = path.join(env.dataDir, 'batch-2024-05.csv');
+    await writeFile(
+      second,
+      [
+        'region_code,program_code,period,id_number,name,household_id,amount,bank_account,account_holder,paid_on,payer',
+        '421087101,DIBAO,2024-05,421087196103030193,吴德明,H0009,500.00,6222020100099999999,吴德明,2024-05-15,南海镇财政所',
+        '421087101,DIBAO,2024-05,421087196103030193,吴德明,H0009,500.00,6222020100099999999,吴德明,2024-05-20,南海镇财政所',
+        '421087101,DIBAO,2024-04,421087196804120116,李秀英,H0001,100.00,6222020100011111111,李秀英,2024-04-30,南海镇财政所',
+      ].join('\n') + '\n',
+    );
+    const imported = await cli(env, 'batch', 'import', second);
+    expect(imported.json).toMatchObject({ status: 'stored', accepted: 3 });
+
+    const run = await cli(env, 'checks', 'run', '--batch', String(imported.json.batchId));
+    expect(run.code).toBe(0);
+    expect(run.json).toMatchObject({ leadsRaised: 2, leadsUpdated: 0, byRule: { R06: 2 }, failedRules: {} });
+    const leads = jsonLines((await cli(env, 'leads', 'export', '--format', 'jsonl')).stdout).filter((l) => l.rule === 'R06');
+    const april = leads.find((l) => l.period === '2024-04');
+    // The group it joins, whole: the sample's 650 and 1,350 and the new 100, less the largest.
+    expect(april).toMatchObject({ id_number: '421087196804120116', evidence_count: 3, amount_at_risk: '750.00' });
+    expect(leads.find((l) => l.period === '2024-05')).toMatchObject({ id_number: '421087196103030193', evidence_count: 2, amount_at_risk: '500.00' });
+
+    // A batch that does not exist, one that stored nothing, and an id that is not one.
+    const unknown = await cli(env, 'checks', 'run', '--batch', '999');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('批次 999 不存在');
+    const rejected = await cli(env, 'batch', 'import', path.join(SAMPLES, '..', '..', 'test', 'fixtures', 'batch-with-errors.csv'));
+    expect(rejected.json).toMatchObject({ status: 'rejected' });
+    const refused = await cli(env, 'checks', 'run', '--batch', String(rejected.json.batchId));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`批次 ${rejected.json.batchId} 已拒收`);
+    const malformed = await cli(env, 'checks', 'run', '--batch', 'B7');
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toContain('--batch B7: 应为批次号');
   });
 });

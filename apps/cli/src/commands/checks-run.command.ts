@@ -1,19 +1,27 @@
+import { ConflictError, InputError } from '@sunlight/common';
+import { BATCH_STATUS_LABELS, GetImport } from '@sunlight/ingestion';
 import { JobName, JobWaiter } from '@sunlight/queue';
 import { CheckRuns, RequestChecks, RequestChecksCommand, type CheckRunState } from '@sunlight/rules';
-import { EXIT_OK, cliSettings, type CliCommand } from '../command.js';
+import { EXIT_OK, cliSettings, type CliCommand, type ParsedArgs } from '../command.js';
+import type { INestApplicationContext } from '@nestjs/common';
 
 export const checksRun: CliCommand = {
   words: ['checks', 'run'],
   arguments: 0,
-  usage: 'checks run',
-  summary: '对全部数据运行所有启用的比对规则并等待完成 (runs every enabled rule over all data)',
-  options: {},
-  async run(app, _args, io) {
+  usage: 'checks run [--batch ID]',
+  summary: '运行所有启用的比对规则并等待完成：全部数据，或一个已入库批次 (runs every enabled rule over all data, or one stored batch)',
+  options: { batch: { type: 'string', help: '只检查这一批次的发放记录及其所在的组，同导入后的检查 (one stored batch, as the check after its import)' } },
+  async run(app, args, io) {
     const runs = app.get(CheckRuns);
-    const runId = await app.get(RequestChecks).execute(new RequestChecksCommand('all', 'manual', cliSettings(app).operator));
+    const batchId = await storedBatch(app, args);
+    const command = batchId
+      ? new RequestChecksCommand('batches', 'manual', cliSettings(app).operator, [batchId])
+      : new RequestChecksCommand('all', 'manual', cliSettings(app).operator);
+    const runId = await app.get(RequestChecks).execute(command);
     const waiter = app.get(JobWaiter);
     const local = await waiter.ensureConsumer(JobName.RunChecks);
-    io.say(`比对运行 #${runId} 已排队${local ? '，由本进程执行' : '，由运行中的服务执行'} (check run queued)`);
+    const what = batchId ? `批次 ${batchId} 的比对` : '比对';
+    io.say(`${what}运行 #${runId} 已排队${local ? '，由本进程执行' : '，由运行中的服务执行'} (check run queued)`);
     let lastRule = '';
     const run = await waiter.until<CheckRunState>(async () => {
       const row = (await runs.state(runId))!;
@@ -37,3 +45,16 @@ export const checksRun: CliCommand = {
     return EXIT_OK;
   },
 };
+
+/** `--batch ID`: the id of a stored batch (absent: undefined, the whole data). */
+async function storedBatch(app: INestApplicationContext, args: ParsedArgs): Promise<string | undefined> {
+  const option = args.options.batch;
+  if (option === undefined) return undefined;
+  const id = String(option).trim();
+  if (!/^[1-9]\d{0,17}$/.test(id)) throw new InputError(`--batch ${option}: 应为批次号，即 batch import 输出的 batchId (expected a batch id)`);
+  const batch = await app.get(GetImport).batch(id); // NotFoundError: 批次 N 不存在
+  if (batch.status !== 'stored') {
+    throw new ConflictError(`批次 ${id} ${BATCH_STATUS_LABELS[batch.status]}，没有已入库的发放记录可检查 (batch ${id} is ${batch.status}: nothing stored to check)`);
+  }
+  return id;
+}
