@@ -23,7 +23,9 @@ const NEVER = id('421087', '19400510', '031'); // 83, never paid: March, April, 
 const GAP = id('421087', '19380202', '041'); // paid March and May, not April
 const ELSEWHERE = id('421087', '19350303', '051'); // paid by 武邑 every month: paid anywhere counts
 const DIED_IN_MARCH = id('421087', '19300404', '061'); // died 2024-03-15: owed nothing
-const DIED_END_OF_APRIL = id('421087', '19310505', '071'); // died 2024-04-30: owed March only
+// "not in deceased with a death date before the end of M", M's end being its last day (CONTRACT §4)
+const DIED_END_OF_APRIL = id('421087', '19310505', '071'); // died 2024-04-30, April's last day: owed March and April
+const DIED_APRIL_29 = id('421087', '19310506', '072'); // died 2024-04-29, before April's end: owed March only
 const MOVED_AWAY = id('421087', '19320606', '081'); // left 2024-02-29
 const MOVED_IN = id('421087', '19330707', '091'); // came 2024-05-31: owed May
 const TURNS_80_IN_APRIL = id('421087', '19440415', '101'); // 79 on April 1st, 80 on May 1st: owed May
@@ -72,6 +74,7 @@ describe(`R13 应享未享 on ${primaryBackend().name}`, () => {
       [ELSEWHERE, '吴外县', '421087102', '', '1990-01-01', ''],
       [DIED_IN_MARCH, '郑三月', '421087101', '', '1990-01-01', ''],
       [DIED_END_OF_APRIL, '王四月', '421087101', '', '1990-01-01', ''],
+      [DIED_APRIL_29, '王廿九', '421087101', '', '1990-01-01', ''],
       [MOVED_AWAY, '冯迁出', '421087101', '', '1990-01-01', '2024-02-29'],
       [MOVED_IN, '陈迁入', '421087101', '', '2024-05-31', ''],
       [TURNS_80_IN_APRIL, '褚四月', '421087101', '', '1990-01-01', ''],
@@ -84,7 +87,7 @@ describe(`R13 应享未享 on ${primaryBackend().name}`, () => {
     const registry = async (kind: string, lines: string[]) =>
       expect((await app.get(ImportRegistry).execute(new ImportRegistryCommand(kind, await file(lines), `${kind}.csv`, 'test', false, false))).status).toBe('stored');
     await registry('residents', [RESIDENTS, ...residents]);
-    await registry('deceased', ['id_number,name,death_date', `${DIED_IN_MARCH},郑三月,2024-03-15`, `${DIED_END_OF_APRIL},王四月,2024-04-30`]);
+    await registry('deceased', ['id_number,name,death_date', `${DIED_IN_MARCH},郑三月,2024-03-15`, `${DIED_END_OF_APRIL},王四月,2024-04-30`, `${DIED_APRIL_29},王廿九,2024-04-29`]);
     const rows: string[] = [];
     for (const m of ['2024-03', '2024-04', '2024-05']) {
       rows.push(gaoling('421087101', m, P0, '钱老一'), gaoling('131122', m, ELSEWHERE, '吴外县'));
@@ -105,13 +108,14 @@ describe(`R13 应享未享 on ${primaryBackend().name}`, () => {
       [
         [NEVER, 'GAOLING', null, ['2024-03', '2024-04', '2024-05'], '900.00', '421087101'],
         [GAP, 'GAOLING', null, ['2024-04'], '300.00', '421087102'],
-        [DIED_END_OF_APRIL, 'GAOLING', null, ['2024-03'], '300.00', '421087101'],
+        [DIED_END_OF_APRIL, 'GAOLING', null, ['2024-03', '2024-04'], '600.00', '421087101'],
+        [DIED_APRIL_29, 'GAOLING', null, ['2024-03'], '300.00', '421087101'],
         [MOVED_IN, 'GAOLING', null, ['2024-05'], '300.00', '421087101'],
         [TURNS_80_IN_APRIL, 'GAOLING', null, ['2024-05'], '300.00', '421087101'],
         [ZAOQIANG, 'GAOLING', null, ['2024-04'], '300.00', '131121100'],
       ].sort(),
     );
-    expect(firstRun.byRule.R13).toBe(6);
+    expect(firstRun.byRule.R13).toBe(7);
   });
 
   it('keeps the resident record as evidence and explains the lead in Chinese', async () => {

@@ -3,7 +3,8 @@ import type { RuleDefinition } from '../rule.js';
 /**
  * R13 应享未享: a universal program (owed to everyone of its age range), a month M in which a
  * county paid it to anyone, and a resident of that county then, of the age at the start of M,
- * not dead before the end of M, whom no county paid that program for M.
+ * not dead before the end of M (its last day: who dies on it was alive all of M, and is owed it),
+ * whom no county paid that program for M.
  *
  * Judged over all stored data only (a full check): a batch's own check can't tell an absence,
  * since the month's other batches may still pay it. Evidence is one row per person and month
@@ -57,6 +58,6 @@ export const R13: RuleDefinition = {
     LEFT JOIN paid_months pm ON pm.id_number = r.id_number AND pm.program_code = m.program_code
     CROSS JOIN LATERAL (SELECT extract(year FROM age(m.first_day, r.birth))::int AS age) a
     WHERE a.age >= m.min_age AND a.age <= m.max_age
-      AND NOT EXISTS (SELECT 1 FROM reg_deceased d WHERE d.id_number = r.id_number AND d.death_date <= m.last_day)
+      AND NOT EXISTS (SELECT 1 FROM reg_deceased d WHERE d.id_number = r.id_number AND d.death_date < m.last_day)
       AND NOT (m.month = ANY(coalesce(pm.months, '{}')))`,
 };
