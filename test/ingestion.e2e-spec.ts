@@ -160,6 +160,37 @@ describe(`batch and registry ingestion on ${backend.name}`, () => {
     expect(result.error).toMatch(/第 2 行.*UTF-8/);
   });
 
+  it('skips title rows above a CSV header, as in a workbook, and names rows by their line in the file', async () => {
+    // A sheet as people make it, saved as CSV from Excel or WPS: a title, a line of who made it.
+    const content = [
+      '南海镇2024年7月低保发放表,,,,,,,,,,',
+      '制表单位：南海镇财政所',
+      '行政区划代码,项目代码,发放期间,身份证号,姓名,户编号,发放金额,银行账号,账户名,发放日期,发放单位',
+      VALID.replace('2024-03', '2024-07').replace('2024-03-15', '2024-07-15'),
+      breaking('id_number', '12345').replace('2024-03', '2024-07'),
+    ].join('\n');
+    const result = await importBatch(await file(content), { allowPartial: true });
+    expect(result).toMatchObject({ status: 'stored', accepted: 1, rejected: 1 });
+    expect(await rejections(result.batchId)).toEqual([expect.objectContaining({ row_no: 5, column_name: 'id_number' })]);
+    expect(await app.query(`SELECT row_no, period FROM disbursements WHERE batch_id = $1`, [result.batchId])).toEqual([{ row_no: 4, period: '2024-07' }]);
+    // Look-alike: a title with no header under it in the first ten rows is no header.
+    const headless = await importBatch(await file(['南海镇2024年7月低保发放表', VALID].join('\n')));
+    expect(headless).toMatchObject({ status: 'rejected', accepted: 0 });
+    expect(headless.error).toContain('缺少必需列');
+  });
+
+  it('skips the rows of only commas that Excel and WPS leave in a CSV, as blank rows of a workbook are', async () => {
+    const august = (day: string) => VALID.replace('2024-03', '2024-08').replace('2024-03-15', `2024-08-${day}`);
+    const blank = ',,,,,,,,,,';
+    const result = await importBatch(await file([HEADER, august('15'), blank, ' , ,　,,,,,,,,', august('16'), blank, ''].join('\r\n')));
+    expect(result).toMatchObject({ status: 'stored', accepted: 2, rejected: 0 });
+    expect((await app.query(`SELECT row_no FROM disbursements WHERE batch_id = $1 ORDER BY row_no`, [result.batchId])).map((r: { row_no: number }) => r.row_no)).toEqual([2, 5]);
+    // Look-alike: a row with one cell filled is a row, and is rejected for what it lacks.
+    const partial = await importBatch(await file([HEADER, august('17'), ',,,,李秀英,,,,,,'].join('\n')));
+    expect(partial).toMatchObject({ status: 'rejected', rejected: 1 });
+    expect((await rejections(partial.batchId)).map((r) => r.row_no)).toContain(3);
+  });
+
   it('stores the same bytes once, and answers a repeat with the first batch', async () => {
     const f = await file([HEADER, VALID.replace('2024-03', '2024-06').replace('2024-03-15', '2024-06-15')].join('\n'));
     const first = await importBatch(f);

@@ -17,12 +17,18 @@ export interface FileRecord {
  * when PostgreSQL's COPY refuses the file (blank lines, rows with too many or too few cells),
  * so that each bad row can be named instead of the whole file failing.
  */
-export async function* csvRecords(file: string, displayName: string, limits: Pick<FileLimits, 'lineBytes' | 'rows' | 'cellChars'> = FILE_LIMITS): AsyncGenerator<FileRecord> {
+export async function* csvRecords(
+  file: string,
+  displayName: string,
+  limits: Pick<FileLimits, 'lineBytes' | 'rows' | 'cellChars'> = FILE_LIMITS,
+  /** Records up to and including the header (title rows may precede it: CsvHeader.records). */
+  headerRecords = 1,
+): AsyncGenerator<FileRecord> {
   const input = createReadStream(file);
   // max_record_size: csv-parse refuses a record (line) past the limit instead of buffering it whole.
   const parser = input.pipe(parse({ bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true, max_record_size: limits.lineBytes }));
   input.on('error', (err) => parser.destroy(err));
-  let count = -1; // the header row is not counted
+  let count = -headerRecords; // the header row, and any title rows above it, are not counted
   const records = (parser as AsyncIterable<{ record: string[]; info: { lines: number } }>)[Symbol.asyncIterator]();
   try {
     for (;;) {
@@ -34,7 +40,7 @@ export async function* csvRecords(file: string, displayName: string, limits: Pic
       }
       if (next.done) return;
       const { record, info } = next.value;
-      if (++count === 0) continue; // the header row
+      if (++count <= 0) continue; // the header row (and title rows)
       if (count > limits.rows) throw tooManyRows(displayName, limits.rows, info.lines);
       const long = record.findIndex((cell) => cell.length > limits.cellChars);
       if (long >= 0) throw cellTooLong(displayName, limits.cellChars, info.lines, `第 ${long + 1} 列`);

@@ -41,7 +41,9 @@ export class FastCopyStorage implements BatchStorageStrategy {
   }
 
   async store({ batchId, command, file, progress, stored }: BatchRun): Promise<StoreOutcome> {
-    const header = mapHeader(await readCsvHeader(file.path, file.name), BATCH_COLUMNS, file.name);
+    const found = await readCsvHeader(file.path, file.name, BATCH_COLUMNS);
+    if (found.row !== 1) return {}; // title rows above the header: the detailed path reads past them
+    const header = mapHeader(found.cells, BATCH_COLUMNS, file.name);
     const probe = new CleanCsvProbe(
       { specs: BATCH_COLUMNS, header, regions: await this.knownRegions(), programs: new Set(this.programs.all().map((p) => p.code)), scope: command.regionScope },
       FILE_LIMITS,

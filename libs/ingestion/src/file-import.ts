@@ -36,7 +36,7 @@ export class FileImport {
     if (format === 'xlsx') {
       const sheet = await readXlsxInWorker(file.path, file.name, specs);
       try {
-        const header = mapHeader(sheet.header, specs, file.name);
+        const header = mapHeader(sheet.header, specs, file.name, sheet.headerRow);
         await this.staging.create(table, header.width);
         const rows = await this.staging.loadStagingCsv(table, header.width, sheet.stagingCsv(header.width, true, (count) => progress?.('loading', { rows: count })));
         return { table, header, rows, format };
@@ -44,9 +44,10 @@ export class FileImport {
         await sheet.close();
       }
     }
-    const header = mapHeader(await readCsvHeader(file.path, file.name), specs, file.name);
+    const found = await readCsvHeader(file.path, file.name, specs);
+    const header = mapHeader(found.cells, specs, file.name, found.row);
     await this.staging.create(table, header.width);
-    const rows = await this.staging.loadCsv(table, header.width, file.path, file.name, progress);
+    const rows = await this.staging.loadCsv(table, header.width, file.path, file.name, progress, found.records);
     return { table, header, rows, format };
   }
 

@@ -13,8 +13,24 @@ export interface HeaderMap {
   cells: string[];
 }
 
-/** Reads the header row of a CSV file (UTF-8, with or without BOM). */
-export async function readCsvHeader(file: string, displayName: string): Promise<string[]> {
+/** Title rows ("XX镇2024年4月低保发放表") may precede the header, as in a workbook; look this far for it. */
+export const HEADER_SEARCH_ROWS = 10;
+
+/** A CSV file's header row: its cells, its line, and how many records (non-blank lines) it closes. */
+export interface CsvHeader {
+  cells: string[];
+  /** The header's line in the file (1 unless title rows precede it). */
+  row: number;
+  /** The records up to and including the header: what a parser skips to reach the first data row. */
+  records: number;
+}
+
+/**
+ * Reads the header row of a CSV file (UTF-8, with or without BOM): the first of its first ten
+ * lines that names two columns of `specs`, as in a workbook (a sheet saved as CSV keeps its title
+ * rows); else line 1, so that what is wrong with it is reported there.
+ */
+export async function readCsvHeader(file: string, displayName: string, specs: ColumnSpec[]): Promise<CsvHeader> {
   const handle = await open(file, 'r');
   try {
     const buffer = Buffer.alloc(256 * 1024);
@@ -32,12 +48,27 @@ export async function readCsvHeader(file: string, displayName: string): Promise<
         expected: 'UTF-8 text',
       });
     }
-    const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
-    if (firstLine.replace(/^\uFEFF/, '').trim() === '') {
+    const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/, HEADER_SEARCH_ROWS);
+    if ((lines[0] ?? '').trim() === '') {
       throw new InputError(`${displayName}: 第 1 行应为表头，文件为空或第一行为空 (the first row must be the header row)`, { file: displayName, row: 1, expected: 'a header row' });
     }
-    const records: string[][] = parse(firstLine, { bom: true, relax_column_count: true, relax_quotes: true });
-    return records[0] ?? [];
+    const cellsOf = (line: string): string[] => {
+      try {
+        return (parse(line, { relax_column_count: true, relax_quotes: true }) as string[][])[0] ?? [];
+      } catch {
+        return []; // a line cut inside quotes: no header
+      }
+    };
+    const known = new Set(specs.flatMap((s) => [s.name, s.zh]));
+    const names = (cells: string[]) => cells.filter((c) => known.has((cleanCell(c) ?? '').toLowerCase())).length;
+    let records = 0;
+    for (const [i, line] of lines.entries()) {
+      if (line.trim() === '') continue; // the parsers skip blank lines too
+      records++;
+      const cells = cellsOf(line);
+      if (names(cells) >= 2) return { cells, row: i + 1, records };
+    }
+    return { cells: cellsOf(lines[0]), row: 1, records: 1 };
   } finally {
     await handle.close();
   }
@@ -48,9 +79,9 @@ export async function readCsvHeader(file: string, displayName: string): Promise<
  * spaces and full-width letters ignored). Unknown columns are ignored; a missing required
  * column or a column named twice rejects the file.
  */
-export function mapHeader(cells: string[], specs: ColumnSpec[], displayName: string): HeaderMap {
+export function mapHeader(cells: string[], specs: ColumnSpec[], displayName: string, row = 1): HeaderMap {
   if (cells.length > FILE_LIMITS.headerColumns) {
-    throw new InputError(`${displayName} 第 1 行 (表头): 超过 ${FILE_LIMITS.headerColumns} 列的上限 (more than ${FILE_LIMITS.headerColumns} header cells)`, { file: displayName, row: 1 });
+    throw new InputError(`${displayName} 第 ${row} 行 (表头): 超过 ${FILE_LIMITS.headerColumns} 列的上限 (more than ${FILE_LIMITS.headerColumns} header cells)`, { file: displayName, row });
   }
   const positions = new Map<string, number>();
   const problems: string[] = [];
@@ -64,9 +95,9 @@ export function mapHeader(cells: string[], specs: ColumnSpec[], displayName: str
   const missing = specs.filter((s) => s.required && !positions.has(s.name));
   if (missing.length) problems.push(`缺少必需列 ${missing.map(columnLabel).join('、')} (missing required columns)`);
   if (problems.length) {
-    throw new InputError(`${displayName} 第 1 行 (表头): ${problems.join('；')}。应包含: ${specs.filter((s) => s.required).map(columnLabel).join(', ')}`, {
+    throw new InputError(`${displayName} 第 ${row} 行 (表头): ${problems.join('；')}。应包含: ${specs.filter((s) => s.required).map(columnLabel).join(', ')}`, {
       file: displayName,
-      row: 1,
+      row,
       expected: specs.filter((s) => s.required).map((s) => s.name).join(', '),
     });
   }

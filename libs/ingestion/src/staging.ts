@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { Transform, type Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { InputError } from '@sunlight/common';
-import { BulkLoader } from '@sunlight/database';
+import { BulkLoader, affectedRows } from '@sunlight/database';
 import { CsvLineGuard } from './csv-line-guard.js';
 import { FILE_LIMITS, cellTooLong } from './file-limits.js';
 import { csvRecords, recordsToStagingCsv, type FileRecord } from './csv-records.js';
@@ -38,9 +38,29 @@ export class StagingArea {
 
   /**
    * Loads a CSV file: COPY first; when COPY refuses the file's shape, the forgiving csv-parse
-   * path instead. Returns the number of data rows.
+   * path instead, which also takes a file with title rows above its header (`headerRecords`
+   * records to skip; COPY skips one line). Returns the number of data rows.
    */
-  async loadCsv(table: string, width: number, file: string, displayName: string, progress?: ProgressFn): Promise<number> {
+  async loadCsv(table: string, width: number, file: string, displayName: string, progress?: ProgressFn, headerRecords = 1): Promise<number> {
+    const rows = await this.loadCsvRows(table, width, file, displayName, progress, headerRecords);
+    return rows - (await this.dropBlankRows(table, width));
+  }
+
+  /**
+   * Rows of nothing but commas (and spaces) are what Excel and WPS write for the empty rows of a
+   * sheet's used range: not rows of the table, as blank rows of a workbook are not (readXlsx).
+   * Removed by their cells, so the others keep their line numbers; answers how many.
+   */
+  private async dropBlankRows(table: string, width: number): Promise<number> {
+    const blank = Array.from({ length: width }, (_, i) => `btrim(coalesce(c${i + 1}, ''), E' \\t\\u3000') = ''`).join(' AND ');
+    return affectedRows(this.dataSource, `DELETE FROM ${table} WHERE ${blank}`);
+  }
+
+  private async loadCsvRows(table: string, width: number, file: string, displayName: string, progress: ProgressFn | undefined, headerRecords: number): Promise<number> {
+    if (headerRecords > 1) {
+      progress?.('parsing');
+      return this.loadRecords(table, width, csvRecords(file, displayName, FILE_LIMITS, headerRecords), progress);
+    }
     const columns = Array.from({ length: width }, (_, i) => `c${i + 1}`);
     try {
       const size = (await stat(file)).size;
