@@ -191,6 +191,21 @@ describe(`batch and registry ingestion on ${backend.name}`, () => {
     expect((await rejections(partial.batchId)).map((r) => r.row_no)).toContain(3);
   });
 
+  it('rejects a file that is no table at all (empty, legacy .xls, UTF-16) as a batch of its own, saying why', async () => {
+    const cases: [Buffer, string][] = [
+      [Buffer.alloc(0), '文件为空'],
+      [Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), '旧版 Excel (.xls)'],
+      [Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${HEADER}\n${VALID}\n`, 'utf16le')]), 'UTF-16'],
+    ];
+    for (const [content, reason] of cases) {
+      const result = await importBatch(await file(content));
+      expect(result).toMatchObject({ batchId: expect.stringMatching(/^\d+$/), status: 'rejected', accepted: 0, duplicateOf: null });
+      expect(result.error).toContain(reason);
+      const [batch] = await app.query(`SELECT status, error FROM disbursement_batches WHERE id = $1`, [result.batchId]);
+      expect(batch).toEqual({ status: 'rejected', error: expect.stringContaining(reason) });
+    }
+  });
+
   it('stores the same bytes once, and answers a repeat with the first batch', async () => {
     const f = await file([HEADER, VALID.replace('2024-03', '2024-06').replace('2024-03-15', '2024-06-15')].join('\n'));
     const first = await importBatch(f);

@@ -24,6 +24,9 @@ export async function inspectFile(path: string, name: string): Promise<InputFile
   return { path, name, format, size: (await stat(path)).size };
 }
 
+/** What a file's name says it is, for the record of one that turned out to be no table. */
+export const formatByName = (name: string): 'csv' | 'xlsx' => (/\.xlsx?$/i.test(name) ? 'xlsx' : 'csv');
+
 /** CSV or XLSX, by content (an XLSX file is a zip archive), whatever the file is called. */
 export async function detectFormat(file: string, displayName: string): Promise<'csv' | 'xlsx'> {
   let size: number;

@@ -1,13 +1,14 @@
+import { existsSync } from 'node:fs';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { InputError } from '@sunlight/common';
-import { BatchRepository, type StoredBatch } from './batch-repository.js';
+import { BatchRepository, type NewBatch, type StoredBatch } from './batch-repository.js';
 import type { BatchRun, StoreOutcome } from './batch-run.js';
 import { BatchStorage } from './batch-storage.js';
 import { DetailedStorage, stagingTable } from './detailed-storage.js';
 import type { BatchStatus } from './types.js';
 import { FastCopyStorage } from './fast-storage.js';
-import { inspectFile, sha256File } from './file-info.js';
+import { formatByName, inspectFile, sha256File, type InputFile } from './file-info.js';
 import { FileImport } from './file-import.js';
 import { IngestionEvents } from './ingestion-events.js';
 import { IngestionJanitor } from './ingestion-janitor.js';
@@ -64,7 +65,16 @@ export class ImportBatch {
 
   async execute(command: ImportBatchCommand, progress?: ProgressFn): Promise<ImportBatchResult> {
     await this.janitor.sweep();
-    const file = await inspectFile(command.file, command.fileName);
+    let file: InputFile;
+    try {
+      file = await inspectFile(command.file, command.fileName);
+    } catch (err) {
+      // A file that is there but no table (empty, legacy .xls, UTF-16 …) is a batch rejected whole.
+      if (!(err instanceof InputError) || !existsSync(command.file)) throw err;
+      const batchId = command.batchId ?? (await this.batches.create({ ...this.newBatch(command, await sha256File(command.file)), format: formatByName(command.fileName) }));
+      await this.batches.start(batchId);
+      return this.reject(batchId, err);
+    }
     const fast = this.fast.accepts(file);
     // A large file is hashed on its way into the database instead, in the same pass.
     let sha: string | undefined;
@@ -74,9 +84,7 @@ export class ImportBatch {
       const duplicate = await this.batches.storedWithHash(sha);
       if (duplicate) return this.answerDuplicate(command.batchId, duplicate);
     }
-    const batchId =
-      command.batchId ??
-      (await this.batches.create({ sha256: sha ?? '', fileName: command.fileName, format: file.format, regionScope: command.regionScope, uploadedBy: command.uploadedBy, allowPartial: command.allowPartial }));
+    const batchId = command.batchId ?? (await this.batches.create({ ...this.newBatch(command, sha ?? ''), format: file.format }));
     await this.batches.start(batchId);
     // A heartbeat by the clock too: progress stops being reported inside one long statement.
     const beating = setInterval(() => void this.batches.alive(batchId).catch(() => undefined), HEARTBEAT_MS);
@@ -103,11 +111,7 @@ export class ImportBatch {
       if (outcome.duplicate) return this.answerDuplicate(batchId, outcome.duplicate);
       return outcome.result!;
     } catch (err) {
-      if (err instanceof InputError) {
-        await this.dataSource.transaction((em) => this.files.recordFileProblem(em, 'batch', batchId, err));
-        await this.batches.finish(batchId, 'rejected', { error: err.message });
-        return { batchId, status: 'rejected', accepted: 0, rejected: 0, duplicateOf: null, error: err.message };
-      }
+      if (err instanceof InputError) return await this.reject(batchId, err);
       if ((err as { code?: string }).code === '23505' && sha) {
         const other = await this.batches.storedWithHash(sha); // stored by a concurrent import a moment ago
         if (other) return this.answerDuplicate(batchId, other);
@@ -119,6 +123,17 @@ export class ImportBatch {
       await this.files.drop(stagingTable(batchId)).catch(() => undefined);
       await this.storage.dropLanding(batchId).catch(() => undefined); // a no-op once attached (renamed)
     }
+  }
+
+  private newBatch(command: ImportBatchCommand, sha256: string): Omit<NewBatch, 'format'> {
+    return { sha256, fileName: command.fileName, regionScope: command.regionScope, uploadedBy: command.uploadedBy, allowPartial: command.allowPartial };
+  }
+
+  /** A problem of the whole file: the batch is rejected, and its one rejected row says why. */
+  private async reject(batchId: string, error: InputError): Promise<ImportBatchResult> {
+    await this.dataSource.transaction((em) => this.files.recordFileProblem(em, 'batch', batchId, error));
+    await this.batches.finish(batchId, 'rejected', { error: error.message });
+    return { batchId, status: 'rejected', accepted: 0, rejected: 0, duplicateOf: null, error: error.message };
   }
 
   /** The same bytes as a stored batch: answer with it; this attempt's row says so. */
