@@ -206,6 +206,14 @@ describe(`batch and registry ingestion on ${backend.name}`, () => {
     }
   });
 
+  it('names a file that is not there, for a batch and for a registry alike', async () => {
+    const missing = path.join(env.dataDir, 'no-such-file.csv');
+    await expect(importBatch(missing)).rejects.toThrow('no-such-file.csv: 文件不存在或无法读取');
+    await expect(app.get(ImportRegistry).execute(new ImportRegistryCommand('deceased', missing, 'no-such-file.csv', 'test', false, false))).rejects.toThrow(
+      'no-such-file.csv: 文件不存在或无法读取',
+    );
+  });
+
   it('stores the same bytes once, and answers a repeat with the first batch', async () => {
     const f = await file([HEADER, VALID.replace('2024-03', '2024-06').replace('2024-03-15', '2024-06-15')].join('\n'));
     const first = await importBatch(f);

@@ -24,6 +24,8 @@ export async function inspectFile(path: string, name: string): Promise<InputFile
   return { path, name, format, size: (await stat(path)).size };
 }
 
+export const unreadableFile = (displayName: string) => new InputError(`${displayName}: 文件不存在或无法读取 (cannot read the file)`, { file: displayName });
+
 /** What a file's name says it is, for the record of one that turned out to be no table. */
 export const formatByName = (name: string): 'csv' | 'xlsx' => (/\.xlsx?$/i.test(name) ? 'xlsx' : 'csv');
 
@@ -33,7 +35,7 @@ export async function detectFormat(file: string, displayName: string): Promise<'
   try {
     size = (await stat(file)).size;
   } catch {
-    throw new InputError(`${displayName}: 文件不存在或无法读取 (cannot read the file)`, { file: displayName });
+    throw unreadableFile(displayName);
   }
   if (size === 0) throw new InputError(`${displayName}: 文件为空 (the file is empty)`, { file: displayName, row: 1, expected: 'a header row' });
   const handle = await open(file, 'r');

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { InputError } from '@sunlight/common';
 import { REGISTRIES, REGISTRY_KINDS, type ColumnSpec } from './columns.js';
 import type { RegistryKind } from './types.js';
-import { inspectFile, sha256File } from './file-info.js';
+import { inspectFile, sha256File, unreadableFile } from './file-info.js';
 import { FileImport, notRejected } from './file-import.js';
 import { OfficialConnections } from './official-connections.js';
 import { IngestionEvents } from './ingestion-events.js';
@@ -54,7 +54,9 @@ export class ImportRegistry {
       throw new InputError(`未知的比对库 "${command.kind}"，应为 ${REGISTRY_KINDS.join('、')} 之一 (unknown registry kind)`, { expected: REGISTRY_KINDS.join(', ') });
     }
     progress?.('hashing');
-    const sha = await sha256File(command.file);
+    const sha = await sha256File(command.file).catch(() => {
+      throw unreadableFile(command.fileName);
+    });
     const importId = command.importId ?? (await this.createImport(command, sha));
     await this.dataSource.query(`UPDATE registry_imports SET status = 'importing', file_sha256 = $2 WHERE id = $1`, [importId, sha]);
     const table = `stg_registry_${BigInt(importId)}`;
