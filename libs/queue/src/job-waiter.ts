@@ -18,11 +18,18 @@ export class JobWaiter {
   async ensureConsumer(job: JobName): Promise<boolean> {
     const queue = JOB_QUEUE[job];
     if (this.host.isRunning(queue)) return true;
-    const backend = this.registry.backend.config;
-    if (backend.kind === 'postgres' && backend.consumedElsewhere?.()) return false;
-    if ((await this.registry.get(queue).workerCount()) > 0) return false;
+    if (await this.consumedElsewhere(job)) return false;
     this.host.start([queue]);
     return true;
+  }
+
+  /** Does a worker of another process (a server, a worker process) consume the queue of `job`? */
+  async consumedElsewhere(job: JobName): Promise<boolean> {
+    const queue = JOB_QUEUE[job];
+    if (this.host.isRunning(queue)) return false;
+    const backend = this.registry.backend.config;
+    if (backend.kind === 'postgres' && backend.consumedElsewhere?.()) return true;
+    return (await this.registry.get(queue).workerCount()) > 0;
   }
 
   /** Polls `done` until it returns a value (the row in PostgreSQL is the truth). */

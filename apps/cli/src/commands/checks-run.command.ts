@@ -1,7 +1,7 @@
 import { ConflictError, InputError } from '@sunlight/common';
 import { BATCH_STATUS_LABELS, GetImport } from '@sunlight/ingestion';
 import { JobName, JobWaiter } from '@sunlight/queue';
-import { CheckRuns, RequestChecks, RequestChecksCommand, type CheckRunState } from '@sunlight/rules';
+import { CheckRuns, RequestChecks, RequestChecksCommand, RunChecks, type CheckRunProgress, type CheckRunState } from '@sunlight/rules';
 import { EXIT_OK, cliSettings, type CliCommand, type ParsedArgs } from '../command.js';
 import type { INestApplicationContext } from '@nestjs/common';
 
@@ -12,25 +12,36 @@ export const checksRun: CliCommand = {
   summary: '运行所有启用的比对规则并等待完成：全部数据，或一个已入库批次 (runs every enabled rule over all data, or one stored batch)',
   options: { batch: { type: 'string', help: '只检查这一批次的发放记录及其所在的组，同导入后的检查 (one stored batch, as the check after its import)' } },
   async run(app, args, io) {
-    const runs = app.get(CheckRuns);
     const batchId = await storedBatch(app, args);
-    const command = batchId
-      ? new RequestChecksCommand('batches', 'manual', cliSettings(app).operator, [batchId])
-      : new RequestChecksCommand('all', 'manual', cliSettings(app).operator);
-    const runId = await app.get(RequestChecks).execute(command);
     const waiter = app.get(JobWaiter);
-    const local = await waiter.ensureConsumer(JobName.RunChecks);
+    // A batch's check with no worker elsewhere runs here, unqueued: a worker started by this
+    // command would go on to take the jobs queued before it (imports' checks, a registry's full
+    // check) before the command ends, and what they raised would depend on timing.
+    const here = batchId !== undefined && !(await waiter.consumedElsewhere(JobName.RunChecks));
+    const operator = cliSettings(app).operator;
+    const command = batchId
+      ? new RequestChecksCommand('batches', 'manual', operator, [batchId], !here)
+      : new RequestChecksCommand('all', 'manual', operator);
+    const runId = await app.get(RequestChecks).execute(command);
     const what = batchId ? `批次 ${batchId} 的比对` : '比对';
-    io.say(`${what}运行 #${runId} 已排队${local ? '，由本进程执行' : '，由运行中的服务执行'} (check run queued)`);
     let lastRule = '';
-    const run = await waiter.until<CheckRunState>(async () => {
-      const row = (await runs.state(runId))!;
-      if (row.progress?.rule && row.progress.rule !== lastRule) {
-        lastRule = row.progress.rule;
-        io.say(`  ${row.progress.rule} ✓ (${row.progress.done}/${row.progress.total})`);
-      }
-      return row.status === 'completed' || row.status === 'failed' ? row : undefined;
-    });
+    const say = (progress: CheckRunProgress | null) => {
+      if (progress?.rule && progress.rule !== lastRule) io.say(`  ${(lastRule = progress.rule)} ✓ (${progress.done}/${progress.total})`);
+    };
+    let run: CheckRunState;
+    if (here) {
+      io.say(`${what}运行 #${runId}，由本进程执行 (check run)`);
+      await app.get(RunChecks).execute(runId, say);
+      run = (await app.get(CheckRuns).state(runId))!;
+    } else {
+      const local = await waiter.ensureConsumer(JobName.RunChecks);
+      io.say(`${what}运行 #${runId} 已排队${local ? '，由本进程执行' : '，由运行中的服务执行'} (check run queued)`);
+      run = await waiter.until<CheckRunState>(async () => {
+        const row = (await app.get(CheckRuns).state(runId))!;
+        say(row.progress);
+        return row.status === 'completed' || row.status === 'failed' ? row : undefined;
+      });
+    }
     const summary = run.summary ?? { leadsRaised: 0, leadsUpdated: 0, byRule: {}, updatedByRule: {}, failedRules: {} };
     for (const [rule, error] of Object.entries(summary.failedRules)) io.say(`  规则 ${rule} 执行失败: ${error}`);
     io.say(`新增线索 ${summary.leadsRaised} 条，更新 ${summary.leadsUpdated} 条`);
