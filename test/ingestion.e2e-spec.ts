@@ -173,6 +173,12 @@ describe(`batch and registry ingestion on ${backend.name}`, () => {
     expect(result).toMatchObject({ status: 'stored', accepted: 1, rejected: 1 });
     expect(await rejections(result.batchId)).toEqual([expect.objectContaining({ row_no: 5, column_name: 'id_number' })]);
     expect(await app.query(`SELECT row_no, period FROM disbursements WHERE batch_id = $1`, [result.batchId])).toEqual([{ row_no: 4, period: '2024-07' }]);
+    // A title cell broken over two lines (Alt+Enter), and a row of commas under the data: found
+    // by line, the header is line 3 and the payment line 4, and nothing else is a row.
+    const broken = [`"南海镇\n2024年7月低保发放表",,,,,,,,,,`, HEADER, VALID.replace('2024-03', '2024-07').replace('2024-03-15', '2024-07-20'), ',,,,,,,,,,'].join('\n');
+    const parsed = await importBatch(await file(broken));
+    expect(parsed).toMatchObject({ status: 'stored', accepted: 1, rejected: 0 });
+    expect(await app.query(`SELECT row_no, paid_on FROM disbursements WHERE batch_id = $1`, [parsed.batchId])).toEqual([{ row_no: 4, paid_on: '2024-07-20' }]);
     // Look-alike: a title with no header under it in the first ten rows is no header.
     const headless = await importBatch(await file(['南海镇2024年7月低保发放表', VALID].join('\n')));
     expect(headless).toMatchObject({ status: 'rejected', accepted: 0 });

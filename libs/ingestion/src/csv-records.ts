@@ -15,20 +15,22 @@ export interface FileRecord {
 /**
  * The data rows of a CSV file, parsed in Node (csv-parse). The slow but forgiving path: used
  * when PostgreSQL's COPY refuses the file (blank lines, rows with too many or too few cells),
- * so that each bad row can be named instead of the whole file failing.
+ * so that each bad row can be named instead of the whole file failing, and for a file with
+ * title rows above its header (COPY skips one line only).
  */
 export async function* csvRecords(
   file: string,
   displayName: string,
   limits: Pick<FileLimits, 'lineBytes' | 'rows' | 'cellChars'> = FILE_LIMITS,
-  /** Records up to and including the header (title rows may precede it: CsvHeader.records). */
-  headerRecords = 1,
+  /** The header's line (title rows may precede it: CsvHeader.row); the records up to it are skipped. */
+  headerLine = 1,
 ): AsyncGenerator<FileRecord> {
   const input = createReadStream(file);
   // max_record_size: csv-parse refuses a record (line) past the limit instead of buffering it whole.
   const parser = input.pipe(parse({ bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true, max_record_size: limits.lineBytes }));
   input.on('error', (err) => parser.destroy(err));
-  let count = -headerRecords; // the header row, and any title rows above it, are not counted
+  let count = 0;
+  let first = true;
   const records = (parser as AsyncIterable<{ record: string[]; info: { lines: number } }>)[Symbol.asyncIterator]();
   try {
     for (;;) {
@@ -40,7 +42,13 @@ export async function* csvRecords(
       }
       if (next.done) return;
       const { record, info } = next.value;
-      if (++count <= 0) continue; // the header row (and title rows)
+      // The header row and any title rows above it, by line (a record ends on line info.lines);
+      // the first record is the header's or a title's whatever quoted line breaks it holds.
+      if (first || info.lines <= headerLine) {
+        first = false;
+        continue;
+      }
+      count++;
       if (count > limits.rows) throw tooManyRows(displayName, limits.rows, info.lines);
       const long = record.findIndex((cell) => cell.length > limits.cellChars);
       if (long >= 0) throw cellTooLong(displayName, limits.cellChars, info.lines, `第 ${long + 1} 列`);

@@ -47,7 +47,7 @@ export class FileImport {
     const found = await readCsvHeader(file.path, file.name, specs);
     const header = mapHeader(found.cells, specs, file.name, found.row);
     await this.staging.create(table, header.width);
-    const rows = await this.staging.loadCsv(table, header.width, file.path, file.name, progress, found.records);
+    const rows = await this.staging.loadCsv(table, header.width, file.path, file.name, progress, found.row);
     return { table, header, rows, format };
   }
 

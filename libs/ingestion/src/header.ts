@@ -16,13 +16,16 @@ export interface HeaderMap {
 /** Title rows ("XX镇2024年4月低保发放表") may precede the header, as in a workbook; look this far for it. */
 export const HEADER_SEARCH_ROWS = 10;
 
-/** A CSV file's header row: its cells, its line, and how many records (non-blank lines) it closes. */
+/** A CSV file's header row: its cells, and its line (1 unless title rows precede it). */
 export interface CsvHeader {
   cells: string[];
-  /** The header's line in the file (1 unless title rows precede it). */
   row: number;
-  /** The records up to and including the header: what a parser skips to reach the first data row. */
-  records: number;
+}
+
+/** Does a row name at least two columns of `specs`? What tells a header from a title above it. */
+export function namesColumns(cells: (string | null)[], specs: ColumnSpec[]): boolean {
+  const known = new Set(specs.flatMap((s) => [s.name, s.zh]));
+  return cells.filter((c) => known.has((cleanCell(c) ?? '').toLowerCase())).length >= 2;
 }
 
 /**
@@ -59,16 +62,12 @@ export async function readCsvHeader(file: string, displayName: string, specs: Co
         return []; // a line cut inside quotes: no header
       }
     };
-    const known = new Set(specs.flatMap((s) => [s.name, s.zh]));
-    const names = (cells: string[]) => cells.filter((c) => known.has((cleanCell(c) ?? '').toLowerCase())).length;
-    let records = 0;
+    // By physical line: a title cell may span two (Alt+Enter); csvRecords then skips by line too.
     for (const [i, line] of lines.entries()) {
-      if (line.trim() === '') continue; // the parsers skip blank lines too
-      records++;
       const cells = cellsOf(line);
-      if (names(cells) >= 2) return { cells, row: i + 1, records };
+      if (namesColumns(cells, specs)) return { cells, row: i + 1 };
     }
-    return { cells: cellsOf(lines[0]), row: 1, records: 1 };
+    return { cells: cellsOf(lines[0]), row: 1 };
   } finally {
     await handle.close();
   }

@@ -8,14 +8,15 @@ import { BulkLoader, affectedRows } from '@sunlight/database';
 import { CsvLineGuard } from './csv-line-guard.js';
 import { FILE_LIMITS, cellTooLong } from './file-limits.js';
 import { csvRecords, recordsToStagingCsv, type FileRecord } from './csv-records.js';
+import { cleanCellSql } from './validation-sql.js';
 
 export type ProgressFn = (phase: string, detail?: { rows?: number; percent?: number }) => void;
 
 /**
  * All-text staging tables that COPY fills straight from the file: PostgreSQL's CSV parser is
- * far faster than any in Node. Columns c1 … cN follow the file's header; row_no is the data
- * row's number less one (so the header is row 1), ragged marks rows that did not fit,
- * numeric_cells lists the cells (1 = c1) a spreadsheet held as numbers.
+ * far faster than any in Node. Columns c1 … cN follow the file's header; row_no is the row's
+ * number in the file less one (the header's is 1 unless title rows precede it), ragged marks
+ * rows that did not fit, numeric_cells lists the cells (1 = c1) a spreadsheet held as numbers.
  */
 @Injectable()
 export class StagingArea {
@@ -38,11 +39,11 @@ export class StagingArea {
 
   /**
    * Loads a CSV file: COPY first; when COPY refuses the file's shape, the forgiving csv-parse
-   * path instead, which also takes a file with title rows above its header (`headerRecords`
-   * records to skip; COPY skips one line). Returns the number of data rows.
+   * path instead, which also takes a file with title rows above its header (on `headerLine`;
+   * COPY skips one line). Returns the number of data rows.
    */
-  async loadCsv(table: string, width: number, file: string, displayName: string, progress?: ProgressFn, headerRecords = 1): Promise<number> {
-    const rows = await this.loadCsvRows(table, width, file, displayName, progress, headerRecords);
+  async loadCsv(table: string, width: number, file: string, displayName: string, progress?: ProgressFn, headerLine = 1): Promise<number> {
+    const rows = await this.loadCsvRows(table, width, file, displayName, progress, headerLine);
     return rows - (await this.dropBlankRows(table, width));
   }
 
@@ -52,14 +53,15 @@ export class StagingArea {
    * Removed by their cells, so the others keep their line numbers; answers how many.
    */
   private async dropBlankRows(table: string, width: number): Promise<number> {
-    const blank = Array.from({ length: width }, (_, i) => `btrim(coalesce(c${i + 1}, ''), E' \\t\\u3000') = ''`).join(' AND ');
-    return affectedRows(this.dataSource, `DELETE FROM ${table} WHERE ${blank}`);
+    // Empty as the column checks see a cell; a row with cells past the header's width is ragged, not blank.
+    const blank = Array.from({ length: width }, (_, i) => `${cleanCellSql(`c${i + 1}`)} IS NULL`).join(' AND ');
+    return affectedRows(this.dataSource, `DELETE FROM ${table} s WHERE NOT s.ragged AND ${blank}`);
   }
 
-  private async loadCsvRows(table: string, width: number, file: string, displayName: string, progress: ProgressFn | undefined, headerRecords: number): Promise<number> {
-    if (headerRecords > 1) {
+  private async loadCsvRows(table: string, width: number, file: string, displayName: string, progress: ProgressFn | undefined, headerLine: number): Promise<number> {
+    if (headerLine > 1) {
       progress?.('parsing');
-      return this.loadRecords(table, width, csvRecords(file, displayName, FILE_LIMITS, headerRecords), progress);
+      return this.loadRecords(table, width, csvRecords(file, displayName, FILE_LIMITS, headerLine), progress);
     }
     const columns = Array.from({ length: width }, (_, i) => `c${i + 1}`);
     try {

@@ -3,6 +3,7 @@ import { InputError, cleanCell } from '@sunlight/common';
 import type { ColumnSpec } from './columns.js';
 import type { FileRecord } from './csv-records.js';
 import { FILE_LIMITS, cellTooLong, formatLimit, tooManyRows, type FileLimits } from './file-limits.js';
+import { HEADER_SEARCH_ROWS, namesColumns } from './header.js';
 import { scanXlsx } from './xlsx-guard.js';
 import { columnLetters, readSharedStrings, withCellReferences } from './xlsx-xml.js';
 
@@ -14,9 +15,6 @@ export interface XlsxSheet {
   /** The data rows after it, numbered as Excel numbers them. */
   records: AsyncIterable<FileRecord>;
 }
-
-/** Title rows ("XX镇2024年4月低保发放表") may precede the header; look this far for it. */
-const HEADER_SEARCH_ROWS = 10;
 
 /**
  * Reads the first sheet of an XLSX workbook as a stream (exceljs), so that memory stays flat
@@ -47,7 +45,6 @@ export async function readXlsx(file: string, displayName: string, specs: ColumnS
     }
   };
 
-  const known = new Set(specs.flatMap((s) => [s.name, s.zh]));
   let header: string[] | undefined;
   let headerRow = 0;
   while (!header) {
@@ -56,8 +53,7 @@ export async function readXlsx(file: string, displayName: string, specs: ColumnS
       throw new InputError(`${displayName}: 前 ${HEADER_SEARCH_ROWS} 行中找不到表头 (no header row found in the first ${HEADER_SEARCH_ROWS} rows)`, { file: displayName, row: 1 });
     }
     const { cells } = rowCells(next.value, [], displayName, limits);
-    const names = cells.map((c) => (cleanCell(c) ?? '').toLowerCase());
-    if (names.filter((n) => known.has(n)).length >= 2) {
+    if (namesColumns(cells, specs)) {
       header = cells.map((c) => c ?? '');
       headerRow = next.value.number;
     }

@@ -9,8 +9,6 @@ export class RequestChecksCommand {
     readonly trigger: 'manual' | 'batch' | 'registry' | 'demo',
     readonly requestedBy: string | null,
     readonly batchIds: string[] | null = null,
-    /** false: recorded only, for a caller that runs it itself (RunChecks) and needs no worker. */
-    readonly queue = true,
   ) {}
 }
 
@@ -30,7 +28,7 @@ export class RequestChecks {
 
   async execute(command: RequestChecksCommand): Promise<string> {
     const runId = await this.insertRun(this.dataSource.manager, command);
-    if (command.queue) await this.checks.add(JobName.RunChecks, { runId }, jobOptions(runId, command));
+    await this.checks.add(JobName.RunChecks, { runId }, jobOptions(runId, command));
     return runId;
   }
 

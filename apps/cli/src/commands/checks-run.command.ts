@@ -14,14 +14,14 @@ export const checksRun: CliCommand = {
   async run(app, args, io) {
     const batchId = await storedBatch(app, args);
     const waiter = app.get(JobWaiter);
-    // A batch's check with no worker elsewhere runs here, unqueued: a worker started by this
-    // command would go on to take the jobs queued before it (imports' checks, a registry's full
-    // check) before the command ends, and what they raised would depend on timing.
+    // A batch's check with no worker elsewhere runs here, by the use case: a worker started by
+    // this command would go on to take the jobs queued before it (imports' checks, a registry's
+    // full check) before the command ends, and what they raised would depend on timing. Its job
+    // stays queued all the same: the next worker finds the run completed, or resumes it if this
+    // process died halfway.
     const here = batchId !== undefined && !(await waiter.consumedElsewhere(JobName.RunChecks));
     const operator = cliSettings(app).operator;
-    const command = batchId
-      ? new RequestChecksCommand('batches', 'manual', operator, [batchId], !here)
-      : new RequestChecksCommand('all', 'manual', operator);
+    const command = batchId ? new RequestChecksCommand('batches', 'manual', operator, [batchId]) : new RequestChecksCommand('all', 'manual', operator);
     const runId = await app.get(RequestChecks).execute(command);
     const what = batchId ? `批次 ${batchId} 的比对` : '比对';
     let lastRule = '';
@@ -65,6 +65,7 @@ async function storedBatch(app: INestApplicationContext, args: ParsedArgs): Prom
   if (!/^[1-9]\d{0,17}$/.test(id)) throw new InputError(`--batch ${option}: 应为批次号，即 batch import 输出的 batchId (expected a batch id)`);
   const batch = await app.get(GetImport).batch(id); // NotFoundError: 批次 N 不存在
   if (batch.status !== 'stored') {
+    // rejected, failed, or still importing: none of its rows is stored
     throw new ConflictError(`批次 ${id} ${BATCH_STATUS_LABELS[batch.status]}，没有已入库的发放记录可检查 (batch ${id} is ${batch.status}: nothing stored to check)`);
   }
   return id;

@@ -3,8 +3,8 @@ import type { RuleDefinition } from '../rule.js';
 /**
  * R13 应享未享: a universal program (owed to everyone of its age range), a month M in which a
  * county paid it to anyone, and a resident of that county then, of the age at the start of M,
- * not dead before the end of M (its last day: who dies on it was alive all of M, and is owed it),
- * whom no county paid that program for M.
+ * not dead before the end of M (its last day: who dies on that day is still owed M), whom no
+ * county paid that program for M.
  *
  * Judged over all stored data only (a full check): a batch's own check can't tell an absence,
  * since the month's other batches may still pay it. Evidence is one row per person and month
