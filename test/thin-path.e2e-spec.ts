@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SAMPLES, backends, cli, freshEnv, jsonLines, primaryBackend, type TestEnv } from './support/harness.js';
+import { QueueName, queueBackend } from '@sunlight/queue';
+import { ROOT, SAMPLES, backends, cli, freshEnv, jsonLines, primaryBackend, type TestEnv } from './support/harness.js';
 
 // The thin path of the foundation: a CSV batch in, a duplicate-payment lead out, through the
 // command line, on every database/queue combination this machine has.
@@ -117,5 +119,46 @@ describe(`checks run --batch on ${primaryBackend().name}`, () => {
     const malformed = await cli(env, 'checks', 'run', '--batch', 'B7');
     expect(malformed.code).toBe(2);
     expect(malformed.stderr).toContain('--batch B7: 应为批次号');
+  });
+});
+
+// A command that finds the checks queue consumed elsewhere waits for that worker; when the worker
+// goes without taking the job (another command's, ending), the command takes the job itself.
+describe(`checks run when the worker it counted on goes (${primaryBackend().name})`, () => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await freshEnv(primaryBackend().name);
+  });
+  afterAll(async () => env?.cleanup());
+
+  it('runs the check itself instead of waiting for ever', async () => {
+    expect((await cli(env, 'batch', 'import', path.join(SAMPLES, 'batch-421087-2024Q2.csv'))).code).toBe(0);
+    // Another process's worker on the checks queue, connected but taking nothing (paused).
+    const backend = env.env.REDIS_URL
+      ? queueBackend({ kind: 'redis', url: env.env.REDIS_URL, prefix: env.env.SUNLIGHT_QUEUE_PREFIX })
+      : queueBackend({ kind: 'postgres', connection: { connectionString: env.appDatabaseUrl ?? env.databaseUrl }, schema: 'bullmq' });
+    const worker = new backend.classes.Worker(QueueName.Checks, async () => Promise.reject(new Error('the paused worker took a job')), {
+      connection: backend.connection,
+      prefix: backend.prefix,
+    } as never);
+    await worker.waitUntilReady();
+    await worker.pause();
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps/cli/src/main.js'), 'checks', 'run'], { env: env.env, cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const waiting = new Promise<void>((resolve) => child.stderr.on('data', (d) => (stderr += d).includes('由运行中的服务执行') && resolve()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      await Promise.race([waiting, exited]);
+      expect(stderr).toContain('由运行中的服务执行'); // it counted on the worker elsewhere
+      await worker.close();
+      const timeout = new Promise<string>((resolve) => setTimeout(() => resolve('still waiting after 60 s'), 60_000).unref());
+      expect(await Promise.race([exited, timeout])).toBe(0);
+      expect(JSON.parse(stdout.trim().split('\n').pop()!)).toMatchObject({ leadsRaised: 4, byRule: { R06: 1, R07: 1, R08: 1, R10: 1 } });
+    } finally {
+      child.kill('SIGKILL');
+      await worker.close();
+    }
   });
 });

@@ -34,13 +34,23 @@ export const checksRun: CliCommand = {
       await app.get(RunChecks).execute(runId, say);
       run = (await app.get(CheckRuns).state(runId))!;
     } else {
-      const local = await waiter.ensureConsumer(JobName.RunChecks);
+      let local = await waiter.ensureConsumer(JobName.RunChecks);
       io.say(`${what}运行 #${runId} 已排队${local ? '，由本进程执行' : '，由运行中的服务执行'} (check run queued)`);
-      run = await waiter.until<CheckRunState>(async () => {
-        const row = (await app.get(CheckRuns).state(runId))!;
-        say(row.progress);
-        return row.status === 'completed' || row.status === 'failed' ? row : undefined;
-      });
+      let ticks = 0;
+      run = await waiter.until<CheckRunState>(
+        async () => {
+          const row = (await app.get(CheckRuns).state(runId))!;
+          say(row.progress);
+          return row.status === 'completed' || row.status === 'failed' ? row : undefined;
+        },
+        {
+          // The worker elsewhere may be another command's, gone before it took this job: then
+          // this process takes it (asked every 2 s, not on every poll).
+          onTick: async () => {
+            if (!local && ++ticks % 10 === 0) local = await waiter.ensureConsumer(JobName.RunChecks);
+          },
+        },
+      );
     }
     const summary = run.summary ?? { leadsRaised: 0, leadsUpdated: 0, byRule: {}, updatedByRule: {}, failedRules: {} };
     for (const [rule, error] of Object.entries(summary.failedRules)) io.say(`  规则 ${rule} 执行失败: ${error}`);
