@@ -119,6 +119,10 @@ describe(`checks run --batch on ${primaryBackend().name}`, () => {
     const malformed = await cli(env, 'checks', 'run', '--batch', 'B7');
     expect(malformed.code).toBe(2);
     expect(malformed.stderr).toContain('--batch B7: 应为批次号');
+    // And an export to a directory that is not there names the file instead of crashing.
+    const unwritable = await cli(env, 'leads', 'export', '--format', 'jsonl', '--out', path.join(env.dataDir, 'no-such-dir', 'leads.jsonl'));
+    expect(unwritable.code).toBe(2);
+    expect(unwritable.stderr).toMatch(/--out .*no-such-dir.*leads\.jsonl: 无法写入/);
   });
 });
 

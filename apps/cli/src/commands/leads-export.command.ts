@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
+import { InputError } from '@sunlight/common';
 import { ExportLeads, ExportLeadsCommand } from '@sunlight/leads';
 import { EXIT_OK, type CliCommand } from '../command.js';
 
@@ -16,7 +17,7 @@ export const leadsExport: CliCommand = {
   async run(app, args, io) {
     const format = args.options.format ?? 'jsonl';
     if (format !== 'jsonl') throw new Error(`--format ${format}: only jsonl is supported`);
-    const out = args.options.out ? createWriteStream(path.resolve(String(args.options.out))) : io.stdout;
+    const out = args.options.out ? await openForWriting(String(args.options.out)) : io.stdout;
     let count = 0;
     for await (const lead of app.get(ExportLeads).execute(new ExportLeadsCommand())) {
       if (!out.write(JSON.stringify(lead) + '\n')) await once(out, 'drain');
@@ -32,3 +33,14 @@ export const leadsExport: CliCommand = {
     return EXIT_OK;
   },
 };
+
+/** The export's file, opened before any lead is read: a path that cannot be written is named at once. */
+async function openForWriting(file: string): Promise<NodeJS.WritableStream> {
+  const stream = createWriteStream(path.resolve(file));
+  try {
+    await once(stream, 'open');
+  } catch (err) {
+    throw new InputError(`--out ${file}: 无法写入 (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})，请确认目录存在且可写 (cannot write the file)`, { file });
+  }
+  return stream;
+}
