@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { QueueName, queueBackend } from '@sunlight/queue';
+import { QueueName } from '@sunlight/queue';
 import { ROOT, SAMPLES, backends, cli, freshEnv, jsonLines, primaryBackend, type TestEnv } from './support/harness.js';
+import { installationWorker } from './support/queues.js';
 
 // The thin path of the foundation: a CSV batch in, a duplicate-payment lead out, through the
 // command line, on every database/queue combination this machine has.
@@ -67,12 +68,14 @@ describe.each(backends())('thin path on $name', ({ name, skip }) => {
 
 // CONTRACT §5: `checks run --batch ID` checks one stored batch's payments and the groups they
 // join, as the check after its import does, and prints what `checks run` prints.
-describe(`checks run --batch on ${primaryBackend().name}`, () => {
+// And a command that finds the checks queue consumed elsewhere waits for that worker; when the
+// worker goes without taking the job (another command's, ending), the command takes it itself.
+describe(`checks run --batch, and checks run waiting on a worker elsewhere (${primaryBackend().name})`, () => {
   let env: TestEnv;
-  beforeAll(async () => {
+  beforeEach(async () => {
     env = await freshEnv(primaryBackend().name);
   });
-  afterAll(async () => env?.cleanup());
+  afterEach(async () => env?.cleanup());
 
   it("checks one batch's payments and the groups they join, and refuses a batch it cannot check", async () => {
     // The sample alone would raise R06, R07, R08 and R10 (the thin path above); none of it is the
@@ -124,27 +127,11 @@ describe(`checks run --batch on ${primaryBackend().name}`, () => {
     expect(unwritable.code).toBe(2);
     expect(unwritable.stderr).toMatch(/--out .*no-such-dir.*leads\.jsonl: 无法写入/);
   });
-});
 
-// A command that finds the checks queue consumed elsewhere waits for that worker; when the worker
-// goes without taking the job (another command's, ending), the command takes the job itself.
-describe(`checks run when the worker it counted on goes (${primaryBackend().name})`, () => {
-  let env: TestEnv;
-  beforeAll(async () => {
-    env = await freshEnv(primaryBackend().name);
-  });
-  afterAll(async () => env?.cleanup());
-
-  it('runs the check itself instead of waiting for ever', async () => {
+  it('runs the check itself when the worker it counted on goes, instead of waiting for ever', async () => {
     expect((await cli(env, 'batch', 'import', path.join(SAMPLES, 'batch-421087-2024Q2.csv'))).code).toBe(0);
     // Another process's worker on the checks queue, connected but taking nothing (paused).
-    const backend = env.env.REDIS_URL
-      ? queueBackend({ kind: 'redis', url: env.env.REDIS_URL, prefix: env.env.SUNLIGHT_QUEUE_PREFIX })
-      : queueBackend({ kind: 'postgres', connection: { connectionString: env.appDatabaseUrl ?? env.databaseUrl }, schema: 'bullmq' });
-    const worker = new backend.classes.Worker(QueueName.Checks, async () => Promise.reject(new Error('the paused worker took a job')), {
-      connection: backend.connection,
-      prefix: backend.prefix,
-    } as never);
+    const worker = await installationWorker(env, QueueName.Checks, async () => Promise.reject(new Error('the paused worker took a job')));
     await worker.waitUntilReady();
     await worker.pause();
     const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps/cli/src/main.js'), 'checks', 'run'], { env: env.env, cwd: ROOT });

@@ -1,7 +1,7 @@
 import { ConflictError, InputError } from '@sunlight/common';
 import { BATCH_STATUS_LABELS, GetImport } from '@sunlight/ingestion';
 import { JobName, JobWaiter } from '@sunlight/queue';
-import { CheckRuns, RequestChecks, RequestChecksCommand, RunChecks, type CheckRunProgress, type CheckRunState } from '@sunlight/rules';
+import { CheckRuns, RequestChecks, RequestChecksCommand, RunChecks, type CheckRunProgress, type CheckRunState, type CheckRunSummary } from '@sunlight/rules';
 import { EXIT_OK, cliSettings, type CliCommand, type ParsedArgs } from '../command.js';
 import type { INestApplicationContext } from '@nestjs/common';
 
@@ -20,27 +20,24 @@ export const checksRun: CliCommand = {
     // stays queued all the same: the next worker finds the run completed, or resumes it if this
     // process died halfway.
     const here = batchId !== undefined && !(await waiter.consumedElsewhere(JobName.RunChecks));
-    const operator = cliSettings(app).operator;
-    const command = batchId ? new RequestChecksCommand('batches', 'manual', operator, [batchId]) : new RequestChecksCommand('all', 'manual', operator);
-    const runId = await app.get(RequestChecks).execute(command);
+    const runId = await app.get(RequestChecks).execute(new RequestChecksCommand(batchId ? 'batches' : 'all', 'manual', cliSettings(app).operator, batchId ? [batchId] : null));
     const what = batchId ? `批次 ${batchId} 的比对` : '比对';
     let lastRule = '';
-    const say = (progress: CheckRunProgress | null) => {
+    const report = (progress: CheckRunProgress | null) => {
       if (progress?.rule && progress.rule !== lastRule) io.say(`  ${(lastRule = progress.rule)} ✓ (${progress.done}/${progress.total})`);
     };
-    let run: CheckRunState;
+    let summary: CheckRunSummary;
     if (here) {
       io.say(`${what}运行 #${runId}，由本进程执行 (check run)`);
-      await app.get(RunChecks).execute(runId, say);
-      run = (await app.get(CheckRuns).state(runId))!;
+      summary = await app.get(RunChecks).execute(runId, report);
     } else {
       let local = await waiter.ensureConsumer(JobName.RunChecks);
       io.say(`${what}运行 #${runId} 已排队${local ? '，由本进程执行' : '，由运行中的服务执行'} (check run queued)`);
       let ticks = 0;
-      run = await waiter.until<CheckRunState>(
+      const run = await waiter.until<CheckRunState>(
         async () => {
           const row = (await app.get(CheckRuns).state(runId))!;
-          say(row.progress);
+          report(row.progress);
           return row.status === 'completed' || row.status === 'failed' ? row : undefined;
         },
         {
@@ -51,8 +48,8 @@ export const checksRun: CliCommand = {
           },
         },
       );
+      summary = run.summary ?? { leadsRaised: 0, leadsUpdated: 0, byRule: {}, updatedByRule: {}, failedRules: {} };
     }
-    const summary = run.summary ?? { leadsRaised: 0, leadsUpdated: 0, byRule: {}, updatedByRule: {}, failedRules: {} };
     for (const [rule, error] of Object.entries(summary.failedRules)) io.say(`  规则 ${rule} 执行失败: ${error}`);
     io.say(`新增线索 ${summary.leadsRaised} 条，更新 ${summary.leadsUpdated} 条`);
     io.result({
